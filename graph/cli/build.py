@@ -1,0 +1,115 @@
+"""``kg build``, ``kg validate`` and ``kg stats``."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from graph.build import Built, Checked, build, check
+from graph.cli.app import DataOption, OutOption, app, data_dir, err_console, handle_errors, out_console, out_dir
+from graph.rdf import DEFAULT_BASE_IRI
+from graph.stats import store_stats
+
+BaseIriOption = Annotated[str, typer.Option("--base-iri", help="Base IRI of entities, statements, sources and graphs.")]
+
+
+class SummaryFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[SummaryFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")]
+
+
+def _phase_printer(status: Any) -> Any:
+    def on_phase(name: str) -> None:
+        status.update(f"[bold]{name}[/] …")
+
+    return on_phase
+
+
+def _counts_table(title: str, counts: dict[str, Any]) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left", box=None, padding=(0, 2, 0, 0))
+    table.add_column("what", style="bold")
+    table.add_column("count", justify="right")
+    table.add_column("detail", style="dim")
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            detail = ", ".join(f"{k} {v:,}" for k, v in value.items())
+            table.add_row(key.replace("_", " ").replace(" by ", " (by ") + ")", f"{sum(value.values()):,}", detail)
+        elif isinstance(value, int):
+            table.add_row(key.replace("_", " "), f"{value:,}", "")
+        else:
+            table.add_row(key.replace("_", " "), "", str(value))
+    return table
+
+
+@app.command("build")
+@handle_errors
+def build_command(
+    data: DataOption = None,
+    out: OutOption = None,
+    base_iri: BaseIriOption = DEFAULT_BASE_IRI,
+    format: FormatOption = SummaryFormat.table,
+) -> None:
+    """Validate the data, build the Oxigraph store and write every RDF export.
+
+    A failed build changes nothing: the previous store and exports stay as they were.
+    """
+    target = out_dir(out)
+    with err_console.status("building …") as status:
+        built: Built = build(data_dir(data), target, base_iri=base_iri, on_phase=_phase_printer(status))
+    if format is SummaryFormat.json:
+        out_console.print_json(
+            json.dumps(
+                {
+                    "build_dir": str(built.build_dir),
+                    "counts": built.counts,
+                    "timings_s": built.timings,
+                    "exports": {k: str(v) for k, v in built.exports.items()},
+                }
+            )
+        )
+        return
+    out_console.print(_counts_table(f"Built {built.out.current_link}  →  {built.build_dir.name}", built.counts))
+    timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in built.timings.items())
+    out_console.print(f"[dim]{timings}; total {sum(built.timings.values()):.2f} s[/]", highlight=False)
+    out_console.print(f"Store:   {built.out.current_link / 'store'}", highlight=False, soft_wrap=True)
+    out_console.print(
+        f"Exports: {built.out.current_link / 'export'} ({', '.join(p.name for p in built.exports.values())})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("validate")
+@handle_errors
+def validate_command(
+    data: DataOption = None,
+    base_iri: BaseIriOption = DEFAULT_BASE_IRI,
+    format: FormatOption = SummaryFormat.table,
+) -> None:
+    """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
+    with err_console.status("validating …") as status:
+        checked: Checked = check(data_dir(data), base_iri=base_iri, on_phase=_phase_printer(status))
+    counts = {**checked.counts(), "quads": len(checked.quads)}
+    if format is SummaryFormat.json:
+        out_console.print_json(json.dumps({"valid": True, "counts": counts, "timings_s": checked.timings}))
+        return
+    out_console.print(_counts_table("Valid: every quote anchored, SHACL conforms", counts))
+
+
+@app.command("stats")
+@handle_errors
+def stats_command(out: OutOption = None, format: FormatOption = SummaryFormat.table) -> None:
+    """Counts of the built graph, read from the store."""
+    target = out_dir(out)
+    stats = store_stats(target.open_store(), target.manifest())
+    if format is SummaryFormat.json:
+        out_console.print_json(json.dumps(stats))
+        return
+    out_console.print(_counts_table(f"Graph in {target.current_link}", stats))

@@ -1,0 +1,147 @@
+"""``kg query`` and ``kg export``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph
+import typer
+from rich.table import Table
+
+from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_console, out_dir
+from graph.errors import QueryTimeout
+from graph.export import FORMATS, export_to_file, prefixes_for, write_export
+from graph.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
+from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, resolve_query, run_query
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+
+
+ExportFormatName = Enum("ExportFormatName", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+def parse_param(raw: str, prefixes: dict[str, str]) -> tuple[str, pyoxigraph.NamedNode | pyoxigraph.Literal]:
+    """``name=value``: a valid ``<iri>`` or ``prefix:local`` binds an IRI, anything else a plain string."""
+    name, sep, value = raw.partition("=")
+    if not sep or not name.isidentifier():
+        raise typer.BadParameter(f"expected NAME=VALUE, got {raw!r}", param_hint="--param")
+    if value.startswith("<") and value.endswith(">"):
+        try:
+            return name, pyoxigraph.NamedNode(value[1:-1])
+        except ValueError:
+            pass  # not an IRI: it is text
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in prefixes and "/" not in local:
+        return name, pyoxigraph.NamedNode(prefixes[prefix] + local)
+    return name, pyoxigraph.Literal(value)
+
+
+def _list_queries() -> None:
+    table = Table(title="Bundled queries (kg query NAME)", title_justify="left")
+    table.add_column("name", style="bold cyan")
+    table.add_column("title")
+    table.add_column("parameters")
+    for query in bundled_queries().values():
+        table.add_row(query.name, query.title, ", ".join(f"{k}: {v}" for k, v in query.params.items()))
+    out_console.print(table)
+
+
+@app.command("query")
+@handle_errors
+def query_command(
+    query: Annotated[
+        str | None, typer.Argument(help="SPARQL text, a .rq file, or the name of a bundled query.", show_default=False)
+    ] = None,
+    format: Annotated[
+        QueryFormat,
+        typer.Option(
+            "--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 Results JSON); CONSTRUCT/DESCRIBE print RDF (turtle default)."
+        ),
+    ] = QueryFormat.table,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Bind a variable: NAME=VALUE (VALUE as <iri>, prefix:local or else text). Repeatable."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.", min=0.1)] = DEFAULT_TIMEOUT_S,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Stop after this many rows (a note on stderr says so).", min=1)
+    ] = DEFAULT_MAX_ROWS,
+    list_: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
+    out: OutOption = None,
+) -> None:
+    """Run a SPARQL query on the built graph (read-only, offline, time-limited).
+
+    Without GRAPH, a query sees what the sources narrate; claims are in the claims graphs
+    (GRAPH ?g { ... }) and on the statement nodes with who asserts them.
+    """
+    if list_:
+        _list_queries()
+        return
+    if query is None:
+        raise fail("give a query: SPARQL text, a .rq file or a bundled query name (kg query --list)")
+    target = out_dir(out)
+    manifest = target.manifest()
+    prefixes = prefixes_for(manifest.get("base_iri", ""))
+    text, label = resolve_query(query)
+    params = dict(parse_param(p, prefixes) for p in (param or []))
+    store = target.open_store()
+    try:
+        result = run_query(store, text, params=params, timeout=timeout, max_rows=max_rows, prefixes=prefixes)
+    except QueryTimeout as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.stderr.flush()
+        os._exit(2)  # the engine thread cannot be cancelled; leave without waiting for it
+    if result.kind == "graph":
+        fmt = format.value if format.value in GRAPH_FORMATS else ("jsonld" if format is QueryFormat.json else "turtle")
+        write_graph(result, sys.stdout.buffer, fmt, prefixes)
+    elif format is QueryFormat.json:
+        write_json(result, sys.stdout)
+    elif format is QueryFormat.csv:
+        write_csv(result, sys.stdout)
+    elif format is QueryFormat.tsv:
+        write_tsv(result, sys.stdout)
+    elif format is QueryFormat.table:
+        write_table(result, out_console, prefixes, title=None if label == "query" else label)
+        if result.kind == "select":
+            err_console.print(f"[dim]{len(result.rows)} row(s)[/]", highlight=False)
+    else:
+        raise fail(f"--format {format.value} is for CONSTRUCT/DESCRIBE results; use table, csv, tsv or json")
+    if result.truncated:
+        err_console.print(f"[yellow]note:[/] stopped after {max_rows:,} rows (--max-rows)", highlight=False)
+
+
+@app.command("export")
+@handle_errors
+def export_command(
+    format: Annotated[ExportFormatName, typer.Option("--format", "-f", help="RDF format.", case_sensitive=False)] = "turtle",  # type: ignore[assignment]
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout. Files are written atomically.")] = "-",
+    out: OutOption = None,
+) -> None:
+    """Export the built graph as RDF.
+
+    TriG, N-Quads and JSON-LD hold every named graph (claims included); Turtle, N-Triples and
+    RDF/XML hold the default view: everything except the claims graphs.
+    """
+    target = out_dir(out)
+    fmt = FORMATS[format.value]
+    base_iri = target.manifest().get("base_iri", "")
+    store = target.open_store()
+    if output == "-":
+        write_export(store, fmt, sys.stdout.buffer, base_iri)
+        sys.stdout.buffer.flush()
+        return
+    path = export_to_file(store, fmt, Path(output), base_iri)
+    err_console.print(f"wrote {path} ({path.stat().st_size:,} bytes, {fmt.name})", highlight=False)

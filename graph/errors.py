@@ -1,0 +1,82 @@
+"""Errors that name what went wrong and where, and the exit codes scripts can trust.
+
+Exit codes (documented in the README and in ``kg --help``):
+``0`` success, ``1`` invalid data (the data or the built graph breaks a rule),
+``2`` usage or runtime error (bad option, missing store, SPARQL syntax error, refused query, timeout).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INVALID_DATA = 1
+EXIT_USAGE = 2
+
+
+class QuotegraphError(Exception):
+    """Base class: a failure to report in one line, with an exit code."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the data, located by file, line and field."""
+
+    file: Path | str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.file)
+        if self.line is not None:
+            where += f":{self.line}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class DataError(QuotegraphError):
+    """The data is invalid. Carries every problem found, not just the first."""
+
+    exit_code = EXIT_INVALID_DATA
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def single(cls, file: Path | str, line: int | None, field: str | None, message: str) -> DataError:
+        return cls([Problem(file, line, field, message)])
+
+
+class GraphInvalid(QuotegraphError):
+    """The built graph does not conform to the SHACL shapes."""
+
+    exit_code = EXIT_INVALID_DATA
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+class UsageError(QuotegraphError):
+    """An option or argument that cannot work (a malformed base IRI, say)."""
+
+
+class StoreError(QuotegraphError):
+    """The store is missing, locked or unreadable."""
+
+
+class QueryError(QuotegraphError):
+    """A SPARQL query is malformed."""
+
+
+class QueryRefused(QueryError):
+    """A query asks for something a read-only, offline graph never does (updates, SERVICE, LOAD)."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than its time limit."""

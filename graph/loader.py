@@ -1,0 +1,496 @@
+"""Reading a data folder into a checked :class:`~graph.model.Corpus`.
+
+Layout of a data folder::
+
+    sources/<id>.yaml       metadata of one source (SourceIn)
+    sources/<id>.txt        its text, UTF-8, exactly as published
+    entities.yaml           entities: [EntityIn, ...]   (or several files in entities/)
+    statements/<id>.yaml    source: <id>, statements: [StatementIn, ...]
+
+Validation runs in layers (as FollowTheMoney and nomenklatura do): pydantic checks each record
+where it stands, then references, kinds against the ontology's domains and ranges, quote
+anchoring, and finally whole-corpus rules (duplicates, unused entities). Every problem is
+collected with file, line and field, so one run shows all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from graph.anchor import AnchorError, SentenceIndex, anchor
+from graph.errors import DataError, Problem
+from graph.model import (
+    Corpus,
+    Entity,
+    EntityIn,
+    Quote,
+    Source,
+    SourceIn,
+    Statement,
+    StatementIn,
+)
+from graph.ontology import Ontology, default_ontology
+from graph.textio import line_of, read_source_text
+from graph.yamlio import LineDict, LineList, load_yaml
+
+#: Kinds of entity something can be expressed in (``expressed_in``).
+CONTEXT_KINDS = frozenset({"event", "document"})
+#: Stop collecting after this many problems; the first ones are the ones to fix.
+MAX_PROBLEMS = 200
+_FRIENDLY = {
+    "extra_forbidden": "unknown field",
+    "missing": "missing required field",
+}
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, file: Path | str, line: int | None, field: str | None, message: str) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(file, line, field, message))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p.file, p.line, p.field, p.message)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise DataError(self.items)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _validation_problems(exc: ValidationError, mapping: LineDict, file: str, prefix: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = [str(part) for part in err["loc"]]
+        line = mapping.line
+        node: Any = mapping
+        for part in loc:
+            if isinstance(node, LineDict):
+                line = node.line_of(part)
+                node = node.get(part)
+            elif isinstance(node, LineList) and part.isdigit():
+                line = node.line_of(int(part))
+                node = node[int(part)] if int(part) < len(node) else None
+            else:
+                break
+        message = _FRIENDLY.get(err["type"], err["msg"])
+        if err["type"] not in _FRIENDLY and "input" in err and isinstance(err["input"], str | int | float | bool):
+            shown = repr(err["input"])
+            message += f" (got {shown if len(shown) < 60 else shown[:57] + '...'})"
+        field = ".".join(loc)
+        problems.append(Problem(file, line, f"{prefix}{field}" if field else prefix.rstrip(".") or None, message))
+    return problems
+
+
+def _validate(model: type[BaseModel], mapping: Any, file: str, line: int, prefix: str, problems: _Problems) -> Any:
+    if not isinstance(mapping, LineDict):
+        problems.add(file, line, prefix.rstrip(".") or None, f"expected a mapping of fields, got {type(mapping).__name__}")
+        return None
+    try:
+        return model.model_validate(mapping)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, mapping, file, prefix))
+        return None
+
+
+def _load(path: Path, root: Path, problems: _Problems) -> Any:
+    try:
+        return load_yaml(path)
+    except DataError as exc:
+        for p in exc.problems:
+            problems.add(_display(path, root), p.line, p.field, p.message)
+        return None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+class Loader:
+    """Loads one data folder. Use :func:`load_corpus`."""
+
+    def __init__(self, data_dir: Path, ontology: Ontology | None = None, progress: Callable[[str, int], None] | None = None):
+        self.root = data_dir
+        self.onto = ontology or default_ontology()
+        self.problems = _Problems()
+        self.progress = progress or (lambda _phase, _n: None)
+
+    # -- sources ---------------------------------------------------------------------------
+    def load_sources(self) -> dict[str, Source]:
+        folder = self.root / "sources"
+        sources: dict[str, Source] = {}
+        where: dict[str, str] = {}
+        if not folder.is_dir():
+            self.problems.add(_display(folder, self.root), None, None, "missing folder: a data folder needs sources/")
+            return sources
+        files = _yaml_files(folder)
+        if not files:
+            self.problems.add(_display(folder, self.root), None, None, "no source metadata (*.yaml) found")
+        for path in files:
+            shown = _display(path, self.root)
+            doc = _load(path, self.root, self.problems)
+            if doc is None and not path.read_bytes().strip():
+                self.problems.add(shown, None, None, "file is empty")
+                continue
+            meta: SourceIn | None = _validate(SourceIn, doc, shown, 1, "", self.problems)
+            if meta is None:
+                continue
+            assert isinstance(doc, LineDict)
+            if meta.id in sources:
+                self.problems.add(shown, doc.line_of("id"), "id", f"duplicate source id '{meta.id}' (also in {where[meta.id]})")
+                continue
+            text_path = folder / (meta.text or f"{meta.id}.txt")
+            try:
+                text, digest = read_source_text(text_path)
+            except DataError as exc:
+                for p in exc.problems:
+                    self.problems.add(_display(text_path, self.root), p.line, p.field, p.message)
+                continue
+            where[meta.id] = shown
+            sources[meta.id] = Source(
+                id=meta.id,
+                title=meta.title,
+                author=meta.author,
+                language=meta.language,
+                date=meta.date,
+                url=meta.url,
+                publisher=meta.publisher,
+                note=meta.note,
+                text=text,
+                sha256=digest,
+                path=text_path,
+            )
+        self.progress("sources", len(sources))
+        return sources
+
+    # -- entities --------------------------------------------------------------------------
+    def load_entities(self) -> tuple[dict[str, Entity], dict[str, tuple[str, int]]]:
+        files = []
+        if (self.root / "entities.yaml").is_file():
+            files.append(self.root / "entities.yaml")
+        if (self.root / "entities").is_dir():
+            files.extend(_yaml_files(self.root / "entities"))
+        entities: dict[str, Entity] = {}
+        where: dict[str, tuple[str, int]] = {}
+        if not files:
+            self.problems.add(_display(self.root, self.root), None, None, "no entities: add entities.yaml")
+        for path in files:
+            shown = _display(path, self.root)
+            doc = _load(path, self.root, self.problems)
+            if doc is None:
+                continue
+            if not isinstance(doc, LineDict) or not isinstance(doc.get("entities"), LineList):
+                self.problems.add(shown, getattr(doc, "line", 1), "entities", "expected a top-level 'entities:' list")
+                continue
+            unknown = set(doc) - {"entities"}
+            for key in sorted(unknown):
+                self.problems.add(shown, doc.line_of(key), key, "unknown field")
+            items: LineList = doc["entities"]
+            for index, item in enumerate(items):
+                prefix = f"entities[{index}]."
+                ent: EntityIn | None = _validate(EntityIn, item, shown, items.line_of(index), prefix, self.problems)
+                if ent is None:
+                    continue
+                assert isinstance(item, LineDict)
+                if ent.id in entities:
+                    first = where[ent.id]
+                    self.problems.add(
+                        shown, item.line_of("id"), f"{prefix}id", f"duplicate entity id '{ent.id}' (first at {first[0]}:{first[1]})"
+                    )
+                    continue
+                if ent.type is not None:
+                    cls = self.onto.classes.get(ent.type)
+                    if cls is None:
+                        self.problems.add(
+                            shown,
+                            item.line_of("type"),
+                            f"{prefix}type",
+                            f"unknown type '{ent.type}'; the ontology defines {', '.join(sorted(self.onto.classes))}",
+                        )
+                        continue
+                    if self.onto.kinds[ent.kind] not in self.onto.superclasses(cls):
+                        self.problems.add(shown, item.line_of("type"), f"{prefix}type", f"type '{ent.type}' is not a kind of {ent.kind}")
+                        continue
+                where[ent.id] = (shown, item.line)
+                entities[ent.id] = Entity(
+                    id=ent.id,
+                    kind=ent.kind,
+                    type=ent.type,
+                    label=ent.label,
+                    aliases=ent.aliases,
+                    description=ent.description,
+                    wikidata=ent.wikidata,
+                    negates=tuple(ent.negates),
+                )
+        for ent_id, record in entities.items():
+            for other in record.negates:
+                target = entities.get(other)
+                if target is None or record.kind != "stance" or target.kind != "stance":
+                    shown, line = where[ent_id]
+                    what = "unknown entity" if target is None else "only stances can negate stances"
+                    self.problems.add(shown, line, f"{ent_id}.negates", f"{what}: '{other}'")
+        self.progress("entities", len(entities))
+        return entities, where
+
+    # -- statements ------------------------------------------------------------------------
+    def entity_classes(self, entity: Entity) -> frozenset[Any]:
+        cls = self.onto.classes[entity.type] if entity.type else self.onto.kinds[entity.kind]
+        return self.onto.superclasses(cls)
+
+    def load_statements(self, sources: dict[str, Source], entities: dict[str, Entity]) -> dict[str, Statement]:
+        folder = self.root / "statements"
+        statements: dict[str, Statement] = {}
+        where: dict[str, str] = {}
+        if not folder.is_dir():
+            self.problems.add(_display(folder, self.root), None, None, "missing folder: a data folder needs statements/")
+            return statements
+        sentence_indexes: dict[str, SentenceIndex] = {}
+        pending_regarding: list[tuple[str, int, str, str, str]] = []
+        for path in _yaml_files(folder):
+            shown = _display(path, self.root)
+            doc = _load(path, self.root, self.problems)
+            if doc is None:
+                if path.stat().st_size == 0 or not path.read_bytes().strip():
+                    self.problems.add(shown, None, None, "file is empty")
+                continue
+            if not isinstance(doc, LineDict):
+                self.problems.add(shown, 1, None, "expected a mapping with 'source:' and 'statements:'")
+                continue
+            for key in sorted(set(doc) - {"source", "statements"}):
+                self.problems.add(shown, doc.line_of(key), key, "unknown field")
+            source_id = doc.get("source")
+            if not isinstance(source_id, str):
+                self.problems.add(
+                    shown, doc.line_of("source"), "source", "missing required field (the id of the source these statements come from)"
+                )
+                continue
+            source = sources.get(source_id)
+            if source is None:
+                self.problems.add(shown, doc.line_of("source"), "source", f"unknown source '{source_id}'{_suggest(source_id, sources)}")
+                continue
+            items = doc.get("statements")
+            if not isinstance(items, LineList):
+                self.problems.add(shown, doc.line_of("statements"), "statements", "expected a list of statements")
+                continue
+            if source_id not in sentence_indexes:
+                sentence_indexes[source_id] = SentenceIndex(source.text, source.language)
+            for index, item in enumerate(items):
+                prefix = f"statements[{index}]."
+                raw: StatementIn | None = _validate(StatementIn, item, shown, items.line_of(index), prefix, self.problems)
+                if raw is None:
+                    continue
+                assert isinstance(item, LineDict)
+                stmt = self._resolve(raw, item, shown, prefix, source, entities, sentence_indexes[source_id])
+                if stmt is None:
+                    continue
+                if stmt.id in statements:
+                    self.problems.add(
+                        shown, item.line_of("id"), f"{prefix}id", f"duplicate statement id '{stmt.id}' (first at {where[stmt.id]})"
+                    )
+                    continue
+                statements[stmt.id] = stmt
+                where[stmt.id] = f"{shown}:{item.line}"
+                for ref in stmt.regarding:
+                    pending_regarding.append((shown, item.line_of("regarding"), f"{prefix}regarding", ref, stmt.id))
+        for shown, line, field, ref, _sid in pending_regarding:
+            if ref not in statements:
+                self.problems.add(shown, line, field, f"unknown statement '{ref}'{_suggest(ref, statements)}")
+        self.progress("statements", len(statements))
+        return statements
+
+    def _resolve(
+        self,
+        raw: StatementIn,
+        item: LineDict,
+        file: str,
+        prefix: str,
+        source: Source,
+        entities: dict[str, Entity],
+        sentences: SentenceIndex,
+    ) -> Statement | None:
+        ok = True
+
+        def fail(field: str, message: str) -> None:
+            nonlocal ok
+            ok = False
+            self.problems.add(file, item.line_of(field), f"{prefix}{field}", message)
+
+        def entity(field: str, ent_id: str | None) -> Entity | None:
+            if ent_id is None:
+                return None
+            found = entities.get(ent_id)
+            if found is None:
+                fail(field, f"unknown entity '{ent_id}'{_suggest(ent_id, entities)}")
+            return found
+
+        relation = self.onto.relations.get(raw.predicate)
+        if relation is None or relation.abstract:
+            known = ", ".join(sorted(n for n, r in self.onto.relations.items() if not r.abstract))
+            fail("predicate", f"unknown predicate '{raw.predicate}'{_suggest(raw.predicate, self.onto.relations)}; known: {known}")
+        subject = entity("subject", raw.subject)
+        obj = entity("object", raw.object)
+        asserted_by_id = raw.asserted_by or source.author
+        if asserted_by_id is None:
+            fail("asserted_by", "missing: the source has no author, so say who asserts this")
+        asserter = entity("asserted_by", asserted_by_id)
+        context = entity("expressed_in", raw.expressed_in)
+        if asserter is not None and asserter.kind not in ("person", "organization"):
+            fail("asserted_by", f"'{asserter.id}' is a {asserter.kind}; only a person or organisation asserts")
+        if context is not None and context.kind not in CONTEXT_KINDS:
+            fail("expressed_in", f"'{context.id}' is a {context.kind}; only an event or document can be where something was expressed")
+        if relation is not None and not relation.abstract:
+            if relation.is_attribute:
+                if raw.object is not None or raw.value is None:
+                    fail("value", f"'{raw.predicate}' takes a literal 'value:', not an 'object:'")
+            elif raw.value is not None or raw.object is None:
+                fail("object", f"'{raw.predicate}' takes an entity 'object:', not a 'value:'")
+            if subject is not None and relation.domain is not None and relation.domain not in self.entity_classes(subject):
+                fail(
+                    "subject", f"'{raw.predicate}' expects a subject of class {_short(relation.domain)}; '{subject.id}' is a {subject.kind}"
+                )
+            if obj is not None and relation.range is not None and relation.range not in self.entity_classes(obj):
+                fail(
+                    "object",
+                    f"'{raw.predicate}' expects an object of class {_short(relation.range)}; '{obj.id}' is a {obj.kind}{' (' + obj.type + ')' if obj.type else ''}",
+                )
+        if raw.when is not None and raw.when not in source.text:
+            fail("when", f"'{raw.when}' does not occur in the source; give the time in the source's own words")
+        if raw.value_lang is not None and not isinstance(raw.value, str):
+            fail("value_lang", "only a text value has a language")
+        try:
+            span = anchor(source.text, raw.quote, raw.occurrence)
+        except AnchorError as exc:
+            fail("quote", str(exc))
+            span = None
+        if not ok or span is None or relation is None:
+            return None
+        prefix_text, suffix_text = sentences.context(span)
+        quote = Quote(
+            exact=raw.quote, start=span.start, end=span.end, prefix=prefix_text, suffix=suffix_text, line=line_of(source.text, span.start)
+        )
+        value_lang = raw.value_lang or (source.language if isinstance(raw.value, str) else None)
+        statement_id = raw.id or derive_statement_id(source.id, raw.subject, raw.predicate, raw.object, raw.value, span.start, span.end)
+        polarity: Literal["for", "against"] | None = None
+        if relation.polarity is not None:
+            polarity = "for" if relation.polarity.endswith("#For") else "against"
+        assert asserted_by_id is not None
+        return Statement(
+            id=statement_id,
+            source=source.id,
+            subject=raw.subject,
+            predicate=raw.predicate,
+            object=raw.object,
+            value=raw.value,
+            value_lang=value_lang,
+            voice=raw.voice,
+            asserted_by=asserted_by_id,
+            expressed_in=raw.expressed_in,
+            quotes=(quote,),
+            translation=raw.translation,
+            when=raw.when,
+            date=raw.date,
+            hedged=raw.hedged,
+            regarding=tuple(raw.regarding),
+            note=raw.note,
+            polarity=polarity,
+            file=file,
+            line=item.line,
+        )
+
+    # -- whole corpus ----------------------------------------------------------------------
+    def lint(
+        self,
+        sources: dict[str, Source],
+        entities: dict[str, Entity],
+        entity_where: dict[str, tuple[str, int]],
+        statements: dict[str, Statement],
+    ) -> None:
+        used: set[str] = {s.author for s in sources.values() if s.author}
+        seen: dict[tuple[Any, ...], Statement] = {}
+        for stmt in statements.values():
+            used.update(x for x in (stmt.subject, stmt.object, stmt.asserted_by, stmt.expressed_in) if x)
+            key = (
+                stmt.source,
+                stmt.subject,
+                stmt.predicate,
+                stmt.object,
+                repr(stmt.value),
+                stmt.quote.start,
+                stmt.quote.end,
+                stmt.asserted_by,
+            )
+            if key in seen:
+                first = seen[key]
+                self.problems.add(
+                    stmt.file,
+                    stmt.line,
+                    "quote",
+                    f"duplicate statement: same triple, quote and assertor as '{first.id}' ({first.file}:{first.line})",
+                )
+            else:
+                seen[key] = stmt
+        for source in sources.values():
+            if source.author and source.author not in entities:
+                self.problems.add(
+                    _display(source.path.with_suffix(".yaml"), self.root),
+                    None,
+                    "author",
+                    f"unknown entity '{source.author}'{_suggest(source.author, entities)}",
+                )
+        for ent_id in entities:
+            if ent_id not in used:
+                file, line = entity_where[ent_id]
+                self.problems.add(
+                    file, line, "id", f"entity '{ent_id}' is not used by any statement (nothing enters the graph without a source)"
+                )
+
+    def load(self) -> Corpus:
+        if not self.root.is_dir():
+            raise DataError.single(self.root, None, None, "data folder not found")
+        sources = self.load_sources()
+        entities, entity_where = self.load_entities()
+        statements = self.load_statements(sources, entities)
+        if not self.problems.items:
+            self.lint(sources, entities, entity_where, statements)
+        self.problems.raise_if_any()
+        return Corpus(sources=sources, entities=entities, statements=statements)
+
+
+def derive_statement_id(source: str, subject: str, predicate: str, obj: str | None, value: object, start: int, end: int) -> str:
+    """A stable id from what makes a statement itself (FtM-style): same content, same id."""
+    key = "\x1f".join([source, subject, predicate, obj or "", repr(value), str(start), str(end)])
+    return "s-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _short(iri: object) -> str:
+    text = str(iri)
+    for sep in ("#", "/"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[1]
+    return text
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def load_corpus(data_dir: Path, ontology: Ontology | None = None, progress: Callable[[str, int], None] | None = None) -> Corpus:
+    """Load and check a data folder; raise :class:`DataError` listing every problem found."""
+    return Loader(data_dir, ontology, progress).load()

@@ -1,0 +1,233 @@
+"""Running SPARQL safely on the store: read-only, offline, time-limited, size-capped.
+
+Oxigraph (like rdflib) follows ``SERVICE`` calls, so every query is parsed first (rdflib's
+SPARQL 1.1 parser) and refused if it updates, calls a ``SERVICE`` or names a ``FROM`` graph
+that this store does not hold. Evaluation runs on Oxigraph's engine in a worker thread
+(pyoxigraph releases the GIL), so a time limit can be enforced from the caller's side.
+Parameters are bound with a trailing ``VALUES`` clause whose terms are serialised by Oxigraph
+(N-Triples escaping), never pasted into the query's own text: a value holding
+``> } DROP ALL {`` stays one string literal. (Oxigraph's ``substitutions`` would do the same
+but only for projected variables.)
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+
+from graph import paths
+from graph.errors import QueryError, QueryRefused, QueryTimeout
+from graph.store import default_graphs
+from graph.vocab import PREFIXES
+
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_ROWS = 10_000
+MAX_QUERY_CHARS = 100_000
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class BundledQuery:
+    """A ``.rq`` file shipped in ``graph/queries`` with a header of ``# key: value`` lines."""
+
+    name: str
+    path: Path
+    title: str = ""
+    description: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def _parse_header(path: Path) -> BundledQuery:
+    query = BundledQuery(name=path.stem, path=path)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        key, _, value = line.lstrip("#").strip().partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "title":
+            query.title = value
+        elif key == "description":
+            query.description = (query.description + " " + value).strip()
+        elif key == "param":
+            name, _, doc = value.partition(" ")
+            query.params[name.strip()] = doc.strip()
+    return query
+
+
+def bundled_queries() -> dict[str, BundledQuery]:
+    """Every bundled query by name (the file name without ``.rq``)."""
+    return {p.stem: _parse_header(p) for p in sorted(paths.queries_dir().glob("*.rq"))}
+
+
+def resolve_query(arg: str) -> tuple[str, str]:
+    """``(sparql text, label)`` from SPARQL text, a ``.rq`` file, or a bundled query's name."""
+    if _NAME.match(arg):
+        queries = bundled_queries()
+        if arg in queries:
+            return queries[arg].text, arg
+        import difflib
+
+        close = difflib.get_close_matches(arg, list(queries), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise QueryError(f"no bundled query named '{arg}'{hint}; `kg query --list` shows them")
+    if arg.endswith(".rq") and "\n" not in arg:
+        path = Path(arg)
+        if not path.is_file():
+            raise QueryError(f"query file not found: {arg}")
+        if path.stat().st_size > MAX_QUERY_CHARS * 4:
+            raise QueryError(f"query file {arg} is larger than {MAX_QUERY_CHARS:,} characters")
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"query file {arg} is not UTF-8") from exc
+    return arg, "query"
+
+
+def _walk(node: Any) -> Iterable[Any]:
+    """Every node of an rdflib parse tree (CompValue mappings inside pyparsing result lists)."""
+    from pyparsing import ParseResults
+
+    yield node
+    # ParseResults registers as a Mapping, so it is tested first: its items are in the list part
+    if isinstance(node, ParseResults | list | tuple):
+        for value in node:
+            yield from _walk(value)
+    elif isinstance(node, Mapping):
+        for value in node.values():
+            yield from _walk(value)
+
+
+def check_query(text: str, known_graphs: set[str] | None = None) -> bool:
+    """Refuse what a read-only, offline graph must never do; raise :class:`QueryError` on bad syntax.
+
+    Returns whether the query names its own dataset (``FROM``/``FROM NAMED``).
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    if not text.strip():
+        raise QueryError("empty query")
+    try:
+        tree = parseQuery(text)
+    except ParseException as exc:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
+        raise QueryRefused("SPARQL updates are refused: the graph is read-only (change data/ and run `kg build`)") from None
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions for some malformed input
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    has_dataset = False
+    for node in _walk(tree):
+        name = getattr(node, "name", None)
+        if name == "ServiceGraphPattern":
+            raise QueryRefused("SERVICE is refused: queries never contact other endpoints")
+        if name == "DatasetClause":
+            has_dataset = True
+            iri = node.get("default") or node.get("named")
+            if known_graphs is not None and str(iri) not in known_graphs:
+                raise QueryRefused(f"FROM <{iri}> is refused: it is not a graph of this store (queries never fetch remote data)")
+    return has_dataset
+
+
+def bind_values(text: str, params: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal]) -> str:
+    """Append ``VALUES (?a ?b) { (term term) }`` binding each parameter to one value."""
+    if not params:
+        return text
+    for name in params:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"invalid parameter name {name!r}")
+    if re.search(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", text, re.IGNORECASE | re.DOTALL):
+        raise QueryError("the query already ends with a VALUES clause; bind parameters there instead")
+    names = " ".join(f"?{n}" for n in params)
+    terms = " ".join(str(v) for v in params.values())  # N-Triples form: escaped by Oxigraph
+    return f"{text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+@dataclass
+class QueryResult:
+    """Rows of a SELECT, the answer of an ASK, or the triples of a CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[pyoxigraph.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+
+def _collect(results: Any, max_rows: int) -> QueryResult:
+    if isinstance(results, QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(results))
+    if isinstance(results, QuerySolutions):
+        variables = [v.value for v in results.variables]
+        rows: list[tuple[Any, ...]] = []
+        truncated = False
+        for solution in results:
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
+    assert isinstance(results, QueryTriples)
+    triples: list[pyoxigraph.Triple] = []
+    truncated = False
+    for triple in results:
+        if len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    return QueryResult(kind="graph", triples=triples, truncated=truncated)
+
+
+def run_query(
+    store: pyoxigraph.Store,
+    text: str,
+    *,
+    params: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    prefixes: Mapping[str, str] | None = None,
+) -> QueryResult:
+    """Check and run one query; at most ``max_rows`` rows, at most ``timeout`` seconds."""
+    known = {g.value for g in store.named_graphs() if isinstance(g, NamedNode)}
+    text = bind_values(text, params or {})
+    has_dataset = check_query(text, known)
+    kwargs: dict[str, Any] = {"prefixes": dict(prefixes or PREFIXES)}
+    if not has_dataset:
+        kwargs["default_graph"] = default_graphs(store) or None
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = _collect(store.query(text, **kwargs), max_rows)
+        except SyntaxError as exc:
+            outcome["error"] = QueryError(f"SPARQL syntax error: {exc}")
+        except OSError as exc:
+            # Oxigraph reports refused network access (a SERVICE we failed to spot) as OSError
+            outcome["error"] = QueryError(f"query failed: {exc}")
+        except Exception as exc:  # noqa: BLE001 - surface any engine error as one line
+            outcome["error"] = QueryError(f"query failed: {exc}")
+
+    worker = threading.Thread(target=work, name="sparql", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"query exceeded the time limit of {timeout:g} s (raise it with --timeout)")
+    if "error" in outcome:
+        raise outcome["error"]
+    result: QueryResult = outcome["result"]
+    return result

@@ -1,0 +1,160 @@
+"""Python names for the vocabulary in ``ontology/quotegraph.ttl``.
+
+Every quotegraph term used in code goes through :class:`QG`, an rdflib ``DefinedNamespace`` with
+``_fail = True``: a typo (``QG.sueed``) raises at import or first use instead of writing a
+new, silent IRI. ``tests/test_vocab.py`` fails when this list and the Turtle drift apart.
+The W3C Web Annotation vocabulary, which rdflib does not ship, is named the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace, Namespace
+
+QG_NS = "https://w3id.org/quotegraph/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/quotegraph/ontology"
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+
+class QG(DefinedNamespace):
+    """The quotegraph ontology (``ontology/quotegraph.ttl``)."""
+
+    _NS = Namespace(QG_NS)
+    _fail = True
+
+    # entity classes
+    Entity: URIRef
+    Person: URIRef
+    Organization: URIRef
+    Stance: URIRef
+    Office: URIRef
+    Event: URIRef
+    Document: URIRef
+    Topic: URIRef
+    Lawsuit: URIRef
+    Email: URIRef
+    EmailExchange: URIRef
+    BlogPost: URIRef
+    MergerProposal: URIRef
+    Partnership: URIRef
+    SourceCode: URIRef
+    # provenance classes
+    Source: URIRef
+    SourceGraph: URIRef
+    ClaimsGraph: URIRef
+    Statement: URIRef
+    Narration: URIRef
+    Claim: URIRef
+    Quotation: URIRef
+    Judgement: URIRef
+    DerivedStatement: URIRef
+    Polarity: URIRef
+    For: URIRef
+    Against: URIRef
+    # bookkeeping properties
+    kind: URIRef
+    relation: URIRef
+    attribute: URIRef
+    polarity: URIRef
+    quote: URIRef
+    translation: URIRef
+    expressedIn: URIRef
+    timeText: URIRef
+    date: URIRef
+    hedged: URIRef
+    regardingStatement: URIRef
+    derivedVia: URIRef
+    negates: URIRef
+    mentionedIn: URIRef
+    text: URIRef
+    sha256: URIRef
+    graphOf: URIRef
+    # relations
+    inLegalDisputeWith: URIRef
+    filed: URIRef
+    defendant: URIRef
+    sued: URIRef
+    concerns: URIRef
+    partner: URIRef
+    keepsClosed: URIRef
+    holdsStance: URIRef
+    supports: URIRef
+    opposes: URIRef
+    profitMachineFor: URIRef
+    deFactoSubsidiaryOf: URIRef
+    describedAs: URIRef
+    fundingNeed: URIRef
+    respondedTo: URIRef
+    published: URIRef
+    contains: URIRef
+    partOf: URIRef
+    sent: URIRef
+    recipient: URIRef
+    emailed: URIRef
+    discussed: URIRef
+    proposed: URIRef
+    mergerParty: URIRef
+    proposedMerger: URIRef
+    onlyPathToRival: URIRef
+    criticised: URIRef
+    agreedWith: URIRef
+    repliedTo: URIRef
+    cutTiesWith: URIRef
+    contradicts: URIRef
+    before: URIRef
+    holdsOffice: URIRef
+    officeIn: URIRef
+
+
+class OA(DefinedNamespace):
+    """The part of the W3C Web Annotation vocabulary (https://www.w3.org/ns/oa) that quotes use."""
+
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+    _fail = True
+
+    SpecificResource: URIRef
+    TextQuoteSelector: URIRef
+    TextPositionSelector: URIRef
+    hasSource: URIRef
+    hasSelector: URIRef
+    exact: URIRef
+    prefix: URIRef
+    suffix: URIRef
+    start: URIRef
+    end: URIRef
+
+
+#: Prefixes written into Turtle/TriG/JSON-LD exports and accepted in queries.
+PREFIXES: dict[str, str] = {
+    "qg": QG_NS,
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "prov": str(PROV),
+    "schema": str(SDO),
+    "org": str(ORG),
+    "oa": "http://www.w3.org/ns/oa#",
+    "skos": str(SKOS),
+    "time": str(TIME),
+    "dcterms": str(DCTERMS),
+    "wd": str(WIKIDATA),
+}
+
+
+def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """``prefix:local`` for an IRI under a known namespace (longest match), else ``<iri>``."""
+    best = ""
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
+            best = prefix
+    if best:
+        local = iri[len(prefixes[best]) :]
+        if local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{best}:{local}"
+    return f"<{iri}>"
+
+
+__all__ = ["DCTERMS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QG", "RDF", "RDFS", "SDO", "SKOS", "TIME", "WIKIDATA", "XSD", "shorten"]

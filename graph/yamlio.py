@@ -1,0 +1,109 @@
+"""YAML reading that remembers line numbers and refuses duplicate keys.
+
+PyYAML (with its C parser when available) silently keeps the last of two equal keys and forgets
+where each value came from. Curated data needs both: an error must name file, line and field,
+and a duplicated key is almost always a copy-paste mistake. The mapping and sequence types below
+are plain ``dict``/``list`` subclasses, so pydantic validates them as usual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, SequenceNode
+
+from graph.errors import DataError
+
+try:  # the C parser is ~10x faster; the constructor below stays in Python either way
+    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Base = yaml.SafeLoader
+
+#: Largest YAML file we read; a curated file this big is a mistake or an attack.
+MAX_YAML_BYTES = 256 * 1024 * 1024
+
+
+class LineDict(dict[str, Any]):
+    """A mapping that knows the line of itself and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A sequence that knows the line of itself and of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # An alias yields a node that was constructed before. Refusing aliases keeps hostile
+        # files ("billion laughs") from exploding later, when the data is walked.
+        if node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases and merge keys (*name, <<) are not allowed in quotegraph data", node.start_mark
+            )
+        return super().construct_object(node, deep=deep)
+
+
+def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (first on line {result.key_lines[key]})", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file; any failure becomes a one-line :class:`DataError` naming file and line."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DataError.single(path, None, None, f"cannot read: {exc.strerror}") from exc
+    if size > MAX_YAML_BYTES:
+        raise DataError.single(path, None, None, f"file is {size:,} bytes, more than the {MAX_YAML_BYTES:,} allowed")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError.single(path, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from exc
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DataError.single(path, mark.line + 1 if mark else None, None, f"invalid YAML: {problem}") from exc
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise DataError.single(path, None, None, f"invalid YAML: {exc}") from exc
