@@ -53,7 +53,8 @@ def push_command(
         typer.Option("--graph", help="Push only this named graph (an IRI of the store; repeatable). Default: every graph."),
     ] = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace graphs that already exist at the endpoint. Without it, push stops before sending.")
+        bool,
+        typer.Option("--replace", help="Replace graphs that already exist at the endpoint. Without it, push sends nothing if one exists."),
     ] = False,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Triples per request for large graphs.", min=1)] = DEFAULT_BATCH_SIZE,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer of the endpoint.", min=0.1)] = 300.0,
