@@ -75,7 +75,15 @@ class QueryError(QuotegraphError):
 
 
 class QueryRefused(QueryError):
-    """A query asks for something a read-only, offline graph never does (updates, SERVICE, LOAD)."""
+    """A query asks for something a read-only, offline graph never does (updates, SERVICE, LOAD).
+
+    ``code`` names the rule in machine form (``update-refused``, ``service-refused``,
+    ``dataset-refused``, ``query-too-long``), so that the SPARQL endpoint can answer with it.
+    """
+
+    def __init__(self, message: str, code: str = "query-refused"):
+        super().__init__(message)
+        self.code = code
 
 
 class QueryTimeout(QueryError):

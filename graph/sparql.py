@@ -117,7 +117,7 @@ def check_query(text: str, known_graphs: set[str] | None = None) -> bool:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryRefused(f"query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+        raise QueryRefused(f"query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}", "query-too-long")
     if not text.strip():
         raise QueryError("empty query")
     try:
@@ -127,19 +127,23 @@ def check_query(text: str, known_graphs: set[str] | None = None) -> bool:
             parseUpdate(text)
         except ParseException:
             raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
-        raise QueryRefused("SPARQL updates are refused: the graph is read-only (change data/ and run `kg build`)") from None
+        raise QueryRefused(
+            "SPARQL updates are refused: the graph is read-only (change data/ and run `kg build`)", "update-refused"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions for some malformed input
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     has_dataset = False
     for node in _walk(tree):
         name = getattr(node, "name", None)
         if name == "ServiceGraphPattern":
-            raise QueryRefused("SERVICE is refused: queries never contact other endpoints")
+            raise QueryRefused("SERVICE is refused: queries never contact other endpoints", "service-refused")
         if name == "DatasetClause":
             has_dataset = True
             iri = node.get("default") or node.get("named")
             if known_graphs is not None and str(iri) not in known_graphs:
-                raise QueryRefused(f"FROM <{iri}> is refused: it is not a graph of this store (queries never fetch remote data)")
+                raise QueryRefused(
+                    f"FROM <{iri}> is refused: it is not a graph of this store (queries never fetch remote data)", "dataset-refused"
+                )
     return has_dataset
 
 

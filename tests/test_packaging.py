@@ -32,6 +32,7 @@ def test_the_wheel_bundles_ontology_data_and_queries(wheel: Path) -> None:
     assert "graph/_bundled/data/entities.yaml" in names
     assert "graph/_bundled/data/sources/000_bb9b70fb7da9f08b.txt" in names
     assert "graph/queries/who-sued-whom.rq" in names
+    assert {"graph/web/index.html", "graph/web/query.js", "graph/web/query.css"} <= names  # the page of kg serve
     assert not any(n.startswith(("tests/", "data/", "ontology/")) for n in names)
 
 

@@ -81,6 +81,14 @@ def query_command(
     ] = DEFAULT_MAX_ROWS,
     list_: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
     out: OutOption = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on a remote SPARQL 1.1 endpoint instead of the local build (credentials: $QUOTEGRAPH_ENDPOINT_TOKEN, "
+            "or $QUOTEGRAPH_ENDPOINT_USER and $QUOTEGRAPH_ENDPOINT_PASSWORD).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run a SPARQL query on the built graph (read-only, offline, time-limited).
 
@@ -92,18 +100,27 @@ def query_command(
         return
     if query is None:
         raise fail("give a query: SPARQL text, a .rq file or a bundled query name (kg query --list)")
-    target = out_dir(out)
-    manifest = target.manifest()
-    prefixes = prefixes_for(manifest.get("base_iri", ""))
-    text, label = resolve_query(query)
-    params = dict(parse_param(p, prefixes) for p in (param or []))
-    store = target.open_store()
-    try:
-        result = run_query(store, text, params=params, timeout=timeout, max_rows=max_rows, prefixes=prefixes)
-    except QueryTimeout as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.stderr.flush()
-        os._exit(2)  # the engine thread cannot be cancelled; leave without waiting for it
+    if endpoint is not None:
+        from graph.remote import Endpoint
+
+        remote = Endpoint.connect(endpoint, timeout=timeout)
+        prefixes = prefixes_for(remote.base_iri)
+        text, label = resolve_query(query)
+        params = dict(parse_param(p, prefixes) for p in (param or []))
+        result = remote.query(text, params=params, prefixes=prefixes, timeout=timeout, max_rows=max_rows)
+    else:
+        target = out_dir(out)
+        manifest = target.manifest()
+        prefixes = prefixes_for(manifest.get("base_iri", ""))
+        text, label = resolve_query(query)
+        params = dict(parse_param(p, prefixes) for p in (param or []))
+        store = target.open_store()
+        try:
+            result = run_query(store, text, params=params, timeout=timeout, max_rows=max_rows, prefixes=prefixes)
+        except QueryTimeout as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            sys.stderr.flush()
+            os._exit(2)  # the engine thread cannot be cancelled; leave without waiting for it
     if result.kind == "graph":
         fmt = format.value if format.value in GRAPH_FORMATS else ("jsonld" if format is QueryFormat.json else "turtle")
         write_graph(result, sys.stdout.buffer, fmt, prefixes)
