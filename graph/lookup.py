@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph
 from rapidfuzz import fuzz, process
 
 from graph.errors import UsageError
@@ -41,24 +42,72 @@ class AmbiguousEntity(UsageError):
         super().__init__(f"'{query}' matches several entities: {', '.join(candidates)}; use an id")
 
 
+class StatementNotFound(UsageError):
+    """No statement has this id; the message lists the closest ids."""
+
+    def __init__(self, query: str, suggestions: list[str]):
+        self.query = query
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no statement has the id '{query}'{hint}")
+
+
+# Names as the store holds them: read from the entities graph, so a lookup needs no projection.
+_ENTITY_NAMES = """
+SELECT ?e ?id ?name ?p WHERE {
+  GRAPH ?g { ?e a <https://w3id.org/quotegraph/ontology#Entity> ; <https://schema.org/identifier> ?id ;
+                ?p ?name . }
+  FILTER(?p IN (<http://www.w3.org/2000/01/rdf-schema#label>, <http://www.w3.org/2004/02/skos/core#altLabel>))
+}
+"""
+_STATEMENT_IDS = """
+SELECT ?st ?id WHERE {
+  GRAPH ?g { ?st a <https://w3id.org/quotegraph/ontology#Statement> ; <https://schema.org/identifier> ?id . }
+}
+"""
+
+
 @dataclass(frozen=True)
 class Names:
-    """Every name of every entity, folded, for lookups."""
+    """Every name of every entity, folded, for lookups; and each entity's IRI when known."""
 
     by_name: dict[str, set[str]]
     display: dict[str, str]
+    iris: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_nodes(cls, nodes: Iterable[tuple[str, Mapping[str, Any]]]) -> Names:
         by_name: dict[str, set[str]] = {}
         display: dict[str, str] = {}
+        iris: dict[str, str] = {}
         for ident, attrs in nodes:
             display[ident] = attrs.get("label_en") or ident
+            if attrs.get("iri"):
+                iris[ident] = attrs["iri"]
             names = {ident, attrs.get("label_en", ""), attrs.get("label_de", ""), *attrs.get("aliases", [])}
             for name in names:
                 if name:
                     by_name.setdefault(fold(name), set()).add(ident)
-        return cls(by_name, display)
+        return cls(by_name, display, iris)
+
+    @classmethod
+    def from_store(cls, store: pyoxigraph.Store) -> Names:
+        """The names of every entity in a built store (ids, labels and aliases in every language)."""
+        nodes: dict[str, dict[str, Any]] = {}
+        results = store.query(_ENTITY_NAMES)
+        assert isinstance(results, pyoxigraph.QuerySolutions)
+        for row in results:
+            node = nodes.setdefault(row["id"].value, {"iri": row["e"].value, "aliases": []})
+            name = row["name"]
+            if row["p"].value.endswith("#label") and getattr(name, "language", None) in ("de", "en"):
+                node[f"label_{name.language}"] = name.value
+            else:
+                node["aliases"].append(name.value)
+        return cls.from_nodes(sorted(nodes.items()))
+
+    def iri(self, query: str) -> str:
+        """The IRI of the one entity ``query`` names (see :meth:`find`)."""
+        return self.iris[self.find(query)]
 
     def find(self, query: str) -> str:
         """The id of the one entity ``query`` names; raises with suggestions otherwise."""
@@ -73,10 +122,26 @@ class Names:
             raise AmbiguousEntity(query, sorted(found))
         choices = list(self.by_name)
         matches = process.extract(key, choices, scorer=fuzz.WRatio, limit=10, score_cutoff=60)
+        # only the close ones: within 10 points of the best, so "Sutskevr" does not suggest Musk
+        best = matches[0][1] if matches else 0
         suggestions: list[str] = []
-        for name, _score, _ in matches:
+        for name, _score, _ in (m for m in matches if m[1] >= best - 10):
             for ident in sorted(self.by_name[name]):
                 label = f"{ident} ({self.display[ident]})" if self.display[ident] != ident else ident
                 if label not in suggestions:
                     suggestions.append(label)
         raise EntityNotFound(query, suggestions[:5])
+
+
+def find_statement(store: pyoxigraph.Store, query: str) -> str:
+    """The IRI of the statement whose id is ``query`` (ignoring case); raises with the closest ids."""
+    results = store.query(_STATEMENT_IDS)
+    assert isinstance(results, pyoxigraph.QuerySolutions)
+    ids: dict[str, str] = {row["id"].value: row["st"].value for row in results}
+    if query in ids:
+        return ids[query]
+    folded = {fold(i): i for i in ids}
+    if fold(query) in folded:
+        return ids[folded[fold(query)]]
+    matches = process.extract(fold(query), list(folded), scorer=fuzz.WRatio, limit=5, score_cutoff=60)
+    raise StatementNotFound(query, [folded[name] for name, _score, _ in matches])

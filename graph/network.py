@@ -5,6 +5,8 @@ interactive view. It is read from the built store, so it shows exactly what was 
 statement whose object is an entity becomes one edge (a ``MultiDiGraph`` keeps parallel edges,
 one per statement, keyed by statement id); statements with a literal value (``describedAs``)
 become node attributes. Derived shortcuts (``sued``) are edges too, marked ``derived``.
+Stances carry the stances they are declared to negate (``negates``); an edge carries the
+statements it is about (``regarding``: the stance statement someone agreed with).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ SELECT ?e ?id ?kind ?type ?p ?value WHERE {
   GRAPH ?g2 { ?e a ?kindClass . }
   GRAPH ?o { ?kindClass qg:kind ?kind . }
   OPTIONAL { GRAPH ?g3 { ?e a ?type . } GRAPH ?o2 { ?type rdfs:subClassOf+ ?kindClass } }
-  GRAPH ?g4 { ?e ?p ?value . FILTER(?p IN (rdfs:label, skos:altLabel, schema:description, schema:sameAs)) }
+  GRAPH ?g4 { ?e ?p ?value . FILTER(?p IN (rdfs:label, skos:altLabel, schema:description, schema:sameAs, qg:negates)) }
 }
 """
 
@@ -39,7 +41,7 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX schema: <https://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?st ?id ?s ?p ?o ?voice ?who ?src ?srcId ?srcTitle ?srcDate ?in ?translation ?when ?polarity ?hedged ?derived
-       ?exact ?start ?end ?prefix ?suffix ?part
+       ?exact ?start ?end ?prefix ?suffix ?part ?regarding
 WHERE {
   GRAPH ?g {
     ?st a qg:Statement ; schema:identifier ?id ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -53,11 +55,33 @@ WHERE {
     OPTIONAL { ?st qg:polarity ?polarity }
     OPTIONAL { ?st qg:hedged ?hedged }
     OPTIONAL { ?st qg:derivedVia ?derived . ?st prov:wasDerivedFrom ?partNode . ?partNode a qg:Statement ; schema:identifier ?part }
+    OPTIONAL { ?st qg:regardingStatement ?regardingNode . ?regardingNode schema:identifier ?regarding }
     ?q oa:hasSelector ?tqs , ?tps . ?tqs oa:exact ?exact . ?tps oa:start ?start ; oa:end ?end .
     OPTIONAL { ?tqs oa:prefix ?prefix } OPTIONAL { ?tqs oa:suffix ?suffix }
   }
 }
 """
+
+
+_VOCABULARY_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?term ?label WHERE {
+  GRAPH ?g { ?term rdfs:label ?label }
+  FILTER(STRSTARTS(STR(?term), "https://w3id.org/quotegraph/ontology#") && LANG(?label) IN ("de", "en"))
+}
+"""
+
+
+def vocabulary_labels(store: pyoxigraph.Store) -> dict[str, dict[str, str]]:
+    """German and English labels of the ontology's terms by local name (``agreedWith``, ``Narration``).
+
+    Read from the ontology graph of the store, so that the projection labels relations exactly
+    as the built graph does.
+    """
+    labels: dict[str, dict[str, str]] = {}
+    for row in store.query(_VOCABULARY_LABELS):  # type: ignore[union-attr]
+        labels.setdefault(_local(row["term"]), {})[row["label"].language] = row["label"].value
+    return labels
 
 
 def _local(term: Any) -> str:
@@ -73,10 +97,15 @@ def _value(term: Any) -> Any:
 
 
 def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    """Entities and statements of a built store as a ``MultiDiGraph`` (see the module docstring)."""
-    graph = nx.MultiDiGraph()
+    """Entities and statements of a built store as a ``MultiDiGraph`` (see the module docstring).
+
+    ``graph.graph["labels"]`` holds the labels of relations, voices and polarities
+    (:func:`vocabulary_labels`), so that a consumer can show them in German or English.
+    """
+    graph = nx.MultiDiGraph(labels=vocabulary_labels(store))
     ids: dict[str, str] = {}
     nodes: dict[str, dict[str, Any]] = {}
+    negated: dict[str, set[str]] = {}
     for row in store.query(_NODES):  # type: ignore[union-attr]
         iri = row["e"].value
         ident = row["id"].value
@@ -108,13 +137,18 @@ def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
             node[f"description_{lang}"] = value.value
         elif prop.endswith("sameAs"):
             node["wikidata"] = _local(value)
+        elif prop == str(QG.negates):
+            negated.setdefault(ident, set()).add(value.value)
     for ident, attrs in nodes.items():
         attrs["aliases"] = sorted(attrs["aliases"])
+        # declared negations between stances (qg:negates, written in both directions), as ids
+        attrs["negates"] = sorted(ids[iri] for iri in negated.get(ident, ()) if iri in ids)
         graph.add_node(ident, **attrs)
 
     edges: dict[str, dict[str, Any]] = {}
     quotes: dict[str, dict[tuple[int, int], dict[str, Any]]] = defaultdict(dict)
     parts: dict[str, set[str]] = defaultdict(set)
+    regarding: dict[str, set[str]] = defaultdict(set)
     for row in store.query(_STATEMENTS):  # type: ignore[union-attr]
         sid = row["id"].value
         start, end = int(row["start"].value), int(row["end"].value)
@@ -128,6 +162,8 @@ def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
         }
         if row["part"] is not None:
             parts[sid].add(row["part"].value)
+        if row["regarding"] is not None:
+            regarding[sid].add(row["regarding"].value)
         if sid in edges:
             continue
         edges[sid] = {
@@ -153,6 +189,7 @@ def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
         edge["quotes"] = ordered
         edge["quote"] = " … ".join(q["exact"] for q in ordered)
         edge["derived_from"] = sorted(parts.get(sid, ()))
+        edge["regarding"] = sorted(regarding.get(sid, ()))
         source_id = ids.get(subject.value)
         if source_id is None:
             continue

@@ -100,9 +100,38 @@ def write_tsv(result: QueryResult, out: TextIO) -> None:
         out.write("\t".join(_tsv_term(t) for t in row) + "\n")
 
 
+#: Narrowest useful column of a table; a result with more columns than fit is shown as records.
+MIN_COLUMN_WIDTH = 14
+
+
+def write_records(result: QueryResult, console: Console, prefixes: Mapping[str, str], title: str | None = None) -> None:
+    """One block per row, one line per bound variable (like psql's expanded display).
+
+    Results with many columns of long text (quotes, translations, labels) cannot be read as a
+    table in a terminal: every column gets a few characters. As records every value keeps the
+    full width; unbound values are left out.
+    """
+    if title:
+        console.print(Text(title, style="bold"))
+    width = max(len(v) for v in result.variables)
+    for number, row in enumerate(result.rows, 1):
+        console.rule(Text(str(number), style="dim"), align="left", style="dim")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", min_width=width, no_wrap=True)
+        grid.add_column(overflow="fold")
+        for var, term in zip(result.variables, row, strict=True):
+            if term is not None:
+                grid.add_row(var, term_display(term, prefixes))
+        console.print(grid)
+
+
 def write_table(result: QueryResult, console: Console, prefixes: Mapping[str, str], title: str | None = None) -> None:
+    """A table; as records (:func:`write_records`) when the columns cannot get a readable width."""
     if result.kind == "ask":
         console.print("yes" if result.boolean else "no")
+        return
+    if len(result.variables) * MIN_COLUMN_WIDTH > console.width and result.rows:
+        write_records(result, console, prefixes, title)
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for var in result.variables:

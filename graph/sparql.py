@@ -35,13 +35,20 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 @dataclass
 class BundledQuery:
-    """A ``.rq`` file shipped in ``graph/queries`` with a header of ``# key: value`` lines."""
+    """A ``.rq`` file shipped in ``graph/queries`` with a header of ``# key: value`` lines.
+
+    A parameter line reads ``# param: NAME[:KIND] what it is``. The kind tells ``kg query`` how to
+    turn what a user types into a term: ``entity`` (an id, label or alias, bound as the entity's
+    IRI), ``statement`` (a statement id), ``lang`` (``de`` or ``en``, from ``--lang``) or ``text``
+    (the default: a plain string).
+    """
 
     name: str
     path: Path
     title: str = ""
     description: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    param_kinds: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -60,8 +67,10 @@ def _parse_header(path: Path) -> BundledQuery:
         elif key == "description":
             query.description = (query.description + " " + value).strip()
         elif key == "param":
-            name, _, doc = value.partition(" ")
+            spec, _, doc = value.partition(" ")
+            name, _, kind = spec.partition(":")
             query.params[name.strip()] = doc.strip()
+            query.param_kinds[name.strip()] = kind.strip() or "text"
     return query
 
 

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from graph import __version__, paths
 from graph.errors import EXIT_USAGE, DataError, GraphInvalid, QuotegraphError
+from graph.params import Lang
 from graph.store import OutDir
 
 app = typer.Typer(
@@ -49,6 +50,15 @@ OutOption = Annotated[
         "--out",
         help=f"Output folder for the store and exports. Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
         show_default=False,
+    ),
+]
+
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        help="Language of labels (bundled queries, analysis, network exports): en or de. "
+        "Quotes stay in the source's language, with the translation beside them.",
     ),
 ]
 

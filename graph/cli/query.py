@@ -12,9 +12,11 @@ import pyoxigraph
 import typer
 from rich.table import Table
 
-from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_console, out_dir
+from graph.cli.app import LangOption, OutOption, app, err_console, fail, handle_errors, out_console, out_dir
 from graph.errors import QueryTimeout
 from graph.export import FORMATS, export_to_file, prefixes_for, write_export
+from graph.graphformats import NETWORK_FORMATS, export_projection
+from graph.params import Lang, resolve_params
 from graph.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
 from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, resolve_query, run_query
 
@@ -30,7 +32,8 @@ class QueryFormat(StrEnum):
     rdfxml = "rdfxml"
 
 
-ExportFormatName = Enum("ExportFormatName", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+# RDF formats of the whole graph, then the network formats of its projection (entities and statements)
+ExportFormatName = Enum("ExportFormatName", {name: name for name in (*FORMATS, *NETWORK_FORMATS)}, type=str)  # type: ignore[misc]
 
 
 def parse_param(raw: str, prefixes: dict[str, str]) -> tuple[str, pyoxigraph.NamedNode | pyoxigraph.Literal]:
@@ -45,7 +48,10 @@ def parse_param(raw: str, prefixes: dict[str, str]) -> tuple[str, pyoxigraph.Nam
             pass  # not an IRI: it is text
     prefix, colon, local = value.partition(":")
     if colon and prefix in prefixes and "/" not in local:
-        return name, pyoxigraph.NamedNode(prefixes[prefix] + local)
+        try:
+            return name, pyoxigraph.NamedNode(prefixes[prefix] + local)
+        except ValueError:
+            pass  # "entity:musk> } ..." is no IRI: it is text
     return name, pyoxigraph.Literal(value)
 
 
@@ -55,8 +61,10 @@ def _list_queries() -> None:
     table.add_column("title")
     table.add_column("parameters")
     for query in bundled_queries().values():
-        table.add_row(query.name, query.title, ", ".join(f"{k}: {v}" for k, v in query.params.items()))
+        # lang is set by --lang for every query that has it; the others are given with --param
+        table.add_row(query.name, query.title, ", ".join(f"{k} ({query.param_kinds[k]})" for k in query.params if k != "lang"))
     out_console.print(table)
+    err_console.print("[dim]--param NAME=VALUE; an entity is named by id, label or alias; labels follow --lang[/]", highlight=False)
 
 
 @app.command("query")
@@ -80,6 +88,7 @@ def query_command(
         int, typer.Option("--max-rows", help="Stop after this many rows (a note on stderr says so).", min=1)
     ] = DEFAULT_MAX_ROWS,
     list_: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
+    lang: LangOption = Lang.en,
     out: OutOption = None,
     endpoint: Annotated[
         str | None,
@@ -93,28 +102,32 @@ def query_command(
     """Run a SPARQL query on the built graph (read-only, offline, time-limited).
 
     Without GRAPH, a query sees what the sources narrate; claims are in the claims graphs
-    (GRAPH ?g { ... }) and on the statement nodes with who asserts them.
+    (GRAPH ?g { ... }) and on the statement nodes with who asserts them. A bundled query's
+    entity parameters take an id, a label or an alias (--param entity=Musk).
     """
     if list_:
         _list_queries()
         return
     if query is None:
         raise fail("give a query: SPARQL text, a .rq file or a bundled query name (kg query --list)")
+    text, label = resolve_query(query)
     if endpoint is not None:
         from graph.remote import Endpoint
 
         remote = Endpoint.connect(endpoint, timeout=timeout)
         prefixes = prefixes_for(remote.base_iri)
-        text, label = resolve_query(query)
-        params = dict(parse_param(p, prefixes) for p in (param or []))
+        given = dict(parse_param(p, prefixes) for p in (param or []))
+        # no local store to look names up in: entity parameters must be IRIs (entity:musk)
+        params = resolve_params(None, bundled_queries().get(label), given, lang)
         result = remote.query(text, params=params, prefixes=prefixes, timeout=timeout, max_rows=max_rows)
     else:
         target = out_dir(out)
         manifest = target.manifest()
         prefixes = prefixes_for(manifest.get("base_iri", ""))
-        text, label = resolve_query(query)
-        params = dict(parse_param(p, prefixes) for p in (param or []))
+        given = dict(parse_param(p, prefixes) for p in (param or []))
         store = target.open_store()
+        # a bundled query's entity and statement parameters are looked up by name in the store
+        params = resolve_params(store, bundled_queries().get(label), given, lang)
         try:
             result = run_query(store, text, params=params, timeout=timeout, max_rows=max_rows, prefixes=prefixes)
         except QueryTimeout as exc:
@@ -143,16 +156,28 @@ def query_command(
 @app.command("export")
 @handle_errors
 def export_command(
-    format: Annotated[ExportFormatName, typer.Option("--format", "-f", help="RDF format.", case_sensitive=False)] = "turtle",  # type: ignore[assignment]
-    output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout. Files are written atomically.")] = "-",
+    format: Annotated[
+        ExportFormatName,
+        typer.Option("--format", "-f", help="An RDF format, or graphml, gexf or csv for network tools.", case_sensitive=False),
+    ] = "turtle",  # type: ignore[assignment]
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File to write, or - for stdout; for csv a folder. Files are written atomically.")
+    ] = "-",
+    lang: LangOption = Lang.en,
     out: OutOption = None,
 ) -> None:
-    """Export the built graph as RDF.
+    """Export the built graph as RDF, or its network of entities and statements for Gephi and Cytoscape.
 
     TriG, N-Quads and JSON-LD hold every named graph (claims included); Turtle, N-Triples and
-    RDF/XML hold the default view: everything except the claims graphs.
+    RDF/XML hold the default view: everything except the claims graphs. GraphML and GEXF hold
+    entities as nodes and statements as edges with their quotes, voices and sources (node and
+    edge labels in --lang); csv writes nodes.csv and edges.csv into the folder -o names.
     """
     target = out_dir(out)
+    if format.value in NETWORK_FORMATS:
+        for path in export_projection(target.open_store(), format.value, output, lang.value, sys.stdout.buffer):
+            err_console.print(f"wrote {path} ({path.stat().st_size:,} bytes, {format.value})", highlight=False)
+        return
     fmt = FORMATS[format.value]
     base_iri = target.manifest().get("base_iri", "")
     store = target.open_store()

@@ -1,0 +1,400 @@
+"""``kg lookup``, ``kg neighbors``, ``kg path``, ``kg central`` and ``kg communities``.
+
+Thin commands over :mod:`graph.analysis` on the projection of the built store. Every answer can
+be had as a table (for people), JSON or CSV (for scripts, on stdout); labels follow ``--lang``,
+quotes stay in the source's language with the curator's translation beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import networkx as nx
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from graph.analysis import (
+    CENTRALITY_MEASURES,
+    DEFAULT_MAX_PATHS,
+    DEFAULT_SEED,
+    VOICES,
+    Link,
+    centrality,
+    communities,
+    label,
+    neighbours,
+    restrict,
+    shortest_paths,
+)
+from graph.cli.app import LangOption, OutOption, app, err_console, handle_errors, out_console, out_dir
+from graph.lookup import Names
+from graph.network import project
+from graph.params import Lang
+
+
+class AnswerFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[AnswerFormat, typer.Option("--format", "-f", help="table for people; json or csv for scripts (stdout).")]
+VoiceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--voice",
+        help=f"Only statements in this voice ({', '.join(VOICES)}); repeatable. Default: all. "
+        "--voice narration leaves out claims, quotations and the author's judgements.",
+        show_default=False,
+    ),
+]
+DerivedOption = Annotated[
+    bool, typer.Option("--derived/--no-derived", help="Count derived shortcuts (sued = filed + defendant) as statements.")
+]
+
+
+def load(out: Path | None, voices: Sequence[str] | None = None, derived: bool = True) -> tuple[nx.MultiDiGraph, Names]:
+    """The projection of the current build (restricted as asked) and the names to look entities up by."""
+    full = project(out_dir(out).open_store())
+    return restrict(full, voices, derived), Names.from_nodes(full.nodes(data=True))
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else v) for v in row])
+
+
+def statement_text(graph: nx.MultiDiGraph, link: Link, lang: str) -> Text:
+    """``subject relation object`` in the statement's own direction, with its id dimmed below."""
+    d = link.as_dict(graph, lang)
+    text = Text()
+    text.append(d["subject_label"], style="bold")
+    text.append(f" {d['relation_label']} ", style="cyan")
+    text.append(d["object_label"], style="bold")
+    text.append(f"\n{link.statement}" + (" (shortcut)" if d["derived"] else ""), style="dim")
+    return text
+
+
+def provenance_text(d: dict[str, Any], graph: nx.MultiDiGraph, lang: str, source: str = "") -> Text:
+    """Voice and who asserts it; where and when it was expressed, as far as the source says.
+
+    ``source`` is a short reference to the source (``[1]``) explained below the table.
+    """
+    text = Text(f"{d['voice_label']} · {d['asserted_by_label']}")
+    if source:
+        text.append(f"\nsource {source}")
+    if d.get("expressed_in"):
+        text.append(f"\nin: {label(graph, d['expressed_in'], lang)}")
+    if d.get("when"):
+        text.append(f"\nwhen: „{d['when']}“")
+    if d.get("hedged"):
+        text.append("\nhedged by the source", style="yellow")
+    return text
+
+
+LINK_FIELDS = [
+    "statement",
+    "subject",
+    "relation",
+    "object",
+    "subject_label",
+    "relation_label",
+    "object_label",
+    "direction",
+    "voice",
+    "asserted_by",
+    "quote",
+    "translation",
+    "source",
+    "expressed_in",
+    "when",
+    "derived",
+]
+
+
+def _link_row(graph: nx.MultiDiGraph, link: Link, lang: str) -> list[Any]:
+    d = link.as_dict(graph, lang)
+    return [d[f] for f in LINK_FIELDS]
+
+
+def _entity(graph: nx.MultiDiGraph, node: str, lang: str) -> dict[str, Any]:
+    return {"entity": node, "label": label(graph, node, lang), "kind": graph.nodes[node].get("kind", "")}
+
+
+def _links_table(title: str, first_header: str, first_ratio: int = 3) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=True, header_style="bold", expand=True)
+    table.add_column(first_header, overflow="fold", ratio=first_ratio)
+    table.add_column("statement", overflow="fold", ratio=4)
+    table.add_column("quote (source language)", overflow="fold", ratio=5)
+    table.add_column("translation (en)", overflow="fold", ratio=5)
+    table.add_column("voice · by, where", overflow="fold", ratio=4)
+    return table
+
+
+@app.command("lookup")
+@handle_errors
+def lookup_command(
+    name: Annotated[str, typer.Argument(help="An id, label or alias, in German or English; case and accents are ignored.")],
+    format: FormatOption = AnswerFormat.table,
+    lang: LangOption = Lang.en,
+    out: OutOption = None,
+) -> None:
+    """Find an entity by id, label or alias; an unknown name gets "did you mean"."""
+    graph, names = load(out)
+    node = names.find(name)
+    attrs = graph.nodes[node]
+    record = {
+        "entity": node,
+        "label": label(graph, node, lang),
+        "kind": attrs.get("kind", ""),
+        "type": attrs.get("type", ""),
+        "label_en": attrs.get("label_en", ""),
+        "label_de": attrs.get("label_de", ""),
+        "aliases": attrs.get("aliases", []),
+        "description": attrs.get(f"description_{lang.value}", ""),
+        "wikidata": attrs.get("wikidata", ""),
+        "iri": attrs.get("iri", ""),
+        "statements": graph.degree(node),
+    }
+    if format is AnswerFormat.json:
+        emit_json(record)
+    elif format is AnswerFormat.csv:
+        emit_csv(list(record), [[("; ".join(v) if isinstance(v, list) else v) for v in record.values()]])
+    else:
+        table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+        table.add_column(style="bold")
+        table.add_column(overflow="fold")
+        for key, value in record.items():
+            table.add_row(key, "; ".join(value) if isinstance(value, list) else str(value))
+        out_console.print(table)
+
+
+@app.command("neighbors")
+@handle_errors
+def neighbors_command(
+    entity: Annotated[str, typer.Argument(help='An id, label or alias ("Sutskever", "Klage").')],
+    depth: Annotated[int, typer.Option("--depth", "-d", help="How many steps away (direction ignored).", min=1)] = 1,
+    voice: VoiceOption = None,
+    derived: DerivedOption = True,
+    format: FormatOption = AnswerFormat.table,
+    lang: LangOption = Lang.en,
+    out: OutOption = None,
+) -> None:
+    """The entities within --depth steps of ENTITY, each with the statements that reach it.
+
+    A step follows a statement in either direction; each statement is shown in its own direction.
+    """
+    graph, names = load(out, voice, derived)
+    node = names.find(entity)
+    found = neighbours(graph, node, depth)
+    code = lang.value
+    if format is AnswerFormat.json:
+        emit_json(
+            {
+                **_entity(graph, node, code),
+                "depth": depth,
+                "neighbours": [
+                    {**_entity(graph, n.node, code), "distance": n.distance, "links": [link.as_dict(graph, code) for link in n.links]}
+                    for n in found
+                ],
+            }
+        )
+        return
+    if format is AnswerFormat.csv:
+        emit_csv(
+            ["distance", "entity", "label", "kind", *LINK_FIELDS],
+            (
+                [n.distance, n.node, label(graph, n.node, code), graph.nodes[n.node].get("kind", ""), *_link_row(graph, link, code)]
+                for n in found
+                for link in n.links
+            ),
+        )
+        return
+    table = _links_table(f"Within {depth} step(s) of {label(graph, node, code)}: {len(found)} entities", "step, entity")
+    for n in found:
+        for i, link in enumerate(n.links):
+            d = link.as_dict(graph, code)
+            who = Text(f"{n.distance}  {label(graph, n.node, code)}\n({graph.nodes[n.node].get('kind', '')})") if i == 0 else Text("")
+            table.add_row(who, statement_text(graph, link, code), d["quote"], d["translation"], provenance_text(d, graph, code))
+    out_console.print(table)
+    err_console.print(f"[dim]{len(found)} entities, {sum(len(n.links) for n in found)} statements[/]", highlight=False)
+
+
+@app.command("path")
+@handle_errors
+def path_command(
+    start: Annotated[str, typer.Argument(help="From: an id, label or alias.")],
+    end: Annotated[str, typer.Argument(help="To: an id, label or alias.")],
+    max_paths: Annotated[int, typer.Option("--max-paths", help="Show at most this many paths.", min=1)] = DEFAULT_MAX_PATHS,
+    voice: VoiceOption = None,
+    derived: DerivedOption = True,
+    format: FormatOption = AnswerFormat.table,
+    lang: LangOption = Lang.en,
+    out: OutOption = None,
+) -> None:
+    """Every shortest path from START to END, each hop with all its statements and their quotes.
+
+    Paths ignore direction (a statement connects both of its ends); each statement is shown in
+    its own direction, marked ← when it points back along the path.
+    """
+    graph, names = load(out, voice, derived)
+    a, b = names.find(start), names.find(end)
+    paths, truncated = shortest_paths(graph, a, b, max_paths)
+    code = lang.value
+    if format is AnswerFormat.json:
+        emit_json(
+            {
+                "from": _entity(graph, a, code),
+                "to": _entity(graph, b, code),
+                "length": len(paths[0].nodes) - 1 if paths else None,
+                "truncated": truncated,
+                "paths": [
+                    {
+                        "nodes": [_entity(graph, n, code) for n in p.nodes],
+                        "hops": [
+                            {"from": x, "to": y, "statements": [link.as_dict(graph, code) for link in hop]}
+                            for (x, y), hop in zip(zip(p.nodes, p.nodes[1:], strict=False), p.hops, strict=True)
+                        ],
+                    }
+                    for p in paths
+                ],
+            }
+        )
+        return
+    if format is AnswerFormat.csv:
+        emit_csv(
+            ["path", "hop", "from", "to", *LINK_FIELDS],
+            (
+                [i, j, link.near, link.far, *_link_row(graph, link, code)]
+                for i, p in enumerate(paths, 1)
+                for j, hop in enumerate(p.hops, 1)
+                for link in hop
+            ),
+        )
+        return
+    if not paths:
+        out_console.print(f"No path between {label(graph, a, code)} and {label(graph, b, code)}.", highlight=False)
+        return
+    for i, p in enumerate(paths, 1):
+        chain = " — ".join(label(graph, n, code) for n in p.nodes)
+        table = _links_table(f"Path {i} of {len(paths)} ({len(p.hops)} hops): {chain}", "hop", first_ratio=1)
+        for j, hop in enumerate(p.hops, 1):
+            for k, link in enumerate(hop):
+                d = link.as_dict(graph, code)
+                first = Text(str(j)) if k == 0 else Text("")
+                # the statement points back along the path: say so, the walk itself ignores direction
+                stmt = (Text("") if link.forward else Text("← ", style="yellow")) + statement_text(graph, link, code)
+                table.add_row(first, stmt, d["quote"], d["translation"], provenance_text(d, graph, code))
+        out_console.print(table)
+    if truncated:
+        err_console.print(f"[yellow]note:[/] more than {max_paths} shortest paths; showing {max_paths} (--max-paths)", highlight=False)
+
+
+@app.command("central")
+@handle_errors
+def central_command(
+    by: Annotated[str, typer.Option("--by", help=f"Order by: {', '.join(CENTRALITY_MEASURES)}.")] = "degree",
+    top: Annotated[int, typer.Option("--top", help="Show the first N entities; 0 for all.", min=0)] = 10,
+    voice: VoiceOption = None,
+    derived: DerivedOption = True,
+    format: FormatOption = AnswerFormat.table,
+    lang: LangOption = Lang.en,
+    out: OutOption = None,
+) -> None:
+    """The most central entities: degree, statements, PageRank and betweenness.
+
+    degree: distinct entities it shares a statement with; statements: statements it is the
+    subject or object of; PageRank: over statements from subject to object (what is talked
+    about gathers rank); betweenness: share of shortest paths through it (direction ignored).
+    """
+    graph, _ = load(out, voice, derived)
+    rows = centrality(graph, by)
+    rows = rows[:top] if top else rows
+    code = lang.value
+    fields = ["entity", "label", "kind", "degree", "statements", "pagerank", "betweenness"]
+    records = [
+        [r.node, label(graph, r.node, code), graph.nodes[r.node].get("kind", ""), r.degree, r.statements, r.pagerank, r.betweenness]
+        for r in rows
+    ]
+    if format is AnswerFormat.json:
+        emit_json({"by": by, "entities": [dict(zip(fields, rec, strict=True)) for rec in records]})
+        return
+    if format is AnswerFormat.csv:
+        emit_csv(fields, records)
+        return
+    table = Table(title=f"Central entities (by {by})", title_justify="left", header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("entity", overflow="fold")
+    table.add_column("kind")
+    for name in ("degree", "statements", "PageRank", "betweenness"):
+        table.add_column(name, justify="right")
+    for i, rec in enumerate(records, 1):
+        table.add_row(str(i), rec[1], rec[2], str(rec[3]), str(rec[4]), f"{rec[5]:.3f}", f"{rec[6]:.3f}")
+    out_console.print(table)
+
+
+@app.command("communities")
+@handle_errors
+def communities_command(
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain method; the same seed gives the same groups.")] = DEFAULT_SEED,
+    voice: VoiceOption = None,
+    derived: DerivedOption = True,
+    format: FormatOption = AnswerFormat.table,
+    lang: LangOption = Lang.en,
+    out: OutOption = None,
+) -> None:
+    """Groups of entities more linked among themselves than to the rest (Louvain, networkx).
+
+    Statements between two entities count as one link weighted by their number; direction is
+    ignored. Members are listed by degree, highest first.
+    """
+    graph, _ = load(out, voice, derived)
+    found = communities(graph, seed)
+    code = lang.value
+    if format is AnswerFormat.json:
+        emit_json(
+            {
+                "method": found.method,
+                "seed": found.seed,
+                "modularity": found.modularity,
+                "communities": [
+                    {
+                        "community": c.number,
+                        "size": len(c.members),
+                        "statements": c.statements,
+                        "members": [_entity(graph, m, code) for m in c.members],
+                    }
+                    for c in found.communities
+                ],
+            }
+        )
+        return
+    if format is AnswerFormat.csv:
+        emit_csv(
+            ["community", "entity", "label", "kind"],
+            ([c.number, m, label(graph, m, code), graph.nodes[m].get("kind", "")] for c in found.communities for m in c.members),
+        )
+        return
+    title = f"{len(found.communities)} communities (Louvain, seed {found.seed}, modularity {found.modularity:.3f})"
+    table = Table(title=title, title_justify="left", header_style="bold", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("size", justify="right")
+    table.add_column("statements inside", justify="right")
+    table.add_column("members (by degree)", overflow="fold")
+    for c in found.communities:
+        table.add_row(str(c.number), str(len(c.members)), str(c.statements), ", ".join(label(graph, m, code) for m in c.members))
+    out_console.print(table)
