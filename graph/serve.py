@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -40,7 +41,7 @@ from graph import paths
 from graph.errors import QueryTimeout, UsageError
 from graph.protocol import ERROR_MEDIA_TYPE, Job, ProtocolError, error_body
 from graph.querypool import PoolBusy, PoolSettings, QueryPool, WorkerDied
-from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, MAX_QUERY_CHARS, bundled_queries
+from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, MAX_QUERY_CHARS, BundledQuery, bind_values, bundled_queries
 from graph.store import STORE_DIRNAME
 
 #: A form-encoded query of MAX_QUERY_CHARS characters, percent-encoded, fits.
@@ -77,6 +78,22 @@ class ServeSettings:
     @property
     def view_dir(self) -> Path:
         return self.build_dir / VIEW_DIRNAME
+
+
+def page_text(query: BundledQuery) -> str:
+    """A bundled query as the query page offers it: label-language parameters bound to English.
+
+    Bundled queries bind their parameters in a trailing VALUES clause (see graph.params); a
+    ``lang`` parameter has a default, so the page can run the query as is. Entity parameters have
+    none: the page shows the query unbound, with a comment saying what to bind.
+    """
+    defaults = {name: pyoxigraph.Literal("en") for name, kind in query.param_kinds.items() if kind == "lang"}
+    text = bind_values(query.text, defaults) if defaults else query.text
+    missing = [name for name in query.param_kinds if name not in defaults]
+    if missing:
+        hints = "\n".join(f"# bind ?{name} ({query.params[name]}), append: VALUES ?{name} {{ <IRI> }}" for name in missing)
+        text = f"{hints}\n{text}"
+    return text
 
 
 def is_loopback(host: str) -> bool:
@@ -268,7 +285,10 @@ def create_app(settings: ServeSettings, on_ready: Callable[[QueryPool], None] | 
 
     async def info(request: Request) -> Response:
         view = find_view(settings.view_dir)
-        queries = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text} for q in bundled_queries().values()]
+        queries = [
+            {"name": q.name, "title": q.title, "description": q.description, "params": q.params, "text": page_text(q)}
+            for q in bundled_queries().values()
+        ]
         return JSONResponse(
             {
                 "build": settings.build_id,
