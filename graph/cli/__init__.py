@@ -2,6 +2,7 @@
 
 from graph.cli import build as _build  # noqa: F401
 from graph.cli import query as _query  # noqa: F401
+from graph.cli import view as _view  # noqa: F401
 from graph.cli.app import app, main
 
 __all__ = ["app", "main"]
