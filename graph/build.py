@@ -30,6 +30,7 @@ from graph.ontology import Ontology, default_ontology
 from graph.rdf import DEFAULT_BASE_IRI, Iris, corpus_quads
 from graph.shacl import to_rdflib, validate_graph
 from graph.store import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs, new_build
+from graph.view import VIEW_DIRNAME, VIEW_FILENAME, write_view
 
 PhaseCallback = Callable[[str], None]
 
@@ -65,6 +66,7 @@ class Built:
     counts: dict[str, Any]
     exports: dict[str, Path]
     timings: dict[str, float]
+    view: Path | None = None
 
 
 class _Timer:
@@ -115,6 +117,8 @@ def build(data_dir: Path, out: OutDir, *, base_iri: str = DEFAULT_BASE_IRI, on_p
             store.flush()
         with timer.phase("export"):
             exports = export_all(store, staging / EXPORT_DIRNAME, base_iri)
+        with timer.phase("view"):
+            write_view(store, staging / VIEW_DIRNAME / VIEW_FILENAME)
         claims = claims_graphs(store)
         graphs = [g for g in store.named_graphs()]
         counts = {
@@ -133,6 +137,7 @@ def build(data_dir: Path, out: OutDir, *, base_iri: str = DEFAULT_BASE_IRI, on_p
             "counts": counts,
             "timings_s": timer.timings,
             "exports": {name: str(path.relative_to(staging)) for name, path in exports.items()},
+            "view": f"{VIEW_DIRNAME}/{VIEW_FILENAME}",
         }
         (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         del store
@@ -145,4 +150,5 @@ def build(data_dir: Path, out: OutDir, *, base_iri: str = DEFAULT_BASE_IRI, on_p
         counts=counts,
         exports={name: build_dir / EXPORT_DIRNAME / path.name for name, path in exports.items()},
         timings=timer.timings,
+        view=build_dir / VIEW_DIRNAME / VIEW_FILENAME,
     )

@@ -33,6 +33,7 @@ def test_the_wheel_bundles_ontology_data_and_queries(wheel: Path) -> None:
     assert "graph/_bundled/data/sources/000_bb9b70fb7da9f08b.txt" in names
     assert "graph/queries/who-sued-whom.rq" in names
     assert {"graph/web/index.html", "graph/web/query.js", "graph/web/query.css"} <= names  # the page of kg serve
+    assert {"graph/view/templates/view.html.j2", "graph/view/templates/view.js", "graph/view/templates/view.css"} <= names
     assert not any(n.startswith(("tests/", "data/", "ontology/")) for n in names)
 
 
@@ -66,6 +67,9 @@ def test_the_installed_kg_builds_the_bundled_graph_from_an_unrelated_directory(w
     )
     assert result.returncode == 0, result.stderr
     assert (workdir / "quotegraph-out" / "current" / "export" / "quotegraph.ttl").is_file()
+    assert (
+        "Elon Musk reichte eine Klage gegen OpenAI ein" in (workdir / "quotegraph-out" / "current" / "view" / "quotegraph.html").read_text()
+    )
     query = subprocess.run(
         [sys.executable, "-m", "graph", "query", "who-sued-whom", "-f", "csv"],
         cwd=workdir,

@@ -71,6 +71,7 @@ def build_command(
                     "counts": built.counts,
                     "timings_s": built.timings,
                     "exports": {k: str(v) for k, v in built.exports.items()},
+                    "view": str(built.view),
                 }
             )
         )
@@ -84,6 +85,7 @@ def build_command(
         highlight=False,
         soft_wrap=True,
     )
+    out_console.print(f"View:    {built.out.current_link / 'view' / 'quotegraph.html'}", highlight=False, soft_wrap=True)
 
 
 @app.command("validate")
