@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import pyoxigraph
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
 from graph import paths
-from graph.errors import QueryError, QueryRefused, QueryTimeout
+from graph.errors import QueryError, QueryRefused, QuotegraphError
 from graph.store import default_graphs
 from graph.vocab import PREFIXES
 
@@ -211,36 +212,44 @@ def run_query(
     text: str,
     *,
     params: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal] | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
     max_rows: int = DEFAULT_MAX_ROWS,
     prefixes: Mapping[str, str] | None = None,
 ) -> QueryResult:
-    """Check and run one query; at most ``max_rows`` rows, at most ``timeout`` seconds."""
+    """Check and run one query on the caller's thread; at most ``max_rows`` rows (see :func:`deadline`)."""
     known = {g.value for g in store.named_graphs() if isinstance(g, NamedNode)}
     text = bind_values(text, params or {})
     has_dataset = check_query(text, known)
     kwargs: dict[str, Any] = {"prefixes": dict(prefixes or PREFIXES)}
     if not has_dataset:
         kwargs["default_graph"] = default_graphs(store) or None
-    outcome: dict[str, Any] = {}
+    try:
+        return _collect(store.query(text, **kwargs), max_rows)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except OSError as exc:
+        # Oxigraph reports refused network access (a SERVICE we failed to spot) as OSError
+        raise QueryError(f"query failed: {exc}") from None
+    except QuotegraphError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - surface any engine error as one line
+        raise QueryError(f"query failed: {exc}") from None
 
-    def work() -> None:
-        try:
-            outcome["result"] = _collect(store.query(text, **kwargs), max_rows)
-        except SyntaxError as exc:
-            outcome["error"] = QueryError(f"SPARQL syntax error: {exc}")
-        except OSError as exc:
-            # Oxigraph reports refused network access (a SERVICE we failed to spot) as OSError
-            outcome["error"] = QueryError(f"query failed: {exc}")
-        except Exception as exc:  # noqa: BLE001 - surface any engine error as one line
-            outcome["error"] = QueryError(f"query failed: {exc}")
 
-    worker = threading.Thread(target=work, name="sparql", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise QueryTimeout(f"query exceeded the time limit of {timeout:g} s (raise it with --timeout)")
-    if "error" in outcome:
-        raise outcome["error"]
-    result: QueryResult = outcome["result"]
-    return result
+@contextmanager
+def deadline(seconds: float, on_expire: Callable[[], None]) -> Iterator[None]:
+    """Call ``on_expire`` (which must end the process) if the block runs longer than ``seconds``.
+
+    Oxigraph cannot cancel a query once it runs, and a thread cannot be killed, so a time limit
+    in one process means ending that process: ``kg query`` prints its error and exits with 2.
+    Evaluation stays on the caller's thread on purpose: pyoxigraph's result iterators must be
+    dropped on the thread that made them, which a worker thread cannot promise (a garbage
+    collection there may free another thread's results). Servers run queries in worker
+    processes instead (graph/querypool.py).
+    """
+    timer = threading.Timer(seconds, on_expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

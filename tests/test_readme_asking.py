@@ -17,7 +17,8 @@ from conftest import REPO, kg
 from graph.build import Built
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## Asking the graph") : README.index("## Development")]
+_START = README.index("## Asking the graph")
+SECTION = README[_START : README.index("\n## ", _START + 1)]
 
 
 def _examples() -> list[tuple[str, str]]:

@@ -13,12 +13,11 @@ import typer
 from rich.table import Table
 
 from graph.cli.app import LangOption, OutOption, app, err_console, fail, handle_errors, out_console, out_dir
-from graph.errors import QueryTimeout
 from graph.export import FORMATS, export_to_file, prefixes_for, write_export
 from graph.graphformats import NETWORK_FORMATS, export_projection
 from graph.params import Lang, resolve_params
 from graph.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
-from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, resolve_query, run_query
+from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, deadline, resolve_query, run_query
 
 
 class QueryFormat(StrEnum):
@@ -128,12 +127,16 @@ def query_command(
         store = target.open_store()
         # a bundled query's entity and statement parameters are looked up by name in the store
         params = resolve_params(store, bundled_queries().get(label), given, lang)
-        try:
-            result = run_query(store, text, params=params, timeout=timeout, max_rows=max_rows, prefixes=prefixes)
-        except QueryTimeout as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+
+        def expire() -> None:
+            err_console.print(
+                f"[bold red]error:[/] query exceeded the time limit of {timeout:g} s (raise it with --timeout)", highlight=False
+            )
             sys.stderr.flush()
-            os._exit(2)  # the engine thread cannot be cancelled; leave without waiting for it
+            os._exit(2)  # Oxigraph cannot cancel a running query; end the process instead
+
+        with deadline(timeout, expire):
+            result = run_query(store, text, params=params, max_rows=max_rows, prefixes=prefixes)
     if result.kind == "graph":
         fmt = format.value if format.value in GRAPH_FORMATS else ("jsonld" if format is QueryFormat.json else "turtle")
         write_graph(result, sys.stdout.buffer, fmt, prefixes)
