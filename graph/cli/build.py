@@ -28,7 +28,7 @@ EngineOption = Annotated[
     str,
     typer.Option(
         "--shacl-engine",
-        help=f"Who checks the SHACL shapes: {', '.join(ENGINES)}. auto: pySHACL up to 5,000 statements, SPARQL on Oxigraph above.",
+        help=f"Who checks the SHACL shapes: {', '.join(ENGINES)}. auto: pySHACL up to 1,000 statements, SPARQL on Oxigraph above.",
     ),
 ]
 
