@@ -1,19 +1,26 @@
-"""The build pipeline: data folder → checked corpus → RDF → SHACL → store and exports.
+"""The build pipeline: data folder → checked units → N-Quads → Oxigraph → SHACL → exports.
 
 ``check`` does everything that can fail on bad data and writes nothing (``kg validate``);
-``build`` runs ``check`` and then writes a new store and all exports into a fresh build folder,
-published atomically (see :mod:`graph.store`). Each phase is timed; the CLI shows them.
+``build`` writes a new store and all exports into a fresh build folder, published atomically
+(see :mod:`graph.store`).
+
+Sources are streamed: each one is loaded, anchored, derived and written as N-Quads text that
+Oxigraph's bulk loader parses straight into RocksDB, so memory is bounded by the largest source
+and the Oxigraph loader's batches, never by the corpus. A rebuild is incremental when it can be:
+the previous store is copied (a RocksDB checkpoint: hard links, no copy of the data) and only the
+named graphs of sources whose files changed are cleared and loaded again; see :mod:`graph.inputs`
+for when a full build is needed instead. Either way the result is the same graph.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
 import json
-import time
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,41 +28,45 @@ from typing import Any
 import pyoxigraph
 
 from graph import __version__
-from graph.derive import derive_shortcuts
-from graph.errors import GraphInvalid
+from graph.errors import GraphInvalid, UsageError
 from graph.export import export_all
-from graph.loader import load_corpus
+from graph.inputs import Plan, plan_build
+from graph.loader import Loader, Scan, SourceFiles, Unit
 from graph.model import Corpus, Statement
 from graph.ontology import Ontology, default_ontology
-from graph.rdf import DEFAULT_BASE_IRI, Iris, corpus_quads
-from graph.shacl import to_rdflib, validate_graph
+from graph.progress import Phases, Progress
+from graph.rdf import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
+from graph.shacl import validate_store
 from graph.store import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs, new_build
 from graph.view import VIEW_DIRNAME, VIEW_FILENAME, write_view
+from graph.vocab import QG, RDF
 
 PhaseCallback = Callable[[str], None]
+#: Above this many statements (derived included) the SHACL shapes run as SPARQL on Oxigraph;
+#: below it pySHACL, the reference engine, checks them. Both report the same violations.
+SPARQL_ENGINE_ABOVE = 1_000
+#: Up to this many statements kg build also writes the whole graph as the interactive view; a
+#: bigger graph is only readable as a focused view (kg view --focus/--source/--top).
+VIEW_IN_BUILD_UP_TO = 20_000
+#: Up to this many statements the loaded records and quads stay in memory (for tests and API use).
+KEEP_RECORDS_UP_TO = 20_000
+ENGINES = ("auto", "pyshacl", "sparql")
 
 
 @dataclass
 class Checked:
-    """A corpus that passed every check, with its derived statements and quads."""
+    """What a build or a check loaded: counts, and for small corpora the records and quads themselves."""
 
-    corpus: Corpus
-    derived: dict[str, Statement]
-    quads: list[pyoxigraph.Quad]
     iris: Iris
+    count_values: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    corpus: Corpus | None = None
+    derived: dict[str, Statement] | None = None
+    quads: list[pyoxigraph.Quad] = field(default_factory=list)
+    engine: str = ""
 
     def counts(self) -> dict[str, Any]:
-        voices = Counter(s.voice for s in self.corpus.statements.values())
-        kinds = Counter(e.kind for e in self.corpus.entities.values())
-        return {
-            "sources": len(self.corpus.sources),
-            "entities": len(self.corpus.entities),
-            "entities_by_kind": dict(sorted(kinds.items())),
-            "statements": len(self.corpus.statements),
-            "statements_by_voice": dict(sorted(voices.items())),
-            "derived_statements": len(self.derived),
-        }
+        return self.count_values
 
 
 @dataclass
@@ -67,64 +78,270 @@ class Built:
     exports: dict[str, Path]
     timings: dict[str, float]
     view: Path | None = None
+    mode: str = "full"
+    reloaded: list[str] = field(default_factory=list)
 
 
-class _Timer:
-    def __init__(self, on_phase: PhaseCallback | None):
-        self.timings: dict[str, float] = {}
-        self.on_phase = on_phase
+class _TextStream(io.RawIOBase):
+    """A binary file over an iterator of text chunks, read lazily by Oxigraph's bulk loader."""
 
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        if self.on_phase:
-            self.on_phase(name)
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = round(time.perf_counter() - started, 3)
+    def __init__(self, chunks: Iterator[str]):
+        self._chunks = chunks
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = memoryview(chunk.encode("utf-8"))
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+class _Loading:
+    """Streams units into a store and keeps what the manifest and the summary need."""
+
+    def __init__(self, loader: Loader, scan: Scan, writer: NQuads, phases: Phases, keep: bool):
+        self.loader = loader
+        self.scan = scan
+        self.writer = writer
+        self.phases = phases
+        self.keep = keep
+        self.units: dict[str, dict[str, Any]] = {}
+        self.kept_units: list[Unit] = []
+        self.kept_text: list[str] = []
+        self.loaded_statements = 0
+
+    def chunks(self, files: Iterable[SourceFiles], shared: bool, advance: Callable[[int], None]) -> Iterator[str]:
+        if shared:
+            text = "".join(self.writer.entity_nquads(e) for e in self.scan.entities.values())
+            self._kept(text)
+            yield text
+        load_time = rdf_time = 0.0
+        clock = _clock()
+        for source_files in files:
+            started = clock()
+            unit = self.loader.load_unit(source_files, self.scan.entities)
+            loaded = clock()
+            load_time += loaded - started
+            if unit is None:
+                advance(1)
+                continue
+            statements = unit.all_statements()
+            text = self.writer.unit_nquads(unit.source, statements)
+            rdf_time += clock() - loaded
+            self.units[unit.source.id] = {
+                "statements": len(unit.statements),
+                "derived": len(unit.derived),
+                "voices": dict(Counter(s.voice for s in unit.statements.values())),
+            }
+            self.loaded_statements += len(statements)
+            if self.keep:
+                self.kept_units.append(unit)
+                self._kept(text)
+                if self.loaded_statements > KEEP_RECORDS_UP_TO:
+                    self.keep = False
+                    self.kept_units.clear()
+                    self.kept_text.clear()
+            advance(1)
+            yield text
+        self.phases.add("load and anchor", load_time)
+        self.phases.add("convert to RDF", rdf_time)
+
+    def _kept(self, text: str) -> None:
+        if self.keep:
+            self.kept_text.append(text)
+
+    def load(self, store: pyoxigraph.Store, files: list[SourceFiles], shared: bool) -> None:
+        before = dict(self.phases.timings)
+        with self.phases.phase("load, anchor and store", total=len(files), unit="sources") as advance:
+            if shared:
+                store.extend(ontology_quads())
+            store.bulk_load(_TextStream(self.chunks(files, shared, advance)), format=pyoxigraph.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+            store.flush()
+        total = self.phases.timings.pop("load, anchor and store") - before.get("load, anchor and store", 0.0)
+        inner = sum(self.phases.timings.get(k, 0.0) - before.get(k, 0.0) for k in ("load and anchor", "convert to RDF"))
+        self.phases.add("load store", max(0.0, total - inner))
+
+
+def _clock() -> Callable[[], float]:
+    import time
+
+    return time.perf_counter
+
+
+def _counts(scan: Scan, units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    voices: Counter[str] = Counter()
+    for record in units.values():
+        voices.update(record["voices"])
+    kinds = Counter(e.kind for e in scan.entities.values())
+    return {
+        "sources": len(units),
+        "entities": len(scan.entities),
+        "entities_by_kind": dict(sorted(kinds.items())),
+        "statements": sum(r["statements"] for r in units.values()),
+        "statements_by_voice": dict(sorted(voices.items())),
+        "derived_statements": sum(r["derived"] for r in units.values()),
+    }
+
+
+def _engine(engine: str, statements: int) -> str:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown SHACL engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    return "sparql" if statements > SPARQL_ENGINE_ABOVE else "pyshacl"
+
+
+def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases) -> None:
+    with phases.phase("validate (SHACL)", unit="shapes") as advance:
+        violations = validate_store(store, iris, engine=engine, advance=advance)
+    if violations:
+        raise GraphInvalid(violations)
+
+
+def _statement_in_store(store: pyoxigraph.Store, iris: Iris) -> Callable[[str], bool]:
+    statement_type, rdf_type = pyoxigraph.NamedNode(str(QG.Statement)), pyoxigraph.NamedNode(str(RDF.type))
+
+    def known(ident: str) -> bool:
+        return any(True for _ in store.quads_for_pattern(iris.statement(ident), rdf_type, statement_type, None))
+
+    return known
+
+
+def _cross_source_duplicates(store: pyoxigraph.Store, loader: Loader, iris: Iris) -> None:
+    """After an incremental load: an explicit id given in a changed source and in an unchanged one."""
+    statement_type, rdf_type = pyoxigraph.NamedNode(str(QG.Statement)), pyoxigraph.NamedNode(str(RDF.type))
+    for ident, where in loader.explicit_ids.items():
+        graphs = {q.graph_name for q in store.quads_for_pattern(iris.statement(ident), rdf_type, statement_type, None)}
+        if len(graphs) > 1:
+            file, _, line = where.rpartition(":")
+            loader.problems.add(file, int(line), "id", f"duplicate statement id '{ident}' (also in another source)")
+
+
+def _load(
+    data_dir: Path,
+    store_dir: Path,
+    iris: Iris,
+    onto: Ontology,
+    phases: Phases,
+    plan: Plan,
+    scan: Scan,
+    loader: Loader,
+) -> tuple[pyoxigraph.Store, _Loading]:
+    """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data."""
+    loading = _Loading(loader, scan, NQuads(onto, iris), phases, keep=plan.full)
+    if plan.full:
+        store = pyoxigraph.Store(str(store_dir))
+        loading.load(store, list(scan.sources.values()), shared=True)
+        loader.finish(scan)
+        return store, loading
+    assert plan.previous_store is not None
+    with phases.phase("copy previous store"):
+        previous = pyoxigraph.Store.read_only(str(plan.previous_store))
+        previous.backup(str(store_dir))
+        del previous
+        gc.collect()
+        store = pyoxigraph.Store(str(store_dir))
+        for source_id in sorted(plan.dirty | plan.removed):
+            store.remove_graph(iris.source_graph(source_id))
+            store.remove_graph(iris.claims_graph(source_id))
+    loading.units = {sid: record for sid, record in plan.previous_units.items() if sid in scan.sources and sid not in plan.dirty}
+    loading.load(store, [scan.sources[sid] for sid in scan.sources if sid in plan.dirty], shared=False)
+    _cross_source_duplicates(store, loader, iris)
+    loader.finish(scan, known_statement=_statement_in_store(store, iris))
+    return store, loading
 
 
 def check(
-    data_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, ontology: Ontology | None = None, on_phase: PhaseCallback | None = None
+    data_dir: Path,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    ontology: Ontology | None = None,
+    on_phase: PhaseCallback | None = None,
+    progress: Progress | None = None,
+    engine: str = "auto",
 ) -> Checked:
-    """Load, anchor, derive, convert and validate. Raises DataError or GraphInvalid; writes nothing."""
-    timer = _Timer(on_phase)
+    """Load, anchor, derive, convert and validate into a temporary store. Raises DataError or GraphInvalid; writes nothing."""
+    phases = Phases(progress, on_phase)
     onto = ontology or default_ontology()
     iris = Iris(base_iri)
-    with timer.phase("load and anchor"):
-        corpus = load_corpus(data_dir, onto)
-    with timer.phase("derive shortcuts"):
-        derived = derive_shortcuts(corpus.statements, onto)
-    with timer.phase("convert to RDF"):
-        quads = list(dict.fromkeys(corpus_quads(corpus, derived, onto, iris)))
-    with timer.phase("validate (SHACL)"):
-        violations = validate_graph(to_rdflib(quads), iris)
-    if violations:
-        raise GraphInvalid(violations)
-    return Checked(corpus=corpus, derived=derived, quads=quads, iris=iris, timings=timer.timings)
+    _engine(engine, 0)
+    loader = Loader(data_dir, onto)
+    with phases.phase("scan"):
+        scan = loader.scan()
+        loader.problems.raise_if_any()
+    with tempfile.TemporaryDirectory(prefix="quotegraph-check-") as tmp:
+        store, loading = _load(data_dir, Path(tmp) / "store", iris, onto, phases, Plan.full_build(), scan, loader)
+        counts = _counts(scan, loading.units)
+        chosen = _engine(engine, counts["statements"] + counts["derived_statements"])
+        _validate(store, iris, chosen, phases)
+        counts["quads"] = len(store)
+        del store
+        gc.collect()
+    return _checked(iris, counts, phases, loading, chosen)
 
 
-def build(data_dir: Path, out: OutDir, *, base_iri: str = DEFAULT_BASE_IRI, on_phase: PhaseCallback | None = None) -> Built:
-    """Check the data, then write a new store and every export; publish both atomically."""
-    checked = check(data_dir, base_iri=base_iri, on_phase=on_phase)
-    timer = _Timer(on_phase)
-    timer.timings.update(checked.timings)
+def _checked(iris: Iris, counts: dict[str, Any], phases: Phases, loading: _Loading, engine: str) -> Checked:
+    checked = Checked(iris=iris, count_values=counts, timings=phases.timings, engine=engine)
+    if loading.keep:
+        units = loading.kept_units
+        checked.corpus = Corpus(
+            sources={u.source.id: u.source for u in units},
+            entities=loading.scan.entities,
+            statements={sid: s for u in units for sid, s in u.statements.items()},
+        )
+        checked.derived = {sid: s for u in units for sid, s in u.derived.items()}
+        checked.quads = list(dict.fromkeys([*ontology_quads(), *quads_of(loading.kept_text)]))
+    return checked
+
+
+def build(
+    data_dir: Path,
+    out: OutDir,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    on_phase: PhaseCallback | None = None,
+    progress: Progress | None = None,
+    full: bool = False,
+    engine: str = "auto",
+) -> Built:
+    """Check the data, then write a new store and every export; publish both atomically.
+
+    Incremental unless ``full`` or nothing reusable was built before (see :func:`graph.inputs.plan_build`).
+    """
+    phases = Phases(progress, on_phase)
+    onto = ontology = default_ontology()
+    iris = Iris(base_iri)
+    _engine(engine, 0)
+    loader = Loader(data_dir, ontology)
+    with phases.phase("scan"):
+        scan = loader.scan()
+        loader.problems.raise_if_any()
+        plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
     with new_build(out) as staging:
-        with timer.phase("load store"):
-            store = pyoxigraph.Store(str(staging / STORE_DIRNAME))
-            store.bulk_extend(checked.quads)
-            store.flush()
-        with timer.phase("export"):
-            exports = export_all(store, staging / EXPORT_DIRNAME, base_iri)
-        with timer.phase("view"):
-            write_view(store, staging / VIEW_DIRNAME / VIEW_FILENAME)
+        store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader)
+        counts = _counts(scan, loading.units)
+        chosen = _engine(engine, counts["statements"] + counts["derived_statements"])
+        _validate(store, iris, chosen, phases)
+        export_timings: dict[str, float] = {}
+        with phases.phase("export", total=6, unit="formats") as advance:
+            exports = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings)
+        view: Path | None = None
+        if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:
+            with phases.phase("view"):
+                view = staging / VIEW_DIRNAME / VIEW_FILENAME
+                write_view(store, view)
         claims = claims_graphs(store)
-        graphs = [g for g in store.named_graphs()]
-        counts = {
-            **checked.counts(),
+        counts |= {
             "quads": len(store),
-            "named_graphs": len(graphs),
+            "named_graphs": sum(1 for _ in store.named_graphs()),
             "claims_graphs": len(claims),
             "claim_triples": sum(1 for g in claims for _ in store.quads_for_pattern(None, None, None, g)),
         }
@@ -133,22 +350,50 @@ def build(data_dir: Path, out: OutDir, *, base_iri: str = DEFAULT_BASE_IRI, on_p
             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "data_dir": str(data_dir.resolve()),
             "base_iri": base_iri,
-            "sources": {s.id: s.sha256 for s in checked.corpus.sources.values()},
+            "mode": "full" if plan.full else "incremental",
+            "reloaded_sources": len(plan.dirty) if not plan.full else len(scan.sources),
+            "removed_sources": sorted(plan.removed),
+            "validation_engine": chosen,
+            "sources": {sid: plan.fingerprints[sid]["sha256"] for sid in scan.sources},
             "counts": counts,
-            "timings_s": timer.timings,
+            "timings_s": phases.timings,
+            "export_timings_s": export_timings,
             "exports": {name: str(path.relative_to(staging)) for name, path in exports.items()},
-            "view": f"{VIEW_DIRNAME}/{VIEW_FILENAME}",
+            "view": f"{VIEW_DIRNAME}/{VIEW_FILENAME}" if view else None,
+            "inputs": plan.manifest_inputs(loading.units),
         }
         (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         del store
         gc.collect()  # closes the RocksDB handle before the folder is published
     build_dir = out.current()
+    reloaded = sorted(scan.sources) if plan.full else sorted(plan.dirty)
     return Built(
-        checked=checked,
+        checked=_checked(iris, counts, phases, loading, chosen),
         out=out,
         build_dir=build_dir,
         counts=counts,
         exports={name: build_dir / EXPORT_DIRNAME / path.name for name, path in exports.items()},
-        timings=timer.timings,
-        view=build_dir / VIEW_DIRNAME / VIEW_FILENAME,
+        timings=phases.timings,
+        mode="full" if plan.full else "incremental",
+        reloaded=reloaded,
+        view=build_dir / VIEW_DIRNAME / VIEW_FILENAME if view else None,
     )
+
+
+def load_store(data_dir: Path, store_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, progress: Progress | None = None) -> dict[str, Any]:
+    """Only the first half of a build: load, anchor and stream a data folder into a new store.
+
+    No validation, no exports, no publishing; the benchmark times this phase on its own.
+    """
+    phases = Phases(progress)
+    onto = default_ontology()
+    iris = Iris(base_iri)
+    loader = Loader(data_dir, onto)
+    with phases.phase("scan"):
+        scan = loader.scan()
+        loader.problems.raise_if_any()
+    store, loading = _load(data_dir, store_dir, iris, onto, phases, Plan.full_build(), scan, loader)
+    counts = _counts(scan, loading.units)
+    del store
+    gc.collect()
+    return {"counts": counts, "timings": phases.timings}

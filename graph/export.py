@@ -9,7 +9,8 @@ would read as fact.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -78,6 +79,20 @@ def export_to_file(store: pyoxigraph.Store, fmt: ExportFormat, path: Path, base_
     return path
 
 
-def export_all(store: pyoxigraph.Store, folder: Path, base_iri: str) -> dict[str, Path]:
-    """Every format into ``folder`` as ``quotegraph.<ext>``."""
-    return {name: export_to_file(store, fmt, folder / f"{EXPORT_BASENAME}.{fmt.extension}", base_iri) for name, fmt in FORMATS.items()}
+def export_all(
+    store: pyoxigraph.Store,
+    folder: Path,
+    base_iri: str,
+    advance: Callable[[int], None] | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Path]:
+    """Every format into ``folder`` as ``quotegraph.<ext>``; ``timings`` gets one entry per format."""
+    written = {}
+    for name, fmt in FORMATS.items():
+        started = time.perf_counter()
+        written[name] = export_to_file(store, fmt, folder / f"{EXPORT_BASENAME}.{fmt.extension}", base_iri)
+        if timings is not None:
+            timings[name] = round(time.perf_counter() - started, 3)
+        if advance:
+            advance(1)
+    return written

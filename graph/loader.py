@@ -16,13 +16,16 @@ collected with file, line and field, so one run shows all of them.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
 from graph.anchor import AnchorError, SentenceIndex, anchor
+from graph.derive import derive_shortcuts
 from graph.errors import DataError, Problem
 from graph.model import (
     Corpus,
@@ -35,7 +38,7 @@ from graph.model import (
     StatementIn,
 )
 from graph.ontology import Ontology, default_ontology
-from graph.textio import line_of, read_source_text
+from graph.textio import read_source_text
 from graph.yamlio import LineDict, LineList, load_yaml
 
 #: Kinds of entity something can be expressed in (``expressed_in``).
@@ -120,19 +123,88 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
+@dataclass
+class SourceFiles:
+    """The files one source is made of: metadata, text and its statement files."""
+
+    meta: SourceIn
+    meta_path: Path
+    text_path: Path
+    statement_files: list[Path] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def paths(self) -> list[Path]:
+        return [self.meta_path, self.text_path, *self.statement_files]
+
+
+@dataclass
+class Scan:
+    """A data folder read as far as it can be without the statements: the plan of a build."""
+
+    sources: dict[str, SourceFiles]
+    entities: dict[str, Entity]
+    entity_where: dict[str, tuple[str, int]]
+    entity_files: list[Path]
+
+
+@dataclass
+class Unit:
+    """One source, loaded: its record, its checked statements and their derived shortcuts."""
+
+    source: Source
+    statements: dict[str, Statement]
+    derived: dict[str, Statement]
+
+    def all_statements(self) -> list[Statement]:
+        return [*self.statements.values(), *self.derived.values()]
+
+
+_SOURCE_LINE = re.compile(r"^source:[ \t]*(['\"]?)([a-z0-9][a-z0-9_-]*)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def declared_source(raw: bytes) -> tuple[str, int] | None:
+    """The ``source:`` id of a statements file and its line, read without parsing the YAML.
+
+    Grouping statement files by source must happen before any source is loaded, and parsing a
+    file twice would double the cost of the slowest phase. A file whose ``source:`` line is not
+    this plain shape (or appears twice) is parsed instead.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    matches = list(_SOURCE_LINE.finditer(text))
+    if len(matches) != 1:
+        return None
+    return matches[0].group(2), text.count("\n", 0, matches[0].start()) + 1
+
+
 class Loader:
-    """Loads one data folder. Use :func:`load_corpus`."""
+    """Loads one data folder: :meth:`scan`, then :meth:`load_unit` per source, then :meth:`finish`.
+
+    :func:`load_corpus` does all three and keeps everything; the build streams units into the
+    store one at a time, so memory stays bounded by the largest source, not the corpus.
+    """
 
     def __init__(self, data_dir: Path, ontology: Ontology | None = None, progress: Callable[[str, int], None] | None = None):
         self.root = data_dir
         self.onto = ontology or default_ontology()
         self.problems = _Problems()
         self.progress = progress or (lambda _phase, _n: None)
+        #: every statement id loaded so far (for ``regarding``), and where explicit ids were given
+        self.statement_ids: set[str] = set()
+        self.explicit_ids: dict[str, str] = {}
+        self.pending_regarding: list[tuple[str, int, str, str]] = []
+        self.used_entities: set[str] = set()
+
+    def display(self, path: Path) -> str:
+        return _display(path, self.root)
 
     # -- sources ---------------------------------------------------------------------------
-    def load_sources(self) -> dict[str, Source]:
+    def load_source_files(self) -> dict[str, SourceFiles]:
+        """Every source's metadata (validated) and the paths of its text; texts are read later."""
         folder = self.root / "sources"
-        sources: dict[str, Source] = {}
+        sources: dict[str, SourceFiles] = {}
         where: dict[str, str] = {}
         if not folder.is_dir():
             self.problems.add(_display(folder, self.root), None, None, "missing folder: a data folder needs sources/")
@@ -153,32 +225,35 @@ class Loader:
             if meta.id in sources:
                 self.problems.add(shown, doc.line_of("id"), "id", f"duplicate source id '{meta.id}' (also in {where[meta.id]})")
                 continue
-            text_path = folder / (meta.text or f"{meta.id}.txt")
-            try:
-                text, digest = read_source_text(text_path)
-            except DataError as exc:
-                for p in exc.problems:
-                    self.problems.add(_display(text_path, self.root), p.line, p.field, p.message)
-                continue
             where[meta.id] = shown
-            sources[meta.id] = Source(
-                id=meta.id,
-                title=meta.title,
-                author=meta.author,
-                language=meta.language,
-                date=meta.date,
-                url=meta.url,
-                publisher=meta.publisher,
-                note=meta.note,
-                text=text,
-                sha256=digest,
-                path=text_path,
-            )
+            sources[meta.id] = SourceFiles(meta=meta, meta_path=path, text_path=folder / (meta.text or f"{meta.id}.txt"))
         self.progress("sources", len(sources))
         return sources
 
+    def read_source(self, files: SourceFiles) -> Source | None:
+        meta = files.meta
+        try:
+            text, digest = read_source_text(files.text_path)
+        except DataError as exc:
+            for p in exc.problems:
+                self.problems.add(_display(files.text_path, self.root), p.line, p.field, p.message)
+            return None
+        return Source(
+            id=meta.id,
+            title=meta.title,
+            author=meta.author,
+            language=meta.language,
+            date=meta.date,
+            url=meta.url,
+            publisher=meta.publisher,
+            note=meta.note,
+            text=text,
+            sha256=digest,
+            path=files.text_path,
+        )
+
     # -- entities --------------------------------------------------------------------------
-    def load_entities(self) -> tuple[dict[str, Entity], dict[str, tuple[str, int]]]:
+    def load_entities(self) -> tuple[dict[str, Entity], dict[str, tuple[str, int]], list[Path]]:
         files = []
         if (self.root / "entities.yaml").is_file():
             files.append(self.root / "entities.yaml")
@@ -244,73 +319,151 @@ class Loader:
                     what = "unknown entity" if target is None else "only stances can negate stances"
                     self.problems.add(shown, line, f"{ent_id}.negates", f"{what}: '{other}'")
         self.progress("entities", len(entities))
-        return entities, where
+        return entities, where, files
 
     # -- statements ------------------------------------------------------------------------
     def entity_classes(self, entity: Entity) -> frozenset[Any]:
         cls = self.onto.classes[entity.type] if entity.type else self.onto.kinds[entity.kind]
         return self.onto.superclasses(cls)
 
-    def load_statements(self, sources: dict[str, Source], entities: dict[str, Entity]) -> dict[str, Statement]:
+    def group_statement_files(self, sources: dict[str, SourceFiles]) -> None:
+        """Assign every file in statements/ to the source it names (its ``source:``)."""
         folder = self.root / "statements"
-        statements: dict[str, Statement] = {}
-        where: dict[str, str] = {}
         if not folder.is_dir():
             self.problems.add(_display(folder, self.root), None, None, "missing folder: a data folder needs statements/")
-            return statements
-        sentence_indexes: dict[str, SentenceIndex] = {}
-        pending_regarding: list[tuple[str, int, str, str, str]] = []
+            return
         for path in _yaml_files(folder):
             shown = _display(path, self.root)
-            doc = _load(path, self.root, self.problems)
-            if doc is None:
-                if path.stat().st_size == 0 or not path.read_bytes().strip():
-                    self.problems.add(shown, None, None, "file is empty")
+            declared = declared_source(path.read_bytes())
+            if declared is None:
+                doc = self._statements_doc(path, shown)
+                if doc is None:
+                    continue
+                source_id, line = doc["source"], doc.line_of("source")
+            else:
+                source_id, line = declared
+            if source_id not in sources:
+                self.problems.add(shown, line, "source", f"unknown source '{source_id}'{_suggest(source_id, sources)}")
                 continue
-            if not isinstance(doc, LineDict):
-                self.problems.add(shown, 1, None, "expected a mapping with 'source:' and 'statements:'")
+            sources[source_id].statement_files.append(path)
+
+    def _statements_doc(self, path: Path, shown: str) -> LineDict | None:
+        """A statements file parsed and checked at the top level, or None (problems recorded)."""
+        doc = _load(path, self.root, self.problems)
+        if doc is None:
+            if path.stat().st_size == 0 or not path.read_bytes().strip():
+                self.problems.add(shown, None, None, "file is empty")
+            return None
+        if not isinstance(doc, LineDict):
+            self.problems.add(shown, 1, None, "expected a mapping with 'source:' and 'statements:'")
+            return None
+        if not isinstance(doc.get("source"), str):
+            self.problems.add(
+                shown, doc.line_of("source"), "source", "missing required field (the id of the source these statements come from)"
+            )
+            return None
+        return doc
+
+    def scan(self) -> Scan:
+        """Metadata of every source, every entity, and which statement files belong to which source."""
+        if not self.root.is_dir():
+            raise DataError.single(self.root, None, None, "data folder not found")
+        sources = self.load_source_files()
+        entities, entity_where, entity_files = self.load_entities()
+        self.group_statement_files(sources)
+        return Scan(sources=sources, entities=entities, entity_where=entity_where, entity_files=entity_files)
+
+    def load_unit(self, files: SourceFiles, entities: dict[str, Entity]) -> Unit | None:
+        """One source: its text, its statements resolved and anchored, its shortcuts derived."""
+        source = self.read_source(files)
+        if source is None:
+            return None
+        if source.author:
+            self.used_entities.add(source.author)
+            if source.author not in entities:
+                self.problems.add(
+                    _display(files.meta_path, self.root),
+                    None,
+                    "author",
+                    f"unknown entity '{source.author}'{_suggest(source.author, entities)}",
+                )
+        statements: dict[str, Statement] = {}
+        where: dict[str, str] = {}
+        sentences: SentenceIndex | None = None
+        for path in files.statement_files:
+            shown = _display(path, self.root)
+            doc = self._statements_doc(path, shown)
+            if doc is None:
                 continue
             for key in sorted(set(doc) - {"source", "statements"}):
                 self.problems.add(shown, doc.line_of(key), key, "unknown field")
-            source_id = doc.get("source")
-            if not isinstance(source_id, str):
-                self.problems.add(
-                    shown, doc.line_of("source"), "source", "missing required field (the id of the source these statements come from)"
-                )
-                continue
-            source = sources.get(source_id)
-            if source is None:
-                self.problems.add(shown, doc.line_of("source"), "source", f"unknown source '{source_id}'{_suggest(source_id, sources)}")
+            if doc["source"] != source.id:  # only if the quick look at `source:` was fooled
+                self.problems.add(shown, doc.line_of("source"), "source", f"names source '{doc['source']}', expected '{source.id}'")
                 continue
             items = doc.get("statements")
             if not isinstance(items, LineList):
                 self.problems.add(shown, doc.line_of("statements"), "statements", "expected a list of statements")
                 continue
-            if source_id not in sentence_indexes:
-                sentence_indexes[source_id] = SentenceIndex(source.text, source.language)
+            if sentences is None:
+                sentences = SentenceIndex(source.text, source.language)
             for index, item in enumerate(items):
                 prefix = f"statements[{index}]."
                 raw: StatementIn | None = _validate(StatementIn, item, shown, items.line_of(index), prefix, self.problems)
                 if raw is None:
                     continue
                 assert isinstance(item, LineDict)
-                stmt = self._resolve(raw, item, shown, prefix, source, entities, sentence_indexes[source_id])
+                stmt = self._resolve(raw, item, shown, prefix, source, entities, sentences)
                 if stmt is None:
                     continue
-                if stmt.id in statements:
-                    self.problems.add(
-                        shown, item.line_of("id"), f"{prefix}id", f"duplicate statement id '{stmt.id}' (first at {where[stmt.id]})"
-                    )
+                first = where.get(stmt.id) or self.explicit_ids.get(stmt.id)
+                if first is not None:
+                    self.problems.add(shown, item.line_of("id"), f"{prefix}id", f"duplicate statement id '{stmt.id}' (first at {first})")
                     continue
                 statements[stmt.id] = stmt
                 where[stmt.id] = f"{shown}:{item.line}"
+                if raw.id is not None:
+                    self.explicit_ids[stmt.id] = where[stmt.id]
                 for ref in stmt.regarding:
-                    pending_regarding.append((shown, item.line_of("regarding"), f"{prefix}regarding", ref, stmt.id))
-        for shown, line, field, ref, _sid in pending_regarding:
-            if ref not in statements:
-                self.problems.add(shown, line, field, f"unknown statement '{ref}'{_suggest(ref, statements)}")
-        self.progress("statements", len(statements))
-        return statements
+                    self.pending_regarding.append((shown, item.line_of("regarding"), f"{prefix}regarding", ref))
+        self.statement_ids.update(statements)
+        self._lint_unit(statements)
+        derived = derive_shortcuts(statements, self.onto)
+        return Unit(source=source, statements=statements, derived=derived)
+
+    def _lint_unit(self, statements: dict[str, Statement]) -> None:
+        """Rules within one source: the same triple, quote and assertor twice is a duplicate."""
+        seen: dict[tuple[Any, ...], Statement] = {}
+        for stmt in statements.values():
+            self.used_entities.update(x for x in (stmt.subject, stmt.object, stmt.asserted_by, stmt.expressed_in) if x)
+            key = (stmt.subject, stmt.predicate, stmt.object, repr(stmt.value), stmt.quote.start, stmt.quote.end, stmt.asserted_by)
+            if key in seen:
+                first = seen[key]
+                self.problems.add(
+                    stmt.file,
+                    stmt.line,
+                    "quote",
+                    f"duplicate statement: same triple, quote and assertor as '{first.id}' ({first.file}:{first.line})",
+                )
+            else:
+                seen[key] = stmt
+
+    def finish(self, scan: Scan, known_statement: Callable[[str], bool] | None = None) -> None:
+        """Rules over the whole corpus, after every unit: references and unused entities.
+
+        ``known_statement`` answers for statements not loaded in this run (an incremental build
+        asks the store); unused entities are then left to the SHACL shapes (``qg:mentionedIn``).
+        """
+        for shown, line, field_name, ref in self.pending_regarding:
+            if ref not in self.statement_ids and not (known_statement and known_statement(ref)):
+                self.problems.add(shown, line, field_name, f"unknown statement '{ref}'{_suggest(ref, self.statement_ids)}")
+        if known_statement is None and not self.problems.items:
+            for ent_id in scan.entities:
+                if ent_id not in self.used_entities:
+                    file, line = scan.entity_where[ent_id]
+                    self.problems.add(
+                        file, line, "id", f"entity '{ent_id}' is not used by any statement (nothing enters the graph without a source)"
+                    )
+        self.problems.raise_if_any()
 
     def _resolve(
         self,
@@ -379,8 +532,10 @@ class Loader:
         if not ok or span is None or relation is None:
             return None
         prefix_text, suffix_text = sentences.context(span)
-        quote = Quote(
-            exact=raw.quote, start=span.start, end=span.end, prefix=prefix_text, suffix=suffix_text, line=line_of(source.text, span.start)
+        # model_construct: every field below comes from a validated StatementIn or was computed here,
+        # and validating a million resolved records again would cost more than reading them
+        quote = Quote.model_construct(
+            exact=raw.quote, start=span.start, end=span.end, prefix=prefix_text, suffix=suffix_text, line=sentences.line_of(span.start)
         )
         value_lang = raw.value_lang or (source.language if isinstance(raw.value, str) else None)
         statement_id = raw.id or derive_statement_id(source.id, raw.subject, raw.predicate, raw.object, raw.value, span.start, span.end)
@@ -388,7 +543,7 @@ class Loader:
         if relation.polarity is not None:
             polarity = "for" if relation.polarity.endswith("#For") else "against"
         assert asserted_by_id is not None
-        return Statement(
+        return Statement.model_construct(
             id=statement_id,
             source=source.id,
             subject=raw.subject,
@@ -411,63 +566,18 @@ class Loader:
             line=item.line,
         )
 
-    # -- whole corpus ----------------------------------------------------------------------
-    def lint(
-        self,
-        sources: dict[str, Source],
-        entities: dict[str, Entity],
-        entity_where: dict[str, tuple[str, int]],
-        statements: dict[str, Statement],
-    ) -> None:
-        used: set[str] = {s.author for s in sources.values() if s.author}
-        seen: dict[tuple[Any, ...], Statement] = {}
-        for stmt in statements.values():
-            used.update(x for x in (stmt.subject, stmt.object, stmt.asserted_by, stmt.expressed_in) if x)
-            key = (
-                stmt.source,
-                stmt.subject,
-                stmt.predicate,
-                stmt.object,
-                repr(stmt.value),
-                stmt.quote.start,
-                stmt.quote.end,
-                stmt.asserted_by,
-            )
-            if key in seen:
-                first = seen[key]
-                self.problems.add(
-                    stmt.file,
-                    stmt.line,
-                    "quote",
-                    f"duplicate statement: same triple, quote and assertor as '{first.id}' ({first.file}:{first.line})",
-                )
-            else:
-                seen[key] = stmt
-        for source in sources.values():
-            if source.author and source.author not in entities:
-                self.problems.add(
-                    _display(source.path.with_suffix(".yaml"), self.root),
-                    None,
-                    "author",
-                    f"unknown entity '{source.author}'{_suggest(source.author, entities)}",
-                )
-        for ent_id in entities:
-            if ent_id not in used:
-                file, line = entity_where[ent_id]
-                self.problems.add(
-                    file, line, "id", f"entity '{ent_id}' is not used by any statement (nothing enters the graph without a source)"
-                )
-
     def load(self) -> Corpus:
-        if not self.root.is_dir():
-            raise DataError.single(self.root, None, None, "data folder not found")
-        sources = self.load_sources()
-        entities, entity_where = self.load_entities()
-        statements = self.load_statements(sources, entities)
-        if not self.problems.items:
-            self.lint(sources, entities, entity_where, statements)
-        self.problems.raise_if_any()
-        return Corpus(sources=sources, entities=entities, statements=statements)
+        scan = self.scan()
+        sources: dict[str, Source] = {}
+        statements: dict[str, Statement] = {}
+        for files in scan.sources.values():
+            unit = self.load_unit(files, scan.entities)
+            if unit is not None:
+                sources[unit.source.id] = unit.source
+                statements.update(unit.statements)
+        self.progress("statements", len(statements))
+        self.finish(scan)
+        return Corpus(sources=sources, entities=scan.entities, statements=statements)
 
 
 def derive_statement_id(source: str, subject: str, predicate: str, obj: str | None, value: object, start: int, end: int) -> str:

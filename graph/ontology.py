@@ -44,10 +44,17 @@ class Ontology:
     classes: dict[str, URIRef] = field(default_factory=dict)
     relations: dict[str, Relation] = field(default_factory=dict)
     class_labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
+    _closures: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict, repr=False)
 
     def superclasses(self, cls: URIRef) -> frozenset[URIRef]:
-        """The class and all its superclasses declared in the ontology (reflexive, transitive)."""
-        return _closure(self.graph, cls)
+        """The class and all its superclasses declared in the ontology (reflexive, transitive).
+
+        Memoised: the loader asks for every statement's subject and object, a million times at scale.
+        """
+        found = self._closures.get(cls)
+        if found is None:
+            found = self._closures[cls] = _closure(self.graph, cls)
+        return found
 
     def kind_of_class(self, cls: URIRef) -> str | None:
         for kind, kind_cls in self.kinds.items():

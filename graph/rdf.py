@@ -1,7 +1,10 @@
 """The corpus as RDF quads: direct triples, statement nodes, quotes and named graphs.
 
-Quads are produced as pyoxigraph terms, streamed, so that the same code feeds a bulk load of a
-million statements and a unit test of one. The layout (see ``ontology/quotegraph.ttl``):
+Quads are written as N-Quads text, one source at a time, because that is the fastest way from
+Python into Oxigraph: an f-string per statement costs a fraction of building ~28 pyoxigraph
+terms, and Oxigraph's bulk loader parses N-Quads in Rust at about a million quads a second. The
+same text, parsed, gives the pyoxigraph quads a unit test or pySHACL looks at, so there is one
+writer of the layout, not two. The layout (see ``ontology/quotegraph.ttl``):
 
 * ``<base>graph/entities`` — entities: types (with all superclasses), labels, aliases, Wikidata.
 * ``<base>graph/<source>`` — the source record with its full text, the statement nodes with
@@ -15,12 +18,14 @@ IRIs derive only from ids and the base IRI, so rebuilding gives the same graph.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+from typing import Any
 from urllib.parse import quote as url_quote
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from graph import paths
 from graph.errors import UsageError
@@ -33,17 +38,9 @@ VOICE_CLASS = {"narration": QG.Narration, "claim": QG.Claim, "quotation": QG.Quo
 POLARITY = {"for": QG.For, "against": QG.Against}
 
 
-@lru_cache(maxsize=4096)
-def N(iri: str) -> NamedNode:  # noqa: N802 - reads like the term it builds
-    """A cached NamedNode for vocabulary terms (built once, used millions of times)."""
-    return NamedNode(str(iri))
-
-
-_TYPE = N(RDF.type)
 # Offsets are xsd:integer (≥ 0 by the shapes), not the xsd:nonNegativeInteger of the Web
 # Annotation model: Oxigraph stores every derived integer type as xsd:integer, so a
 # nonNegativeInteger would not survive a round trip through the store.
-_XSD_INT = N(XSD.integer)
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ class Iris:
             raise UsageError(f"base IRI is not a valid IRI: {self.base} ({exc})") from None
 
     def _iri(self, kind: str, ident: str) -> NamedNode:
-        return NamedNode(f"{self.base}{kind}/{url_quote(ident, safe='')}")
+        return NamedNode(f"{self.base}{kind}/{_segment(ident)}")
 
     def entity(self, ident: str) -> NamedNode:
         return self._iri("entity", ident)
@@ -101,155 +98,311 @@ class Iris:
         return value[len(prefix) :].split("#", 1)[0] if value.startswith(prefix) else None
 
 
+_SAFE_ID = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def _segment(ident: str) -> str:
+    """An id as one IRI path segment (ids are already safe; anything else is percent-encoded)."""
+    return ident if _SAFE_ID.fullmatch(ident) else url_quote(ident, safe="")
+
+
+def _escape(text: str) -> str:
+    """A string as the inside of an N-Quads literal (only these four must be escaped)."""
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _lang(text: str, lang: str) -> str:
+    return f'"{_escape(text)}"@{lang}'
+
+
+def _plain(text: str) -> str:
+    return f'"{_escape(text)}"'
+
+
 def literal_value(value: object, lang: str | None) -> Literal:
     """A Python value from the data as a typed RDF literal."""
+    return _parse_term(_literal_text(value, lang))
+
+
+def _literal_text(value: object, lang: str | None) -> str:
     if isinstance(value, bool):
-        return Literal("true" if value else "false", datatype=N(XSD.boolean))
+        return f'"{"true" if value else "false"}"^^<{XSD.boolean}>'
     if isinstance(value, int):
-        return Literal(str(value), datatype=N(XSD.integer))
+        return f'"{value}"^^<{XSD.integer}>'
     if isinstance(value, float):
-        return Literal(repr(value), datatype=N(XSD.double))
+        return f'"{value!r}"^^<{XSD.double}>'
     if isinstance(value, dt.date):
-        return Literal(value.isoformat(), datatype=N(XSD.date))
+        return f'"{value.isoformat()}"^^<{XSD.date}>'
     if lang:
-        return Literal(str(value), language=lang)
-    return Literal(str(value))
+        return _lang(str(value), lang)
+    return _plain(str(value))
+
+
+def _parse_term(text: str) -> Literal:
+    quad = next(parse(f"<x:s> <x:p> {text} .".encode(), format=RdfFormat.N_TRIPLES))
+    assert isinstance(quad.object, Literal)
+    return quad.object
+
+
+@cache
+def _ontology_quads() -> tuple[Quad, ...]:
+    graph = NamedNode(ONTOLOGY_IRI)
+    labels: dict[str, BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if isinstance(term, BlankNode):
+            return labels.setdefault(term.value, BlankNode(f"o{len(labels) + 1}"))
+        return term
+
+    return tuple(
+        Quad(stable(t.subject), t.predicate, stable(t.object), graph)
+        for t in parse(path=str(paths.ontology_file()), format=RdfFormat.TURTLE)
+    )
 
 
 def ontology_quads() -> Iterator[Quad]:
-    """The ontology Turtle, in its own named graph."""
-    graph = NamedNode(ONTOLOGY_IRI)
-    for triple in parse(path=str(paths.ontology_file()), format=RdfFormat.TURTLE):
-        yield Quad(triple.subject, triple.predicate, triple.object, graph)
+    """The ontology Turtle in its own named graph.
+
+    Blank nodes (the property-chain lists) get labels in order of appearance, so that every
+    build writes the same ontology graph and an incremental build equals a full one quad for
+    quad. These few hundred quads are added as terms, not through the bulk loader, which would
+    give blank nodes new labels.
+    """
+    yield from _ontology_quads()
+
+
+def quads_of(text: str | Iterable[str]) -> Iterator[Quad]:
+    """Parse N-Quads text (one string or many) into pyoxigraph quads."""
+    data = text if isinstance(text, str) else "".join(text)
+    yield from parse(data.encode("utf-8"), format=RdfFormat.N_QUADS)
+
+
+class NQuads:
+    """Writes the layout as N-Quads text. One instance per build: IRI prefixes are built once."""
+
+    def __init__(self, onto: Ontology, iris: Iris):
+        self.onto = onto
+        self.iris = iris
+        base = iris.base
+        self.e = f"<{base}entity/"
+        self.st = f"<{base}statement/"
+        self.src = f"<{base}source/"
+        self.g = f"<{base}graph/"
+        self.entities_graph = f"<{base}graph/entities>"
+        self.relations = {name: f"<{rel.iri}>" for name, rel in onto.relations.items()}
+        self.types: dict[tuple[str, str | None], list[str]] = {}
+
+    def entity(self, ident: str) -> str:
+        return f"{self.e}{_segment(ident)}>"
+
+    def _types(self, kind: str, type_: str | None) -> list[str]:
+        found = self.types.get((kind, type_))
+        if found is None:
+            cls = self.onto.classes[type_] if type_ else self.onto.kinds[kind]
+            found = self.types[(kind, type_)] = [f"<{c}>" for c in sorted(self.onto.superclasses(cls))]
+        return found
+
+    def entity_nquads(self, entity: Entity) -> str:
+        g = self.entities_graph
+        node = self.entity(entity.id)
+        lines = [f"{node} {_TYPE} {cls} {g} .\n" for cls in self._types(entity.kind, entity.type)]
+        lines.append(f"{node} {_IDENTIFIER} {_plain(entity.id)} {g} .\n")
+        lines.append(f"{node} {_LABEL} {_lang(entity.label.de, 'de')} {g} .\n")
+        lines.append(f"{node} {_LABEL} {_lang(entity.label.en, 'en')} {g} .\n")
+        for lang in ("de", "en"):
+            for alias in getattr(entity.aliases, lang):
+                lines.append(f"{node} {_ALT_LABEL} {_lang(alias, lang)} {g} .\n")
+            description = getattr(entity.description, lang)
+            if description:
+                lines.append(f"{node} {_DESCRIPTION} {_lang(description, lang)} {g} .\n")
+        if entity.wikidata:
+            lines.append(f"{node} {_SAME_AS} <{WIKIDATA[entity.wikidata]}> {g} .\n")
+        for other in entity.negates:
+            # qg:negates is symmetric; both directions are written so that no reasoner is needed
+            lines.append(f"{node} {_NEGATES} {self.entity(other)} {g} .\n")
+            lines.append(f"{self.entity(other)} {_NEGATES} {node} {g} .\n")
+        return "".join(lines)
+
+    def source_nquads(self, source: Source, has_claims: bool) -> str:
+        sid = _segment(source.id)
+        g = f"{self.g}{sid}>"
+        node = f"{self.src}{sid}>"
+        lang = source.language
+        out = [
+            f"{node} {_TYPE} <{QG.Source}> {g} .\n",
+            f"{node} {_TYPE} <{SDO.CreativeWork}> {g} .\n",
+            f"{node} {_TYPE} <{PROV.Entity}> {g} .\n",
+            f"{node} {_IDENTIFIER} {_plain(source.id)} {g} .\n",
+            f"{node} <{DCTERMS.title}> {_lang(source.title, lang)} {g} .\n",
+            f"{node} <{SDO.inLanguage}> {_plain(lang)} {g} .\n",
+            f"{node} <{QG.text}> {_plain(source.text)} {g} .\n",
+            f"{node} <{QG.sha256}> {_plain(source.sha256)} {g} .\n",
+        ]
+        if source.author:
+            out.append(f"{node} <{SDO.author}> {self.entity(source.author)} {g} .\n")
+            out.append(f"{node} {_ATTRIBUTED} {self.entity(source.author)} {g} .\n")
+        if source.date:
+            out.append(f'{node} <{SDO.datePublished}> "{source.date.isoformat()}"^^<{XSD.date}> {g} .\n')
+        if source.url:
+            out.append(f"{node} <{SDO.url}> <{NamedNode(source.url).value}> {g} .\n")
+        if source.publisher:
+            out.append(f"{node} <{SDO.publisher}> {_plain(source.publisher)} {g} .\n")
+        if source.note:
+            out.append(f"{node} {_NOTE} {_lang(source.note, 'en')} {g} .\n")
+        out.append(f"{g} {_TYPE} <{QG.SourceGraph}> {g} .\n")
+        out.append(f"{g} <{QG.graphOf}> {node} {g} .\n")
+        if has_claims:
+            claims = f"{self.g}{sid}/claims>"
+            out.append(f"{claims} {_TYPE} <{QG.ClaimsGraph}> {g} .\n")
+            out.append(f"{claims} <{QG.graphOf}> {node} {g} .\n")
+        return "".join(out)
+
+    def statement_nquads(self, stmt: Statement, source: Source) -> str:
+        sid = _segment(stmt.source)
+        g = f"{self.g}{sid}>"
+        src = f"{self.src}{sid}>"
+        node_iri = f"{self.st}{_segment(stmt.id)}"
+        node = node_iri + ">"
+        subject = self.entity(stmt.subject)
+        predicate = self.relations[stmt.predicate]
+        obj = self.entity(stmt.object) if stmt.object is not None else _literal_text(stmt.value, stmt.value_lang)
+        lang = source.language
+        # the direct triple: facts the source narrates in its graph, everything asserted by someone in the claims graph
+        direct_graph = g if stmt.voice == "narration" else f"{self.g}{sid}/claims>"
+        out = [
+            f"{subject} {predicate} {obj} {direct_graph} .\n",
+            # the statement node
+            f"{node} {_TYPE} {_STATEMENT} {g} .\n",
+            f"{node} {_TYPE} {_VOICE[stmt.voice]} {g} .\n",
+            f"{node} {_IDENTIFIER} {_plain(stmt.id)} {g} .\n",
+            f"{node} {_RDF_SUBJECT} {subject} {g} .\n",
+            f"{node} {_RDF_PREDICATE} {predicate} {g} .\n",
+            f"{node} {_RDF_OBJECT} {obj} {g} .\n",
+            f"{node} {_DERIVED_FROM} {src} {g} .\n",
+            f"{node} {_ATTRIBUTED} {self.entity(stmt.asserted_by)} {g} .\n",
+        ]
+        if stmt.expressed_in:
+            out.append(f"{node} {_EXPRESSED_IN} {self.entity(stmt.expressed_in)} {g} .\n")
+        if stmt.translation:
+            out.append(f"{node} {_TRANSLATION} {_lang(stmt.translation, 'en')} {g} .\n")
+        if stmt.when:
+            out.append(f"{node} {_TIME_TEXT} {_lang(stmt.when, lang)} {g} .\n")
+        if stmt.date:
+            out.append(f'{node} <{QG.date}> "{stmt.date.isoformat()}"^^<{XSD.date}> {g} .\n')
+        if stmt.hedged:
+            out.append(f'{node} <{QG.hedged}> "true"^^<{XSD.boolean}> {g} .\n')
+        if stmt.polarity:
+            out.append(f"{node} {_POLARITY} {_POLARITY_VALUE[stmt.polarity]} {g} .\n")
+        for other in stmt.regarding:
+            out.append(f"{node} <{QG.regardingStatement}> {self.st}{_segment(other)}> {g} .\n")
+        if stmt.note:
+            out.append(f"{node} {_NOTE} {_lang(stmt.note, 'en')} {g} .\n")
+        for entity_id in sorted({e for e in (stmt.subject, stmt.object, stmt.asserted_by, stmt.expressed_in) if e is not None}):
+            out.append(f"{self.entity(entity_id)} {_MENTIONED_IN} {src} {g} .\n")
+        if stmt.is_derived:
+            out.append(f"{node} {_TYPE} <{QG.DerivedStatement}> {g} .\n")
+            out.append(f"{node} <{QG.derivedVia}> {predicate} {g} .\n")
+            for part in stmt.derived_from:
+                part_iri = f"{self.st}{_segment(part)}"
+                out.append(f"{node} {_DERIVED_FROM} {part_iri}> {g} .\n")
+                out.append(f"{node} {_QUOTE} {part_iri}#quote> {g} .\n")
+            return "".join(out)
+        # the quote: a Web Annotation specific resource with a quote selector and a position selector
+        quote = stmt.quote
+        target = f"{node_iri}#quote>"
+        tqs = f"{node_iri}#text-quote>"
+        tps = f"{node_iri}#text-position>"
+        out.append(
+            f"{node} {_QUOTE} {target} {g} .\n"
+            f"{target} {_TYPE} {_SPECIFIC_RESOURCE} {g} .\n"
+            f"{target} {_HAS_SOURCE} {src} {g} .\n"
+            f"{target} {_HAS_SELECTOR} {tqs} {g} .\n"
+            f"{target} {_HAS_SELECTOR} {tps} {g} .\n"
+            f"{tqs} {_TYPE} {_TQS} {g} .\n"
+            f"{tqs} {_EXACT} {_lang(quote.exact, lang)} {g} .\n"
+        )
+        if quote.prefix:
+            out.append(f"{tqs} {_PREFIX} {_lang(quote.prefix, lang)} {g} .\n")
+        if quote.suffix:
+            out.append(f"{tqs} {_SUFFIX} {_lang(quote.suffix, lang)} {g} .\n")
+        out.append(
+            f'{tps} {_TYPE} {_TPS} {g} .\n{tps} {_START} "{quote.start}"^^{_INTEGER} {g} .\n{tps} {_END} "{quote.end}"^^{_INTEGER} {g} .\n'
+        )
+        return "".join(out)
+
+    def unit_nquads(self, source: Source, statements: Iterable[Statement]) -> str:
+        """Everything of one source: its record, statement nodes, quotes and direct triples."""
+        stmts = list(statements)
+        parts = [self.source_nquads(source, has_claims=any(s.voice != "narration" for s in stmts))]
+        parts.extend(self.statement_nquads(stmt, source) for stmt in stmts)
+        return "".join(parts)
+
+
+_TYPE = f"<{RDF.type}>"
+_IDENTIFIER = f"<{SDO.identifier}>"
+_LABEL = f"<{RDFS.label}>"
+_ALT_LABEL = f"<{SKOS.altLabel}>"
+_DESCRIPTION = f"<{SDO.description}>"
+_SAME_AS = f"<{SDO.sameAs}>"
+_NEGATES = f"<{QG.negates}>"
+_NOTE = f"<{SKOS.editorialNote}>"
+_ATTRIBUTED = f"<{PROV.wasAttributedTo}>"
+_DERIVED_FROM = f"<{PROV.wasDerivedFrom}>"
+_STATEMENT = f"<{QG.Statement}>"
+_VOICE = {voice: f"<{cls}>" for voice, cls in VOICE_CLASS.items()}
+_POLARITY = f"<{QG.polarity}>"
+_POLARITY_VALUE = {name: f"<{iri}>" for name, iri in POLARITY.items()}
+_RDF_SUBJECT = f"<{RDF.subject}>"
+_RDF_PREDICATE = f"<{RDF.predicate}>"
+_RDF_OBJECT = f"<{RDF.object}>"
+_EXPRESSED_IN = f"<{QG.expressedIn}>"
+_TRANSLATION = f"<{QG.translation}>"
+_TIME_TEXT = f"<{QG.timeText}>"
+_MENTIONED_IN = f"<{QG.mentionedIn}>"
+_QUOTE = f"<{QG.quote}>"
+_SPECIFIC_RESOURCE = f"<{OA.SpecificResource}>"
+_HAS_SOURCE = f"<{OA.hasSource}>"
+_HAS_SELECTOR = f"<{OA.hasSelector}>"
+_TQS = f"<{OA.TextQuoteSelector}>"
+_TPS = f"<{OA.TextPositionSelector}>"
+_EXACT = f"<{OA.exact}>"
+_PREFIX = f"<{OA.prefix}>"
+_SUFFIX = f"<{OA.suffix}>"
+_START = f"<{OA.start}>"
+_END = f"<{OA.end}>"
+_INTEGER = f"<{XSD.integer}>"
 
 
 def entity_quads(entity: Entity, onto: Ontology, iris: Iris) -> Iterator[Quad]:
-    g = iris.entities_graph
-    node = iris.entity(entity.id)
-    cls = onto.classes[entity.type] if entity.type else onto.kinds[entity.kind]
-    for superclass in sorted(onto.superclasses(cls)):
-        yield Quad(node, _TYPE, N(superclass), g)
-    yield Quad(node, N(SDO.identifier), Literal(entity.id), g)
-    yield Quad(node, N(RDFS.label), Literal(entity.label.de, language="de"), g)
-    yield Quad(node, N(RDFS.label), Literal(entity.label.en, language="en"), g)
-    for lang in ("de", "en"):
-        for alias in getattr(entity.aliases, lang):
-            yield Quad(node, N(SKOS.altLabel), Literal(alias, language=lang), g)
-        description = getattr(entity.description, lang)
-        if description:
-            yield Quad(node, N(SDO.description), Literal(description, language=lang), g)
-    if entity.wikidata:
-        yield Quad(node, N(SDO.sameAs), N(WIKIDATA[entity.wikidata]), g)
-    for other in entity.negates:
-        # qg:negates is symmetric; both directions are written so that no reasoner is needed
-        yield Quad(node, N(QG.negates), iris.entity(other), g)
-        yield Quad(iris.entity(other), N(QG.negates), node, g)
+    yield from quads_of(NQuads(onto, iris).entity_nquads(entity))
 
 
-def source_quads(source: Source, iris: Iris, has_claims: bool) -> Iterator[Quad]:
-    g = iris.source_graph(source.id)
-    node = iris.source(source.id)
-    for cls in (QG.Source, SDO.CreativeWork, PROV.Entity):
-        yield Quad(node, _TYPE, N(cls), g)
-    yield Quad(node, N(SDO.identifier), Literal(source.id), g)
-    yield Quad(node, N(DCTERMS.title), Literal(source.title, language=source.language), g)
-    yield Quad(node, N(SDO.inLanguage), Literal(source.language), g)
-    yield Quad(node, N(QG.text), Literal(source.text), g)
-    yield Quad(node, N(QG.sha256), Literal(source.sha256), g)
-    if source.author:
-        yield Quad(node, N(SDO.author), iris.entity(source.author), g)
-        yield Quad(node, N(PROV.wasAttributedTo), iris.entity(source.author), g)
-    if source.date:
-        yield Quad(node, N(SDO.datePublished), Literal(source.date.isoformat(), datatype=N(XSD.date)), g)
-    if source.url:
-        yield Quad(node, N(SDO.url), NamedNode(source.url), g)
-    if source.publisher:
-        yield Quad(node, N(SDO.publisher), Literal(source.publisher), g)
-    if source.note:
-        yield Quad(node, N(SKOS.editorialNote), Literal(source.note, language="en"), g)
-    yield Quad(g, _TYPE, N(QG.SourceGraph), g)
-    yield Quad(g, N(QG.graphOf), node, g)
-    if has_claims:
-        claims = iris.claims_graph(source.id)
-        yield Quad(claims, _TYPE, N(QG.ClaimsGraph), g)
-        yield Quad(claims, N(QG.graphOf), node, g)
+def source_quads(source: Source, iris: Iris, has_claims: bool, onto: Ontology | None = None) -> Iterator[Quad]:
+    from graph.ontology import default_ontology
+
+    yield from quads_of(NQuads(onto or default_ontology(), iris).source_nquads(source, has_claims))
 
 
 def statement_quads(stmt: Statement, source: Source, onto: Ontology, iris: Iris) -> Iterator[Quad]:
-    g = iris.source_graph(stmt.source)
-    node = iris.statement(stmt.id)
-    subject = iris.entity(stmt.subject)
-    predicate = N(onto.relations[stmt.predicate].iri)
-    obj = iris.entity(stmt.object) if stmt.object is not None else literal_value(stmt.value, stmt.value_lang)
-    # the direct triple: facts the source narrates in its graph, everything asserted by someone in the claims graph
-    direct_graph = g if stmt.voice == "narration" else iris.claims_graph(stmt.source)
-    yield Quad(subject, predicate, obj, direct_graph)
-    # the statement node
-    yield Quad(node, _TYPE, N(QG.Statement), g)
-    yield Quad(node, _TYPE, N(VOICE_CLASS[stmt.voice]), g)
-    yield Quad(node, N(SDO.identifier), Literal(stmt.id), g)
-    yield Quad(node, N(RDF.subject), subject, g)
-    yield Quad(node, N(RDF.predicate), predicate, g)
-    yield Quad(node, N(RDF.object), obj, g)
-    yield Quad(node, N(PROV.wasDerivedFrom), iris.source(stmt.source), g)
-    yield Quad(node, N(PROV.wasAttributedTo), iris.entity(stmt.asserted_by), g)
-    if stmt.expressed_in:
-        yield Quad(node, N(QG.expressedIn), iris.entity(stmt.expressed_in), g)
-    if stmt.translation:
-        yield Quad(node, N(QG.translation), Literal(stmt.translation, language="en"), g)
-    if stmt.when:
-        yield Quad(node, N(QG.timeText), Literal(stmt.when, language=source.language), g)
-    if stmt.date:
-        yield Quad(node, N(QG.date), Literal(stmt.date.isoformat(), datatype=N(XSD.date)), g)
-    if stmt.hedged:
-        yield Quad(node, N(QG.hedged), Literal("true", datatype=N(XSD.boolean)), g)
-    if stmt.polarity:
-        yield Quad(node, N(QG.polarity), N(POLARITY[stmt.polarity]), g)
-    for other in stmt.regarding:
-        yield Quad(node, N(QG.regardingStatement), iris.statement(other), g)
-    if stmt.note:
-        yield Quad(node, N(SKOS.editorialNote), Literal(stmt.note, language="en"), g)
-    for entity_id in {stmt.subject, stmt.object, stmt.asserted_by, stmt.expressed_in} - {None}:
-        yield Quad(iris.entity(str(entity_id)), N(QG.mentionedIn), iris.source(stmt.source), g)
-    if stmt.is_derived:
-        yield Quad(node, _TYPE, N(QG.DerivedStatement), g)
-        yield Quad(node, N(QG.derivedVia), predicate, g)
-        for part in stmt.derived_from:
-            yield Quad(node, N(PROV.wasDerivedFrom), iris.statement(part), g)
-            yield Quad(node, N(QG.quote), iris.part(part, "quote"), g)
-        return
-    # the quote: a Web Annotation specific resource with a quote selector and a position selector
-    quote = stmt.quote
-    target = iris.part(stmt.id, "quote")
-    tqs = iris.part(stmt.id, "text-quote")
-    tps = iris.part(stmt.id, "text-position")
-    yield Quad(node, N(QG.quote), target, g)
-    yield Quad(target, _TYPE, N(OA.SpecificResource), g)
-    yield Quad(target, N(OA.hasSource), iris.source(stmt.source), g)
-    yield Quad(target, N(OA.hasSelector), tqs, g)
-    yield Quad(target, N(OA.hasSelector), tps, g)
-    yield Quad(tqs, _TYPE, N(OA.TextQuoteSelector), g)
-    yield Quad(tqs, N(OA.exact), Literal(quote.exact, language=source.language), g)
-    if quote.prefix:
-        yield Quad(tqs, N(OA.prefix), Literal(quote.prefix, language=source.language), g)
-    if quote.suffix:
-        yield Quad(tqs, N(OA.suffix), Literal(quote.suffix, language=source.language), g)
-    yield Quad(tps, _TYPE, N(OA.TextPositionSelector), g)
-    yield Quad(tps, N(OA.start), Literal(str(quote.start), datatype=_XSD_INT), g)
-    yield Quad(tps, N(OA.end), Literal(str(quote.end), datatype=_XSD_INT), g)
+    yield from quads_of(NQuads(onto, iris).statement_nquads(stmt, source))
+
+
+def corpus_nquads(corpus: Corpus, derived: dict[str, Statement], onto: Ontology, iris: Iris) -> Iterator[str]:
+    """The graph but the ontology as N-Quads text, streamed: the entities, then one chunk per source."""
+    writer = NQuads(onto, iris)
+    yield "".join(writer.entity_nquads(entity) for entity in corpus.entities.values())
+    by_source: dict[str, list[Statement]] = {sid: [] for sid in corpus.sources}
+    for stmt in [*corpus.statements.values(), *derived.values()]:
+        by_source[stmt.source].append(stmt)
+    for source_id, source in corpus.sources.items():
+        yield writer.unit_nquads(source, by_source[source_id])
 
 
 def corpus_quads(corpus: Corpus, derived: dict[str, Statement], onto: Ontology, iris: Iris, with_ontology: bool = True) -> Iterator[Quad]:
     """Every quad of the graph, streamed. Each source's quads come together (one named graph each)."""
     if with_ontology:
         yield from ontology_quads()
-    for entity in corpus.entities.values():
-        yield from entity_quads(entity, onto, iris)
-    by_source: dict[str, list[Statement]] = {sid: [] for sid in corpus.sources}
-    for stmt in [*corpus.statements.values(), *derived.values()]:
-        by_source[stmt.source].append(stmt)
-    for source_id, source in corpus.sources.items():
-        stmts = by_source[source_id]
-        yield from source_quads(source, iris, has_claims=any(s.voice != "narration" for s in stmts))
-        for stmt in stmts:
-            yield from statement_quads(stmt, source, onto, iris)
+    for chunk in corpus_nquads(corpus, derived, onto, iris):
+        yield from quads_of(chunk)

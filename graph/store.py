@@ -111,24 +111,35 @@ def new_build(out: OutDir) -> Iterator[Path]:
     """Yield an empty folder to build into; publish it as ``current`` only if the block succeeds."""
     if out.current_link.exists() and not out.current_link.is_symlink():
         raise StoreError(f"{out.current_link} is not a symlink; refusing to write into a folder kg build did not create")
-    with _locked(out.root):
-        out.builds.mkdir(parents=True, exist_ok=True)
-        build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
-        staging = out.builds / f".staging-{build_id}"
-        staging.mkdir()
-        try:
-            yield staging
-            final = out.builds / build_id
-            os.rename(staging, final)
-            link_tmp = out.root / f".current-{build_id}"
-            os.symlink(Path("builds") / build_id, link_tmp)
-            previous = out.current_link.resolve() if out.current_link.is_symlink() else None
-            os.replace(link_tmp, out.current_link)  # the atomic step
-            _fsync_dir(out.root)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _prune(out, keep={final, previous})
+    created_root = not out.root.exists()
+    try:
+        with _locked(out.root):
+            yield from _staged(out)
+    except BaseException:
+        if created_root:  # a first build that failed leaves no trace, not even an empty folder
+            shutil.rmtree(out.root, ignore_errors=True)
+        raise
+
+
+def _staged(out: OutDir) -> Iterator[Path]:
+    """Build into a staging folder; rename it and swap ``current`` only when the block succeeds."""
+    out.builds.mkdir(parents=True, exist_ok=True)
+    build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    staging = out.builds / f".staging-{build_id}"
+    staging.mkdir()
+    try:
+        yield staging
+        final = out.builds / build_id
+        os.rename(staging, final)
+        link_tmp = out.root / f".current-{build_id}"
+        os.symlink(Path("builds") / build_id, link_tmp)
+        previous = out.current_link.resolve() if out.current_link.is_symlink() else None
+        os.replace(link_tmp, out.current_link)  # the atomic step
+        _fsync_dir(out.root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _prune(out, keep={final, previous})
 
 
 def _prune(out: OutDir, keep: set[Path | None]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from graph.errors import DataError
 
@@ -45,7 +45,25 @@ class LineList(list[Any]):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
+#: Tags of short plain scalars already resolved (keys, ids, voices repeat millions of times).
+_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}
+_TAG_CACHE_LIMIT = 200_000
+
+
 class _Loader(_Base):  # type: ignore[misc,valid-type]
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # A scalar's implicit tag depends only on its text and style; PyYAML tries its regular
+        # expressions anew for every scalar, which was a third of the time spent reading data.
+        if kind is ScalarNode and isinstance(value, str) and len(value) <= 64:
+            key = (value, tuple(implicit))
+            tag = _TAGS.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_TAGS) < _TAG_CACHE_LIMIT:
+                    _TAGS[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         # An alias yields a node that was constructed before. Refusing aliases keeps hostile
         # files ("billion laughs") from exploding later, when the data is walked.

@@ -7,9 +7,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.build import Built, Checked, build, check
+from graph.build import ENGINES, Built, Checked, build, check
 from graph.cli.app import DataOption, OutOption, app, data_dir, err_console, handle_errors, out_console, out_dir
 from graph.rdf import DEFAULT_BASE_IRI
 from graph.stats import store_stats
@@ -23,13 +24,53 @@ class SummaryFormat(StrEnum):
 
 
 FormatOption = Annotated[SummaryFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--shacl-engine",
+        help=f"Who checks the SHACL shapes: {', '.join(ENGINES)}. auto: pySHACL up to 1,000 statements, SPARQL on Oxigraph above.",
+    ),
+]
 
 
-def _phase_printer(status: Any) -> Any:
-    def on_phase(name: str) -> None:
-        status.update(f"[bold]{name}[/] …")
+class RichProgress:
+    """Progress bars on stderr: one per phase, with counts, rate and elapsed time."""
 
-    return on_phase
+    def __init__(self) -> None:
+        self.bars = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(bar_width=30),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[unit]}"),
+            TextColumn("[dim]{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=False,
+        )
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> RichProgress:
+        self.bars.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.bars.stop()
+
+    def start(self, phase: str, total: int | None, unit: str) -> None:
+        self.task = self.bars.add_task(phase, total=total, unit=unit, rate="")
+
+    def advance(self, amount: int) -> None:
+        if self.task is not None:
+            self.bars.advance(self.task, amount)
+            task = self.bars.tasks[self.task]
+            if task.elapsed:
+                self.bars.update(self.task, rate=f"{task.completed / task.elapsed:,.0f}/s")
+
+    def finish(self) -> None:
+        if self.task is not None:
+            task = self.bars.tasks[self.task]
+            self.bars.update(self.task, total=task.total or task.completed or 1, completed=task.total or task.completed or 1)
+            self.task = None
 
 
 def _counts_table(title: str, counts: dict[str, Any]) -> Table:
@@ -55,14 +96,18 @@ def build_command(
     out: OutOption = None,
     base_iri: BaseIriOption = DEFAULT_BASE_IRI,
     format: FormatOption = SummaryFormat.table,
+    full: Annotated[bool, typer.Option("--full", help="Rebuild every source, even those whose files did not change.")] = False,
+    shacl_engine: EngineOption = "auto",
 ) -> None:
     """Validate the data, build the Oxigraph store and write every RDF export.
 
+    A rebuild reloads only the sources whose files changed (a full build when entities, the
+    ontology or the base IRI changed, or with --full); the result is the same graph either way.
     A failed build changes nothing: the previous store and exports stay as they were.
     """
     target = out_dir(out)
-    with err_console.status("building …") as status:
-        built: Built = build(data_dir(data), target, base_iri=base_iri, on_phase=_phase_printer(status))
+    with RichProgress() as progress:
+        built: Built = build(data_dir(data), target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine)
     if format is SummaryFormat.json:
         out_console.print_json(
             json.dumps(
@@ -70,13 +115,16 @@ def build_command(
                     "build_dir": str(built.build_dir),
                     "counts": built.counts,
                     "timings_s": built.timings,
+                    "mode": built.mode,
+                    "reloaded_sources": built.reloaded,
                     "exports": {k: str(v) for k, v in built.exports.items()},
                     "view": str(built.view),
                 }
             )
         )
         return
-    out_console.print(_counts_table(f"Built {built.out.current_link}  →  {built.build_dir.name}", built.counts))
+    how = "" if built.mode == "full" else f" (incremental: {len(built.reloaded)} source(s) reloaded)"
+    out_console.print(_counts_table(f"Built {built.out.current_link}  →  {built.build_dir.name}{how}", built.counts))
     timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in built.timings.items())
     out_console.print(f"[dim]{timings}; total {sum(built.timings.values()):.2f} s[/]", highlight=False)
     out_console.print(f"Store:   {built.out.current_link / 'store'}", highlight=False, soft_wrap=True)
@@ -94,11 +142,12 @@ def validate_command(
     data: DataOption = None,
     base_iri: BaseIriOption = DEFAULT_BASE_IRI,
     format: FormatOption = SummaryFormat.table,
+    shacl_engine: EngineOption = "auto",
 ) -> None:
     """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
-    with err_console.status("validating …") as status:
-        checked: Checked = check(data_dir(data), base_iri=base_iri, on_phase=_phase_printer(status))
-    counts = {**checked.counts(), "quads": len(checked.quads)}
+    with RichProgress() as progress:
+        checked: Checked = check(data_dir(data), base_iri=base_iri, progress=progress, engine=shacl_engine)
+    counts = checked.counts()
     if format is SummaryFormat.json:
         out_console.print_json(json.dumps({"valid": True, "counts": counts, "timings_s": checked.timings}))
         return

@@ -1,0 +1,246 @@
+"""The benchmark: every phase of a build at several sizes, beside the floors of the tools used.
+
+For each size the corpus is generated (:mod:`graph.bench.generate`), then each phase of
+:data:`PHASES` runs in a fresh child process, so that its peak RSS (``ru_maxrss``) is its own.
+Floors are measured in the same run on the same data: Oxigraph's bulk load of the N-Quads the
+build wrote, Oxigraph's own serialisers (``Store.dump``), and rdflib's parser (only up to
+:data:`RDFLIB_UP_TO` statements, where it still finishes in reasonable time). A phase with a
+floor is reported as a ratio to it.
+
+Phases form a registry so that later work (queries, paths, views at scale) adds rows to the same
+table: append a :class:`Phase` with a function of the :class:`Context`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: rdflib's parser is timed up to this many statements (it needs minutes and gigabytes beyond).
+RDFLIB_UP_TO = 100_000
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where one size's corpus, stores and outputs live."""
+
+    work: Path
+    statements: int
+
+    @property
+    def data(self) -> Path:
+        return self.work / "data"
+
+    @property
+    def store(self) -> Path:
+        return self.work / "store"
+
+    @property
+    def out(self) -> Path:
+        return self.work / "out"
+
+    @property
+    def nquads(self) -> Path:
+        return self.work / "export.nq"
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    run: Callable[[Context], dict[str, Any]]
+    #: the name of the phase this one is compared with (a floor), if any
+    floor: str | None = None
+    is_floor: bool = False
+    applies: Callable[[int], bool] = lambda _n: True
+
+
+def _generate(ctx: Context) -> dict[str, Any]:
+    from graph.bench.generate import generate
+
+    shutil.rmtree(ctx.data, ignore_errors=True)
+    return {"corpus": generate(ctx.statements, ctx.data, seed=1)}
+
+
+def _load_store(ctx: Context) -> dict[str, Any]:
+    from graph.build import load_store
+
+    shutil.rmtree(ctx.store, ignore_errors=True)
+    result = load_store(ctx.data, ctx.store)
+    return {"timings": result["timings"], "quads": _count(ctx.store)}
+
+
+def _count(store_dir: Path) -> int:
+    import pyoxigraph
+
+    return len(pyoxigraph.Store.read_only(str(store_dir)))
+
+
+def _validate(ctx: Context) -> dict[str, Any]:
+    import pyoxigraph
+
+    from graph.rdf import Iris
+    from graph.shacl import validate_store
+
+    violations = validate_store(pyoxigraph.Store.read_only(str(ctx.store)), Iris(), engine="sparql")
+    if violations:
+        raise RuntimeError(f"the generated corpus does not conform: {violations[:3]}")
+    return {}
+
+
+def _export(name: str, target: Callable[[Context], Path]) -> Callable[[Context], dict[str, Any]]:
+    def run(ctx: Context) -> dict[str, Any]:
+        import pyoxigraph
+
+        from graph.export import FORMATS, export_to_file
+        from graph.rdf import DEFAULT_BASE_IRI
+
+        path = export_to_file(pyoxigraph.Store.read_only(str(ctx.store)), FORMATS[name], target(ctx), DEFAULT_BASE_IRI)
+        return {"bytes": path.stat().st_size}
+
+    return run
+
+
+def _dump(fmt: str) -> Callable[[Context], dict[str, Any]]:
+    def run(ctx: Context) -> dict[str, Any]:
+        import pyoxigraph
+
+        path = ctx.work / f"dump.{fmt}"
+        with open(path, "wb") as handle:
+            pyoxigraph.Store.read_only(str(ctx.store)).dump(handle, pyoxigraph.RdfFormat.from_extension(fmt))
+        size = path.stat().st_size
+        path.unlink()
+        return {"bytes": size}
+
+    return run
+
+
+def _bulk_load_floor(ctx: Context) -> dict[str, Any]:
+    import pyoxigraph
+
+    target = ctx.work / "floor-store"
+    shutil.rmtree(target, ignore_errors=True)
+    store = pyoxigraph.Store(str(target))
+    store.bulk_load(path=str(ctx.nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.flush()
+    quads = len(store)
+    del store
+    shutil.rmtree(target, ignore_errors=True)
+    return {"quads": quads}
+
+
+def _rdflib_parse(ctx: Context) -> dict[str, Any]:
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    dataset.parse(ctx.nquads, format="nquads")
+    return {"quads": len(dataset)}
+
+
+def _full_build(ctx: Context) -> dict[str, Any]:
+    from graph.build import build
+    from graph.store import OutDir
+
+    shutil.rmtree(ctx.out, ignore_errors=True)
+    built = build(ctx.data, OutDir(ctx.out), full=True)
+    return {"timings": built.timings, "engine": built.checked.engine}
+
+
+def _incremental(ctx: Context) -> dict[str, Any]:
+    from graph.build import build
+    from graph.store import OutDir
+
+    text = next(iter(sorted((ctx.data / "sources").glob("*.txt"))))
+    text.write_text(text.read_text(encoding="utf-8") + "\nNachtrag der Redaktion.\n", encoding="utf-8")
+    built = build(ctx.data, OutDir(ctx.out))
+    if built.mode != "incremental" or len(built.reloaded) != 1:
+        raise RuntimeError(f"expected an incremental rebuild of one source, got {built.mode} of {len(built.reloaded)}")
+    return {"timings": built.timings, "reloaded": built.reloaded}
+
+
+PHASES: list[Phase] = [
+    Phase("generate corpus", _generate),
+    Phase("load, anchor, RDF → store", _load_store, floor="floor: Oxigraph bulk load"),
+    Phase("export N-Quads", _export("nquads", lambda ctx: ctx.nquads), floor="floor: Oxigraph dump N-Quads"),
+    Phase("export Turtle", _export("turtle", lambda ctx: ctx.work / "export.ttl"), floor="floor: Oxigraph dump TriG"),
+    Phase("validate (SHACL as SPARQL)", _validate),
+    Phase("floor: Oxigraph bulk load", _bulk_load_floor, is_floor=True),
+    Phase("floor: Oxigraph dump N-Quads", _dump("nq"), is_floor=True),
+    Phase("floor: Oxigraph dump TriG", _dump("trig"), is_floor=True),
+    Phase("floor: rdflib parse", _rdflib_parse, floor="floor: Oxigraph bulk load", is_floor=True, applies=lambda n: n <= RDFLIB_UP_TO),
+    Phase("kg build (all phases)", _full_build, floor="floor: Oxigraph bulk load"),
+    Phase("kg build, 1 source changed", _incremental, floor="kg build (all phases)"),
+]
+
+
+def _child(phase_index: int, ctx: Context) -> dict[str, Any]:
+    started = time.perf_counter()
+    info = PHASES[phase_index].run(ctx)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "peak_rss_mb": peak_kb / 1024, **info}
+
+
+@dataclass
+class Measurement:
+    phase: str
+    statements: int
+    seconds: float
+    peak_rss_mb: float
+    info: dict[str, Any] = field(default_factory=dict)
+    ratio: float | None = None
+
+
+def measure(statements: int, work: Path, on_phase: Callable[[str], None] | None = None, log: Path | None = None) -> list[Measurement]:
+    """Every applicable phase at one size, each in its own child process."""
+    ctx = Context(work=work, statements=statements)
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Measurement] = {}
+    spawn = multiprocessing.get_context("spawn")
+    for index, phase in enumerate(PHASES):
+        if not phase.applies(statements):
+            continue
+        if on_phase:
+            on_phase(f"{statements:,}: {phase.name}")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            raw = pool.submit(_child, index, ctx).result()
+        seconds, rss = raw.pop("seconds"), raw.pop("peak_rss_mb")
+        results[phase.name] = Measurement(phase.name, statements, seconds, rss, raw)
+        if log is not None:  # partial results survive an interrupted run
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(
+                    json.dumps({"phase": phase.name, "statements": statements, "seconds": seconds, "peak_rss_mb": rss, **raw}) + "\n"
+                )
+    for phase in PHASES:
+        found = results.get(phase.name)
+        floor = results.get(phase.floor or "")
+        if found and floor and floor.seconds > 0:
+            found.ratio = found.seconds / floor.seconds
+    return list(results.values())
+
+
+def machine() -> dict[str, Any]:
+    """nproc, RAM, CPU model and load: the context every number needs."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    try:
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    except OSError:
+        load = []
+    return {"nproc": os.cpu_count(), "ram_gb": round(ram, 1), "cpu": model, "loadavg": " ".join(load), "python": platform.python_version()}
