@@ -20,7 +20,7 @@ author's judgements) or drops derived shortcuts, for every analysis alike.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,17 +115,35 @@ def links_between(graph: nx.MultiDiGraph, near: str, far: str) -> list[Link]:
     return sorted(links, key=lambda link: link.order)
 
 
+def linked_pairs(edges: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Statements (subject, object) as links: one per pair of entities, ends sorted, weighted by
+    the number of statements, in the order each pair first occurs among ``edges`` sorted."""
+    weights: dict[tuple[str, str], int] = {}
+    for u, v in sorted(edges):
+        key = (u, v) if u <= v else (v, u)
+        weights[key] = weights.get(key, 0) + 1
+    return [(a, b, w) for (a, b), w in weights.items()]
+
+
+def directed_pairs(edges: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Statements (subject, object) as directed links weighted by their number, in first-occurrence order."""
+    weights: dict[tuple[str, str], int] = {}
+    for u, v in sorted(edges):
+        weights[u, v] = weights.get((u, v), 0) + 1
+    return [(a, b, w) for (a, b), w in weights.items()]
+
+
+def weighted_graph(nodes: Iterable[str], links: Iterable[tuple[str, str, int]], directed: bool = False) -> nx.Graph:
+    """A simple graph with ``nodes`` in the order given and ``links`` as weighted edges, in order."""
+    simple: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_weighted_edges_from(links, weight="weight")
+    return simple
+
+
 def _undirected(graph: nx.MultiDiGraph) -> nx.Graph:
     """One link per pair of entities that share a statement, weighted by the number of statements."""
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(graph.nodes))
-    for u, v in sorted(graph.edges()):
-        a, b = sorted((u, v))
-        if simple.has_edge(a, b):
-            simple[a][b]["weight"] += 1
-        else:
-            simple.add_edge(a, b, weight=1)
-    return simple
+    return weighted_graph(sorted(graph.nodes), linked_pairs(graph.edges()))
 
 
 def _check_node(graph: nx.MultiDiGraph, node: str) -> None:
@@ -168,19 +186,48 @@ class Path:
 
 
 def shortest_paths(graph: nx.MultiDiGraph, start: str, end: str, limit: int = DEFAULT_MAX_PATHS) -> tuple[list[Path], bool]:
-    """All shortest paths between two entities (direction ignored); at most ``limit``, and whether more exist."""
+    """The first ``limit`` shortest paths between two entities (direction ignored) in the order of
+    their entities' ids, and whether more exist."""
     _check_node(graph, start)
     _check_node(graph, end)
     if start == end:
         raise UsageError("a path needs two different entities")
     simple = _undirected(graph)
-    try:
-        found = list(itertools.islice(nx.all_shortest_paths(simple, start, end), limit + 1))
-    except nx.NetworkXNoPath:
-        return [], False
+    found = first_shortest_paths(simple, start, end, limit)
     truncated = len(found) > limit
-    paths = [Path(p, [links_between(graph, a, b) for a, b in itertools.pairwise(p)]) for p in sorted(found[:limit])]
+    paths = [Path(p, [links_between(graph, a, b) for a, b in itertools.pairwise(p)]) for p in found[:limit]]
     return paths, truncated
+
+
+def first_shortest_paths(simple: nx.Graph, start: str, end: str, limit: int) -> list[list[str]]:
+    """Up to ``limit + 1`` shortest paths, smallest first when compared entity by entity (by id).
+
+    Which paths are shown when there are more than ``limit`` is then a property of the graph,
+    not of the order in which a search happens to meet them.
+    """
+    from_start = nx.single_source_shortest_path_length(simple, start)
+    if end not in from_start:
+        return []
+    length = from_start[end]
+    from_end = nx.single_source_shortest_path_length(simple, end, cutoff=length)
+    found: list[list[str]] = []
+
+    def extend(path: list[str]) -> bool:
+        here = path[-1]
+        if here == end:
+            found.append(list(path))
+            return len(found) <= limit
+        step = len(path)
+        for nxt in sorted(n for n in simple.neighbors(here) if from_start.get(n) == step and from_end.get(n) == length - step):
+            path.append(nxt)
+            going = extend(path)
+            path.pop()
+            if not going:
+                return False
+        return True
+
+    extend([start])
+    return found
 
 
 @dataclass(frozen=True)
@@ -197,21 +244,40 @@ class Centrality:
 CENTRALITY_MEASURES = ("degree", "statements", "pagerank", "betweenness")
 
 
+#: up to this many entities betweenness is exact; above, it is estimated from a sample of sources
+BETWEENNESS_EXACT_UP_TO = 5_000
+#: the sample is as large as fits this many edge visits (networkx walks every edge once per source)
+BETWEENNESS_BUDGET = 20_000_000
+
+
+def betweenness_samples(nodes: int, links: int) -> int | None:
+    """How many sources betweenness is estimated from (None: all of them, exact)."""
+    if nodes <= BETWEENNESS_EXACT_UP_TO:
+        return None
+    return max(32, min(nodes, BETWEENNESS_BUDGET // max(links, 1)))
+
+
 def centrality(graph: nx.MultiDiGraph, by: str = "degree") -> list[Centrality]:
     """Degree, PageRank and betweenness of every entity, highest ``by`` first (ties: the other measures, then id)."""
+    nodes = sorted(graph.nodes)
+    edges = list(graph.edges())
+    return centrality_of(
+        weighted_graph(nodes, linked_pairs(edges)),
+        weighted_graph(nodes, directed_pairs(edges), directed=True),
+        {n: int(graph.degree(n)) for n in nodes},
+        by,
+    )
+
+
+def centrality_of(simple: nx.Graph, directed: nx.Graph, statements: dict[str, int], by: str = "degree") -> list[Centrality]:
+    """:func:`centrality` from the linked pairs (``simple``), the directed links and each entity's statement count."""
     if by not in CENTRALITY_MEASURES:
         raise UsageError(f"unknown measure '{by}'; choose from {', '.join(CENTRALITY_MEASURES)}")
-    simple = _undirected(graph)
-    directed = nx.DiGraph()
-    directed.add_nodes_from(sorted(graph.nodes))
-    for u, v in sorted(graph.edges()):
-        weight = directed[u][v]["weight"] + 1 if directed.has_edge(u, v) else 1
-        directed.add_edge(u, v, weight=weight)
     pagerank = nx.pagerank(directed, weight="weight") if directed.number_of_nodes() else {}
-    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    samples = betweenness_samples(simple.number_of_nodes(), simple.number_of_edges())
+    betweenness = nx.betweenness_centrality(simple, k=samples, normalized=True, seed=DEFAULT_SEED)
     rows = [
-        Centrality(n, simple.degree(n), graph.degree(n), float(pagerank.get(n, 0.0)), float(betweenness.get(n, 0.0)))
-        for n in sorted(graph.nodes)
+        Centrality(n, simple.degree(n), statements[n], float(pagerank.get(n, 0.0)), float(betweenness.get(n, 0.0))) for n in simple.nodes
     ]
     return sorted(rows, key=lambda r: (-getattr(r, by), -r.degree, -r.pagerank, -r.betweenness, r.node))
 
@@ -235,7 +301,21 @@ class Communities:
 
 def communities(graph: nx.MultiDiGraph, seed: int = DEFAULT_SEED) -> Communities:
     """Louvain communities (networkx, weighted by statements, fixed seed), largest first."""
-    simple = _undirected(graph)
+    edges = list(graph.edges())
+
+    def inside(members: list[set[str]]) -> list[int]:
+        group = {n: i for i, m in enumerate(members) for n in m}
+        counts = [0] * len(members)
+        for u, v in edges:
+            if group[u] == group[v]:
+                counts[group[u]] += 1
+        return counts
+
+    return communities_of(_undirected(graph), inside, seed)
+
+
+def communities_of(simple: nx.Graph, inside: Callable[[list[set[str]]], list[int]], seed: int = DEFAULT_SEED) -> Communities:
+    """:func:`communities` from the linked pairs; ``inside`` counts the statements within each group."""
     if simple.number_of_edges() == 0:
         parts: Iterable[set[str]] = [{n} for n in simple.nodes]
         modularity = 0.0
@@ -243,8 +323,6 @@ def communities(graph: nx.MultiDiGraph, seed: int = DEFAULT_SEED) -> Communities
         parts = nx.community.louvain_communities(simple, weight="weight", seed=seed)
         modularity = float(nx.community.modularity(simple, parts, weight="weight"))
     ordered = sorted((sorted(p, key=lambda n: (-simple.degree(n), n)) for p in parts), key=lambda m: (-len(m), sorted(m)))
-    found = []
-    for number, members in enumerate(ordered, 1):
-        inside = set(members)
-        found.append(Community(number, members, sum(1 for u, v in graph.edges() if u in inside and v in inside)))
+    counts = inside([set(m) for m in ordered])
+    found = [Community(number, members, counts[number - 1]) for number, members in enumerate(ordered, 1)]
     return Communities(found, modularity, "louvain", seed)

@@ -28,6 +28,8 @@ from typing import Any
 import pyoxigraph
 
 from graph import __version__
+from graph.cache import open_cache, write_network_cache
+from graph.defaults import SHACL_ENGINES
 from graph.errors import GraphInvalid, UsageError
 from graph.export import export_all
 from graph.inputs import Plan, plan_build
@@ -50,7 +52,7 @@ SPARQL_ENGINE_ABOVE = 1_000
 VIEW_IN_BUILD_UP_TO = 20_000
 #: Up to this many statements the loaded records and quads stay in memory (for tests and API use).
 KEEP_RECORDS_UP_TO = 20_000
-ENGINES = ("auto", "pyshacl", "sparql")
+ENGINES = SHACL_ENGINES
 
 
 @dataclass
@@ -333,11 +335,14 @@ def build(
         export_timings: dict[str, float] = {}
         with phases.phase("export", total=6, unit="formats") as advance:
             exports = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings)
+        with phases.phase("network cache"):
+            write_network_cache(store, staging)
+            cache = open_cache(staging)
         view: Path | None = None
         if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:
             with phases.phase("view"):
                 view = staging / VIEW_DIRNAME / VIEW_FILENAME
-                write_view(store, view)
+                write_view(store, view, cache=cache)
         claims = claims_graphs(store)
         counts |= {
             "quads": len(store),

@@ -7,7 +7,7 @@ the closest candidates ("did you mean …"), as rapidfuzz ranks them.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,13 @@ SELECT ?e ?id ?name ?p WHERE {
   GRAPH ?g { ?e a <https://w3id.org/quotegraph/ontology#Entity> ; <https://schema.org/identifier> ?id ;
                 ?p ?name . }
   FILTER(?p IN (<http://www.w3.org/2000/01/rdf-schema#label>, <http://www.w3.org/2004/02/skos/core#altLabel>))
+}
+"""
+# the id is bound first (a literal serialised by Oxigraph), so the lookup starts from the index
+_STATEMENT_BY_ID = """
+SELECT ?st WHERE {
+  VALUES ?id { ?given }
+  ?st <https://schema.org/identifier> ?id . ?st a <https://w3id.org/quotegraph/ontology#Statement> .
 }
 """
 _STATEMENT_IDS = """
@@ -111,30 +118,52 @@ class Names:
 
     def find(self, query: str) -> str:
         """The id of the one entity ``query`` names; raises with suggestions otherwise."""
-        key = fold(query)
-        found = self.by_name.get(key, set())
-        if len(found) == 1:
-            return next(iter(found))
-        if len(found) > 1:
-            exact = [i for i in found if i == query]
-            if exact:
-                return exact[0]
-            raise AmbiguousEntity(query, sorted(found))
-        choices = list(self.by_name)
-        matches = process.extract(key, choices, scorer=fuzz.WRatio, limit=10, score_cutoff=60)
-        # only the close ones: within 10 points of the best, so "Sutskevr" does not suggest Musk
-        best = matches[0][1] if matches else 0
-        suggestions: list[str] = []
-        for name, _score, _ in (m for m in matches if m[1] >= best - 10):
-            for ident in sorted(self.by_name[name]):
-                label = f"{ident} ({self.display[ident]})" if self.display[ident] != ident else ident
-                if label not in suggestions:
-                    suggestions.append(label)
-        raise EntityNotFound(query, suggestions[:5])
+        return resolve(query, lambda key: self.by_name.get(key, set()), lambda: self.by_name, lambda ident: self.display[ident])
+
+
+def resolve(
+    query: str,
+    exact: Callable[[str], set[str]],
+    every_name: Callable[[], Mapping[str, set[str]]],
+    display: Callable[[str], str],
+) -> str:
+    """The id of the one entity ``query`` names, given how to look a folded name up (``exact``),
+    all folded names with their entities (``every_name``, only read when nothing matches) and an
+    entity's label for suggestions (``display``). Raises with suggestions otherwise."""
+    key = fold(query)
+    found = exact(key)
+    if len(found) == 1:
+        return next(iter(found))
+    if len(found) > 1:
+        same = [i for i in found if i == query]
+        if same:
+            return same[0]
+        raise AmbiguousEntity(query, sorted(found))
+    by_name = every_name()
+    found_matches = process.extract(key, list(by_name), scorer=fuzz.WRatio, limit=50, score_cutoff=60)
+    # ties in name order, so that every index of the same names suggests the same entities
+    matches = sorted(found_matches, key=lambda m: (-m[1], m[0]))[:10]
+    # only the close ones: within 10 points of the best, so "Sutskevr" does not suggest Musk
+    best = matches[0][1] if matches else 0
+    suggestions: list[str] = []
+    for name, _score, _ in (m for m in matches if m[1] >= best - 10):
+        for ident in sorted(by_name[name]):
+            shown = display(ident)
+            label = f"{ident} ({shown})" if shown != ident else ident
+            if label not in suggestions:
+                suggestions.append(label)
+    raise EntityNotFound(query, suggestions[:5])
 
 
 def find_statement(store: pyoxigraph.Store, query: str) -> str:
-    """The IRI of the statement whose id is ``query`` (ignoring case); raises with the closest ids."""
+    """The IRI of the statement whose id is ``query`` (ignoring case); raises with the closest ids.
+
+    An exact id is one indexed lookup; only a different case or an unknown id reads every id.
+    """
+    exact = store.query(_STATEMENT_BY_ID.replace("?given", str(pyoxigraph.Literal(query))), use_default_graph_as_union=True)
+    assert isinstance(exact, pyoxigraph.QuerySolutions)
+    for row in exact:
+        return str(row["st"].value)
     results = store.query(_STATEMENT_IDS)
     assert isinstance(results, pyoxigraph.QuerySolutions)
     ids: dict[str, str] = {row["id"].value: row["st"].value for row in results}

@@ -96,13 +96,8 @@ def _value(term: Any) -> Any:
     return None if term is None else term.value
 
 
-def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    """Entities and statements of a built store as a ``MultiDiGraph`` (see the module docstring).
-
-    ``graph.graph["labels"]`` holds the labels of relations, voices and polarities
-    (:func:`vocabulary_labels`), so that a consumer can show them in German or English.
-    """
-    graph = nx.MultiDiGraph(labels=vocabulary_labels(store))
+def entity_nodes(store: pyoxigraph.Store) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Every entity's node attributes by id (see :func:`project`), and the id of every entity IRI."""
     ids: dict[str, str] = {}
     nodes: dict[str, dict[str, Any]] = {}
     negated: dict[str, set[str]] = {}
@@ -143,6 +138,18 @@ def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
         attrs["aliases"] = sorted(attrs["aliases"])
         # declared negations between stances (qg:negates, written in both directions), as ids
         attrs["negates"] = sorted(ids[iri] for iri in negated.get(ident, ()) if iri in ids)
+    return nodes, ids
+
+
+def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
+    """Entities and statements of a built store as a ``MultiDiGraph`` (see the module docstring).
+
+    ``graph.graph["labels"]`` holds the labels of relations, voices and polarities
+    (:func:`vocabulary_labels`), so that a consumer can show them in German or English.
+    """
+    graph = nx.MultiDiGraph(labels=vocabulary_labels(store))
+    nodes, ids = entity_nodes(store)
+    for ident, attrs in nodes.items():
         graph.add_node(ident, **attrs)
 
     edges: dict[str, dict[str, Any]] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Protocol
 
 import pyoxigraph
 
@@ -21,6 +22,12 @@ from graph.lookup import Names, find_statement
 from graph.sparql import BundledQuery
 
 Term = pyoxigraph.NamedNode | pyoxigraph.Literal
+
+
+class EntityNames(Protocol):
+    """Something that turns a name into an entity IRI: :class:`graph.lookup.Names`, or a build's name index."""
+
+    def iri(self, query: str) -> str: ...
 
 
 class Lang(StrEnum):
@@ -35,6 +42,7 @@ def resolve_params(
     query: BundledQuery | None,
     given: Mapping[str, Term],
     lang: Lang = Lang.en,
+    names: EntityNames | None = None,
 ) -> dict[str, Term]:
     """The terms to bind for ``query``; ``given`` as parsed from ``--param`` (IRIs or strings).
 
@@ -42,6 +50,8 @@ def resolve_params(
     are. For a bundled query every declared parameter must be given (except ``lang``, which
     defaults to ``lang``) and nothing undeclared may be. Without a local ``store`` (a remote
     endpoint) names cannot be looked up, so entity and statement parameters must be IRIs.
+    ``names`` looks entities up (a build's name index); without it every name of every entity is
+    read from the store.
     """
     if query is None:
         return dict(given)
@@ -49,7 +59,6 @@ def resolve_params(
     if unknown:
         declared = ", ".join(query.params) or "none"
         raise UsageError(f"{query.name} has no parameter '{unknown[0]}'; its parameters: {declared}")
-    names: Names | None = None
     bound: dict[str, Term] = {}
     for name, kind in query.param_kinds.items():
         value = given.get(name)

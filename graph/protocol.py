@@ -2,7 +2,7 @@
 
 Kept apart from HTTP (``graph/serve.py``) and from the worker processes
 (``graph/querypool.py``) so that the rules are plain functions: every request is checked with
-:func:`graph.sparql.check_query` (no updates, ``LOAD``, ``SERVICE`` or ``FROM`` a graph the store
+:func:`graph.sparql.checked` (no updates, ``LOAD``, ``SERVICE`` or ``FROM`` a graph the store
 does not hold), the protocol's ``default-graph-uri``/``named-graph-uri`` may only name graphs of
 the store, and a query without a dataset sees the same default graph as ``kg query`` (every
 graph but the claims graphs). Results are capped in rows and in bytes and serialised completely
@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import io
 import json
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph
 from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions
 
+from graph.cache.dataset import Dataset
 from graph.errors import QueryError, QueryRefused
+from graph.queryshape import Shape
 from graph.results import write_csv, write_graph, write_json, write_tsv
-from graph.sparql import DEFAULT_MAX_ROWS, QueryResult, check_query
-from graph.store import default_graphs
+from graph.sparql import DEFAULT_MAX_ROWS, QueryResult, checked
 
 #: About this much term text per answer, whatever --max-rows says: bounds a worker's memory.
 MAX_RESULT_BYTES = 16 * 1024 * 1024
@@ -110,34 +110,28 @@ class Reply:
     code: str | None = None  # the error code of an error reply
 
 
-#: Checked queries remembered per worker: parsing with rdflib costs ~20 ms, evaluating a bundled query ~1 ms.
-CHECK_CACHE_SIZE = 512
-
-
 @dataclass
 class StoreContext:
-    """What every request needs to know about the store, computed once per worker."""
+    """What every request needs to know about the store, computed once per worker.
 
-    known_graphs: set[str]
-    default_graphs: list[NamedNode]
+    Checked queries are remembered by :mod:`graph.queryshape` (parsing with rdflib costs ~20 ms,
+    evaluating a bundled query ~1 ms); the bundled queries' checks come with the build.
+    """
+
+    dataset: Dataset
     prefixes: dict[str, str] = field(default_factory=dict)
-    _checked: OrderedDict[str, bool] = field(default_factory=OrderedDict, repr=False)
 
-    def check(self, query: str) -> bool:
-        """:func:`check_query` against this store's graphs, remembered for queries that passed."""
-        if query in self._checked:
-            self._checked.move_to_end(query)
-            return self._checked[query]
-        has_dataset = check_query(query, self.known_graphs)
-        self._checked[query] = has_dataset
-        if len(self._checked) > CHECK_CACHE_SIZE:
-            self._checked.popitem(last=False)
-        return has_dataset
+    @property
+    def known_graphs(self) -> frozenset[str]:
+        return self.dataset.known_graphs
+
+    def check(self, query: str) -> Shape:
+        """:func:`graph.sparql.checked` against this store's graphs (remembered per text)."""
+        return checked(query, self.known_graphs, self.prefixes, self.dataset.shapes)
 
     @classmethod
-    def of(cls, store: pyoxigraph.Store, prefixes: Mapping[str, str]) -> StoreContext:
-        known = {g.value for g in store.named_graphs() if isinstance(g, NamedNode)}
-        return cls(known_graphs=known, default_graphs=default_graphs(store), prefixes=dict(prefixes))
+    def of(cls, store: pyoxigraph.Store, prefixes: Mapping[str, str], dataset: Dataset | None = None) -> StoreContext:
+        return cls(dataset=dataset or Dataset.of(store), prefixes=dict(prefixes))
 
 
 def _parse_accept(accept: str) -> list[tuple[str, float]]:
@@ -269,7 +263,7 @@ def _kind_of(results: Any) -> str:
     return "graph"
 
 
-def _check_dataset(uris: Iterable[str], known: set[str], parameter: str) -> None:
+def _check_dataset(uris: Iterable[str], known: Collection[str], parameter: str) -> None:
     for uri in uris:
         if uri not in known:
             raise ProtocolError(403, "dataset-refused", f"{parameter}=<{uri}> is refused: it is not a graph of this store")
@@ -290,7 +284,7 @@ def answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes: 
 
 
 def _answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes: int) -> Reply:
-    has_dataset = context.check(job.query)
+    shape = context.check(job.query)
     _check_dataset(job.default_graph_uris, context.known_graphs, "default-graph-uri")
     _check_dataset(job.named_graph_uris, context.known_graphs, "named-graph-uri")
     kwargs: dict[str, Any] = {"prefixes": context.prefixes}
@@ -298,8 +292,11 @@ def _answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes:
         # the protocol's dataset replaces FROM/FROM NAMED and the default view (SPARQL 1.1 Protocol §2.1.4)
         kwargs["default_graph"] = [NamedNode(uri) for uri in job.default_graph_uris]
         kwargs["named_graphs"] = [NamedNode(uri) for uri in job.named_graph_uris]
-    elif not has_dataset:
-        kwargs["default_graph"] = context.default_graphs or None
+    elif not shape.has_dataset:
+        if context.dataset.union_answers(shape.predicates):
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            kwargs["default_graph"] = context.dataset.nodes() or None
     try:
         results = store.query(job.query, **kwargs)
         fmt = negotiate(_kind_of(results), job.accept, job.format)

@@ -21,10 +21,11 @@ import httpx
 import pyoxigraph
 from pyoxigraph import BlankNode, NamedNode, RdfFormat
 
+from graph.defaults import PUSH_BATCH_SIZE
 from graph.errors import QuotegraphError, UsageError
 from graph.remote import RemoteError, check_url, http_failure, unreachable
 
-DEFAULT_BATCH_SIZE = 50_000
+DEFAULT_BATCH_SIZE = PUSH_BATCH_SIZE
 CONTENT_TYPE = "text/turtle; charset=utf-8"
 
 

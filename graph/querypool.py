@@ -75,10 +75,12 @@ def worker_main(conn: Connection, settings: PoolSettings) -> None:
     try:
         import pyoxigraph
 
+        from graph.cache import read_dataset
         from graph.protocol import StoreContext, answer
 
         store = pyoxigraph.Store.read_only(str(settings.store_path))
-        context = StoreContext.of(store, settings.prefixes)
+        # the build's record of its default graph; a build without one is worked out from the store
+        context = StoreContext.of(store, settings.prefixes, read_dataset(settings.store_path.parent))
         answer(store, context, Job("ASK {}"))  # warm up the parser and the engine before the first request
         _limit_memory(settings.memory_limit_mb)
     except Exception as exc:  # noqa: BLE001 - report why the worker cannot serve, then stop

@@ -28,12 +28,12 @@ from urllib.parse import quote as url_quote
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from graph import paths
+from graph.defaults import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
 from graph.errors import UsageError
 from graph.model import Corpus, Entity, Source, Statement
 from graph.ontology import Ontology
 from graph.vocab import DCTERMS, OA, ONTOLOGY_IRI, PROV, QG, RDF, RDFS, SDO, SKOS, WIKIDATA, XSD
 
-DEFAULT_BASE_IRI = "https://w3id.org/quotegraph/id/"
 VOICE_CLASS = {"narration": QG.Narration, "claim": QG.Claim, "quotation": QG.Quotation, "judgement": QG.Judgement}
 POLARITY = {"for": QG.For, "against": QG.Against}
 

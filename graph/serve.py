@@ -83,15 +83,16 @@ class ServeSettings:
 def page_text(query: BundledQuery) -> str:
     """A bundled query as the query page offers it: label-language parameters bound to English.
 
-    Bundled queries bind their parameters in a trailing VALUES clause (see graph.params); a
-    ``lang`` parameter has a default, so the page can run the query as is. Entity parameters have
-    none: the page shows the query unbound, with a comment saying what to bind.
+    Bundled queries bind their parameters in a VALUES clause opening the WHERE group (see
+    graph.sparql.bind_values); a ``lang`` parameter has a default, so the page can run the query as
+    is. Entity parameters have none: the page shows the query unbound, with a comment saying what
+    to bind.
     """
     defaults = {name: pyoxigraph.Literal("en") for name, kind in query.param_kinds.items() if kind == "lang"}
     text = bind_values(query.text, defaults) if defaults else query.text
     missing = [name for name in query.param_kinds if name not in defaults]
     if missing:
-        hints = "\n".join(f"# bind ?{name} ({query.params[name]}), append: VALUES ?{name} {{ <IRI> }}" for name in missing)
+        hints = "\n".join(f"# bind ?{name} ({query.params[name]}), add after 'WHERE {{': VALUES ?{name} {{ <IRI> }}" for name in missing)
         text = f"{hints}\n{text}"
     return text
 

@@ -1,36 +1,42 @@
 """Running SPARQL safely on the store: read-only, offline, time-limited, size-capped.
 
 Oxigraph (like rdflib) follows ``SERVICE`` calls, so every query is parsed first (rdflib's
-SPARQL 1.1 parser) and refused if it updates, calls a ``SERVICE`` or names a ``FROM`` graph
-that this store does not hold. Evaluation runs on Oxigraph's engine in a worker thread
-(pyoxigraph releases the GIL), so a time limit can be enforced from the caller's side.
-Parameters are bound with a trailing ``VALUES`` clause whose terms are serialised by Oxigraph
-(N-Triples escaping), never pasted into the query's own text: a value holding
-``> } DROP ALL {`` stays one string literal. (Oxigraph's ``substitutions`` would do the same
-but only for projected variables.)
+SPARQL 1.1 parser, once per text: :mod:`graph.queryshape`) and refused if it updates, calls a
+``SERVICE`` or names a ``FROM`` graph that this store does not hold. Evaluation runs on
+Oxigraph's engine on the caller's thread; :func:`deadline` enforces a time limit.
+Parameters are bound with a ``VALUES`` clause whose terms are serialised by Oxigraph (N-Triples
+escaping), never pasted into the query's own text: a value holding ``> } DROP ALL {`` stays one
+string literal. The clause opens the query's ``WHERE`` group, so that the planner starts from
+the bound values and ``FILTER``s see them. (Oxigraph's ``substitutions`` would do the same but
+only for projected variables.)
+
+The default graph is every graph but the claims graphs (:mod:`graph.cache.dataset`); a query
+whose patterns cannot match a claim triple runs on the union of all graphs instead, which is the
+same answer without one index lookup per graph.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
 
 from graph import paths
+from graph.cache.dataset import Dataset
 from graph.errors import QueryError, QueryRefused, QuotegraphError
-from graph.store import default_graphs
+from graph.queryshape import MAX_QUERY_CHARS as MAX_QUERY_CHARS
+from graph.queryshape import Shape, shape, where_group
 from graph.vocab import PREFIXES
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_ROWS = 10_000
-MAX_QUERY_CHARS = 100_000
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -104,71 +110,56 @@ def resolve_query(arg: str) -> tuple[str, str]:
     return arg, "query"
 
 
-def _walk(node: Any) -> Iterable[Any]:
-    """Every node of an rdflib parse tree (CompValue mappings inside pyparsing result lists)."""
-    from pyparsing import ParseResults
-
-    yield node
-    # ParseResults registers as a Mapping, so it is tested first: its items are in the list part
-    if isinstance(node, ParseResults | list | tuple):
-        for value in node:
-            yield from _walk(value)
-    elif isinstance(node, Mapping):
-        for value in node.values():
-            yield from _walk(value)
-
-
-def check_query(text: str, known_graphs: set[str] | None = None) -> bool:
+def check_query(
+    text: str,
+    known_graphs: Collection[str] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    known_shapes: Mapping[str, Shape] | None = None,
+) -> bool:
     """Refuse what a read-only, offline graph must never do; raise :class:`QueryError` on bad syntax.
 
     Returns whether the query names its own dataset (``FROM``/``FROM NAMED``).
     """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    return checked(text, known_graphs, prefixes, known_shapes).has_dataset
 
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryRefused(f"query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}", "query-too-long")
-    if not text.strip():
-        raise QueryError("empty query")
-    try:
-        tree = parseQuery(text)
-    except ParseException as exc:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
-        raise QueryRefused(
-            "SPARQL updates are refused: the graph is read-only (change data/ and run `kg build`)", "update-refused"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions for some malformed input
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
-    has_dataset = False
-    for node in _walk(tree):
-        name = getattr(node, "name", None)
-        if name == "ServiceGraphPattern":
-            raise QueryRefused("SERVICE is refused: queries never contact other endpoints", "service-refused")
-        if name == "DatasetClause":
-            has_dataset = True
-            iri = node.get("default") or node.get("named")
-            if known_graphs is not None and str(iri) not in known_graphs:
+
+def checked(
+    text: str,
+    known_graphs: Collection[str] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    known_shapes: Mapping[str, Shape] | None = None,
+) -> Shape:
+    """:func:`graph.queryshape.shape` of the text, and its ``FROM`` graphs checked against ``known_graphs``."""
+    found = shape(text, prefixes, known_shapes)
+    if known_graphs is not None:
+        for iri in found.dataset:
+            if iri not in known_graphs:
                 raise QueryRefused(
                     f"FROM <{iri}> is refused: it is not a graph of this store (queries never fetch remote data)", "dataset-refused"
                 )
-    return has_dataset
+    return found
 
 
 def bind_values(text: str, params: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal]) -> str:
-    """Append ``VALUES (?a ?b) { (term term) }`` binding each parameter to one value."""
+    """Bind each parameter to one value with ``VALUES (?a ?b) { (term term) }`` opening the WHERE group.
+
+    A query without a WHERE group that can take it (``CONSTRUCT WHERE``, ``DESCRIBE <x>``) gets
+    the clause appended instead.
+    """
     if not params:
         return text
     for name in params:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"invalid parameter name {name!r}")
-    if re.search(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", text, re.IGNORECASE | re.DOTALL):
-        raise QueryError("the query already ends with a VALUES clause; bind parameters there instead")
     names = " ".join(f"?{n}" for n in params)
     terms = " ".join(str(v) for v in params.values())  # N-Triples form: escaped by Oxigraph
-    return f"{text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+    clause = f"VALUES ({names}) {{ ({terms}) }}"
+    at = where_group(text)
+    if at is not None:
+        return f"{text[:at]}\n  {clause}\n{text[at:]}"
+    if re.search(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", text, re.IGNORECASE | re.DOTALL):
+        raise QueryError("the query already ends with a VALUES clause; bind parameters there instead")
+    return f"{text.rstrip()}\n{clause}\n"
 
 
 @dataclass
@@ -214,14 +205,23 @@ def run_query(
     params: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal] | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
     prefixes: Mapping[str, str] | None = None,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
-    """Check and run one query on the caller's thread; at most ``max_rows`` rows (see :func:`deadline`)."""
-    known = {g.value for g in store.named_graphs() if isinstance(g, NamedNode)}
+    """Check and run one query on the caller's thread; at most ``max_rows`` rows (see :func:`deadline`).
+
+    ``dataset`` describes the store's default graph (a build keeps it in ``cache/dataset.json``);
+    without it, it is worked out from the store, which lists every graph.
+    """
+    dataset = dataset or Dataset.of(store)
+    prefixes = dict(prefixes or PREFIXES)
+    found = checked(text, dataset.known_graphs, prefixes, dataset.shapes)
     text = bind_values(text, params or {})
-    has_dataset = check_query(text, known)
-    kwargs: dict[str, Any] = {"prefixes": dict(prefixes or PREFIXES)}
-    if not has_dataset:
-        kwargs["default_graph"] = default_graphs(store) or None
+    kwargs: dict[str, Any] = {"prefixes": prefixes}
+    if not found.has_dataset:
+        if dataset.union_answers(found.predicates):
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            kwargs["default_graph"] = dataset.nodes() or None
     try:
         return _collect(store.query(text, **kwargs), max_rows)
     except SyntaxError as exc:

@@ -18,13 +18,16 @@ from conftest import kg
 from synthetic import synthetic_projection
 
 from graph.build import Built
+from graph.cache import open_cache
+from graph.cache.network import NetworkCache
 from graph.errors import UsageError
 from graph.lookup import EntityNotFound
 from graph.network import project
 from graph.view import VIEW_DIRNAME, VIEW_FILENAME, build_page
-from graph.view.data import PHYSICS_MAX_NODES, Selection, conflicting_positions, negations, select, view_model
+from graph.view.data import PHYSICS_MAX_NODES, conflicting_positions, negations, view_model
 from graph.view.layout import _repulsion, spread_layout
 from graph.view.page import json_for_script, render_page
+from graph.view.scope import Selection, choose
 
 XSS = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>"]
 
@@ -137,26 +140,92 @@ def test_conflicting_edges_are_drawn_with_a_glow_and_a_warning_sign(model: dict[
     assert "dashes" not in support
 
 
-def test_focus_and_depth_keep_the_neighbourhood_of_one_entity(projection: nx.MultiDiGraph) -> None:
-    graph, centre = select(projection, Selection(focus="Ilya", depth=1))
-    assert centre == "sutskever"
-    assert set(graph.nodes) == {"sutskever", *projection.successors("sutskever"), *projection.predecessors("sutskever")}
-    deeper, _ = select(projection, Selection(focus="sutskever", depth=2))
-    assert set(graph.nodes) < set(deeper.nodes)
+@pytest.fixture(scope="module")
+def cache(built: Built) -> NetworkCache:
+    found = open_cache(built.out.current())
+    assert found is not None, "kg build writes the network cache"
+    return found
 
 
-def test_an_unknown_focus_or_source_is_refused_with_suggestions(projection: nx.MultiDiGraph) -> None:
+def shown(cache: NetworkCache, selection: Selection, **caps: int) -> tuple[set[str], set[int]]:
+    scope = choose(cache, selection, **caps)
+    return set(cache.ids(scope.nodes.tolist())), set(scope.statements.tolist())
+
+
+def test_focus_and_depth_keep_the_neighbourhood_of_one_entity(cache: NetworkCache, projection: nx.MultiDiGraph) -> None:
+    nodes, _ = shown(cache, Selection(focus="Ilya", depth=1))
+    assert nodes == {"sutskever", *projection.successors("sutskever"), *projection.predecessors("sutskever")}
+    deeper, _ = shown(cache, Selection(focus="sutskever", depth=2))
+    assert nodes < deeper
+    assert deeper == set(nx.ego_graph(projection, "sutskever", radius=2, undirected=True))
+
+
+def test_an_unknown_focus_or_source_is_refused_with_suggestions(cache: NetworkCache) -> None:
     with pytest.raises(EntityNotFound, match="did you mean sutskever"):
-        select(projection, Selection(focus="sutskevr"))
+        choose(cache, Selection(focus="sutskevr"))
     with pytest.raises(UsageError, match="did you mean 000_bb9b70fb7da9f08b"):
-        select(projection, Selection(source="000_bb9b70fb7da9f08"))
+        choose(cache, Selection(source="000_bb9b70fb7da9f08"))
 
 
-def test_a_source_selection_keeps_only_that_sources_statements(projection: nx.MultiDiGraph) -> None:
-    graph, _ = select(projection, Selection(source="000_bb9b70fb7da9f08b"))
-    assert graph.number_of_edges() == projection.number_of_edges()
-    graph.remove_edges_from([(u, v, k) for u, v, k in list(graph.edges(keys=True)) if u == "oscar"])
-    assert all(d["source"] == "000_bb9b70fb7da9f08b" for _, _, d in graph.edges(data=True))
+def test_a_source_selection_keeps_only_that_sources_statements(cache: NetworkCache, projection: nx.MultiDiGraph) -> None:
+    scope = choose(cache, Selection(source="000_bb9b70fb7da9f08b"))
+    assert len(scope.statements) == cache.m, "the bundled graph has one source"
+    assert scope.note() is None
+
+
+def test_top_keeps_the_entities_with_most_statements_and_counts_what_it_left_out(cache: NetworkCache, projection: nx.MultiDiGraph) -> None:
+    nodes, statements = shown(cache, Selection(top=4))
+    counts = {n: projection.degree(n) + len(projection.nodes[n].get("attributes", [])) for n in projection}
+    fourth = sorted(counts.values(), reverse=True)[3]
+    assert len(nodes) == 4
+    assert all(counts[n] >= fourth for n in nodes)
+    assert "musk" in nodes
+    assert "openai" in nodes
+    kept = {d["statement"] for u, v, d in projection.edges(data=True) if u in nodes and v in nodes}
+    scope = choose(cache, Selection(top=4))
+    note = scope.note()
+    assert note is not None
+    assert note["nodes"] == projection.number_of_nodes() - 4
+    assert note["shown_statements"] == len(statements) >= len(kept)
+    assert note["statements"] == cache.m - len(statements)
+
+
+def test_the_caps_keep_the_nearest_entities_and_the_statements_between_the_best_ranked(
+    cache: NetworkCache, projection: nx.MultiDiGraph
+) -> None:
+    nodes, _ = shown(cache, Selection(focus="sutskever", depth=3), max_nodes=5)
+    assert "sutskever" in nodes
+    assert len(nodes) == 5
+    near = {"sutskever", *nx.all_neighbors(projection, "sutskever")}
+    assert len(near) >= 5
+    assert nodes <= near, "one step away before two"
+    _, statements = shown(cache, Selection(), max_statements=10)
+    assert len(statements) == 10
+
+
+def test_a_negative_top_or_depth_is_refused(cache: NetworkCache) -> None:
+    with pytest.raises(UsageError, match="--top"):
+        choose(cache, Selection(top=0))
+    with pytest.raises(UsageError, match="--depth"):
+        choose(cache, Selection(focus="musk", depth=-1))
+
+
+def test_a_page_cut_to_the_top_entities_says_what_it_left_out(store: pyoxigraph.Store) -> None:
+    page = build_page(store, selection=Selection(top=3))
+    assert page.nodes == 3
+    assert page.left_out is not None
+    assert page.left_out["nodes"] == 20
+    assert '"left_out":{"nodes":20' in page.html
+    whole = build_page(store)
+    assert whole.left_out is None
+    assert whole.nodes == 23
+
+
+def test_kg_view_says_what_a_cut_page_left_out(built: Built, tmp_path: Path) -> None:
+    result = kg("view", "--out", built.out.root, "-o", tmp_path / "top.html", "--top", "3")
+    assert result.returncode == 0, result.stderr
+    assert "left out 20 entities" in result.stderr
+    assert "3 nodes" in result.stderr
 
 
 def test_json_in_the_page_cannot_close_its_script_element() -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.build import ENGINES, Built, Checked, build, check
 from graph.cli.app import DataOption, OutOption, app, data_dir, err_console, handle_errors, out_console, out_dir
-from graph.rdf import DEFAULT_BASE_IRI
-from graph.stats import store_stats
+from graph.defaults import DEFAULT_BASE_IRI
+from graph.defaults import SHACL_ENGINES as ENGINES
+
+if TYPE_CHECKING:
+    from graph.build import Built, Checked
 
 BaseIriOption = Annotated[str, typer.Option("--base-iri", help="Base IRI of entities, statements, sources and graphs.")]
 
@@ -105,6 +107,8 @@ def build_command(
     ontology or the base IRI changed, or with --full); the result is the same graph either way.
     A failed build changes nothing: the previous store and exports stay as they were.
     """
+    from graph.build import build
+
     target = out_dir(out)
     with RichProgress() as progress:
         built: Built = build(data_dir(data), target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine)
@@ -145,6 +149,8 @@ def validate_command(
     shacl_engine: EngineOption = "auto",
 ) -> None:
     """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
+    from graph.build import check
+
     with RichProgress() as progress:
         checked: Checked = check(data_dir(data), base_iri=base_iri, progress=progress, engine=shacl_engine)
     counts = checked.counts()
@@ -158,6 +164,8 @@ def validate_command(
 @handle_errors
 def stats_command(out: OutOption = None, format: FormatOption = SummaryFormat.table) -> None:
     """Counts of the built graph, read from the store."""
+    from graph.stats import store_stats
+
     target = out_dir(out)
     stats = store_stats(target.open_store(), target.manifest())
     if format is SummaryFormat.json:

@@ -12,6 +12,8 @@ import pyoxigraph
 import typer
 from rich.table import Table
 
+from graph.cache import CACHE_DIRNAME, read_dataset
+from graph.cache.names import IndexedNames
 from graph.cli.app import LangOption, OutOption, app, err_console, fail, handle_errors, out_console, out_dir
 from graph.export import FORMATS, export_to_file, prefixes_for, write_export
 from graph.graphformats import NETWORK_FORMATS, export_projection
@@ -125,8 +127,11 @@ def query_command(
         prefixes = prefixes_for(manifest.get("base_iri", ""))
         given = dict(parse_param(p, prefixes) for p in (param or []))
         store = target.open_store()
-        # a bundled query's entity and statement parameters are looked up by name in the store
-        params = resolve_params(store, bundled_queries().get(label), given, lang)
+        build = target.current()
+        # a bundled query's entity parameters are looked up in the build's name index (in the store without one)
+        names = IndexedNames.open(build / CACHE_DIRNAME)
+        params = resolve_params(store, bundled_queries().get(label), given, lang, names)
+        dataset = read_dataset(build)
 
         def expire() -> None:
             err_console.print(
@@ -136,7 +141,7 @@ def query_command(
             os._exit(2)  # Oxigraph cannot cancel a running query; end the process instead
 
         with deadline(timeout, expire):
-            result = run_query(store, text, params=params, max_rows=max_rows, prefixes=prefixes)
+            result = run_query(store, text, params=params, max_rows=max_rows, prefixes=prefixes, dataset=dataset)
     if result.kind == "graph":
         fmt = format.value if format.value in GRAPH_FORMATS else ("jsonld" if format is QueryFormat.json else "turtle")
         write_graph(result, sys.stdout.buffer, fmt, prefixes)

@@ -10,12 +10,15 @@ from typing import Annotated
 
 import typer
 
+from graph.cache import open_cache
 from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_dir
 from graph.store import write_atomically
 from graph.view import Selection, build_page
+from graph.view.scope import MAX_NODES, MAX_STATEMENTS
 
 DEFAULT_OUTPUT = "quotegraph.html"
 DEFAULT_DEPTH = 2
+RANKINGS = {"focus": "steps from the focus, then number of statements", "statements": "number of statements"}
 
 
 class Lang(StrEnum):
@@ -40,6 +43,16 @@ def view_command(
     source: Annotated[
         str | None, typer.Option("--source", help="Show only the statements of this source (its id).", show_default=False)
     ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            help=f"Show only the N entities with the most statements (within --source or --focus). "
+            f"A page never shows more than {MAX_NODES:,} entities and {MAX_STATEMENTS:,} statements.",
+            show_default=False,
+        ),
+    ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the labels when the page opens; the page can switch.")] = Lang.en,
     out: OutOption = None,
 ) -> None:
@@ -49,6 +62,10 @@ def view_command(
     with the sentence around it, the translation, who asserts it and the source. The page has a
     legend, a search, filters by kind, relation and source, and a German/English switch. It makes
     no network request and shows every text from the data as text.
+
+    A large graph is cut to a readable part (at most 5,000 entities, 20,000 statements), keeping
+    the entities nearest the focus and with the most statements; the page and this command say
+    how much was left out.
     """
     if depth is not None and focus is None:
         raise fail("--depth needs --focus ENTITY")
@@ -56,10 +73,21 @@ def view_command(
         raise fail("--open needs a file; it cannot open stdout (-o -)")
     target = out_dir(out)
     store = target.open_store()
-    selection = Selection(focus=focus, depth=DEFAULT_DEPTH if depth is None else depth, source=source)
+    cache = open_cache(target.current())
+    selection = Selection(focus=focus, depth=DEFAULT_DEPTH if depth is None else depth, source=source, top=top)
     with err_console.status("drawing …"):
-        page = build_page(store, selection=selection, lang=lang.value)
+        page = build_page(store, selection=selection, lang=lang.value, cache=cache)
     encoded = page.html.encode("utf-8")
+    if page.left_out:
+        note = page.left_out
+        ranking = RANKINGS[str(note["ranking"])]
+        err_console.print(
+            f"left out {note['nodes']:,} entities and {note['statements']:,} statements of the selection "
+            f"(kept the {note['shown_nodes']:,} ranked first by {ranking}); "
+            "narrow it with --focus/--depth, --source or --top",
+            highlight=False,
+            soft_wrap=True,
+        )
     if output == "-":
         sys.stdout.buffer.write(encoded)
         sys.stdout.buffer.flush()

@@ -16,7 +16,6 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -26,7 +25,6 @@ from pyvis.network import Network
 from rdflib import Literal, URIRef
 
 from graph.errors import UsageError
-from graph.lookup import Names
 from graph.ontology import Ontology, default_ontology
 from graph.view.layout import spread_layout
 from graph.view.strings import STRINGS
@@ -60,15 +58,6 @@ CONFLICT_GLOW = "rgba(230, 159, 0, 0.95)"
 LABEL_MAX = 48
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which part of the graph to show: one source, and/or the neighbourhood of one entity."""
-
-    focus: str | None = None
-    depth: int = 2
-    source: str | None = None
-
-
 def negations(store: pyoxigraph.Store) -> dict[str, set[str]]:
     """Stance id → the stances it negates (qg:negates, declared by the curator; symmetric)."""
     query = f"""
@@ -82,35 +71,6 @@ def negations(store: pyoxigraph.Store) -> dict[str, set[str]]:
         out[row["a"].value].add(row["b"].value)
         out[row["b"].value].add(row["a"].value)
     return dict(out)
-
-
-def select(graph: nx.MultiDiGraph, selection: Selection) -> tuple[nx.MultiDiGraph, str | None]:
-    """The part of ``graph`` to draw, and the id of the focus entity (None without ``focus``).
-
-    Raises :class:`UsageError` (with suggestions) on an unknown source or entity.
-    """
-    if selection.source is not None:
-        sources = {d["source"] for _, _, d in graph.edges(data=True)}
-        sources |= {a["source"] for _, d in graph.nodes(data=True) for a in d.get("attributes", [])}
-        if selection.source not in sources:
-            from difflib import get_close_matches
-
-            close = get_close_matches(selection.source, sorted(sources), n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else f"; known sources: {', '.join(sorted(sources)) or 'none'}"
-            raise UsageError(f"--source: no source '{selection.source}' in the graph{hint}")
-        kept = nx.MultiDiGraph()
-        for node, attrs in graph.nodes(data=True):
-            attributes = [a for a in attrs.get("attributes", []) if a["source"] == selection.source]
-            kept.add_node(node, **{**attrs, "attributes": attributes})
-        kept.add_edges_from((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True) if d["source"] == selection.source)
-        touched = {n for edge in kept.edges() for n in edge} | {n for n, d in kept.nodes(data=True) if d["attributes"]}
-        graph = kept.subgraph(touched).copy()
-    if selection.focus is None:
-        return graph, None
-    if selection.depth < 0:
-        raise UsageError("--depth must be 0 or more")
-    centre = Names.from_nodes(graph.nodes(data=True)).find(selection.focus)
-    return nx.ego_graph(graph, centre, radius=selection.depth, undirected=True), centre
 
 
 def conflicting_positions(graph: nx.MultiDiGraph, negates: Mapping[str, set[str]]) -> dict[tuple[str, str], set[str]]:

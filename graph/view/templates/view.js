@@ -112,8 +112,16 @@
 
   function showCounts() {
     const statements = edgeView.get().reduce((sum, e) => sum + edgeInfo.get(e.id).statements.length, 0);
-    document.getElementById("counts").textContent =
-      nodeView.length + " " + t("nodes") + " · " + edgeView.length + " " + t("edges") + " · " + statements + " " + t("statements");
+    let counts = nodeView.length + " " + t("nodes") + " · " + edgeView.length + " " + t("edges") + " · " + statements + " " + t("statements");
+    if (data.left_out) {
+      const note = data.left_out;
+      counts += " · " + t("left_out", {
+        nodes: note.nodes.toLocaleString(lang),
+        statements: note.statements.toLocaleString(lang),
+        ranking: t("ranked_" + note.ranking),
+      });
+    }
+    document.getElementById("counts").textContent = counts;
   }
   function refresh() {
     nodeView.refresh();

@@ -1,0 +1,238 @@
+"""Writing the network cache of a built store (see :mod:`graph.cache`).
+
+Everything is read from the finished store, never from the loader, so an incremental build
+(which loads only the changed sources) writes exactly the cache a full build writes. The scans
+are single triple patterns serialised as TSV by Oxigraph (:mod:`graph.cache.tsv`): a join of the
+statement's seven properties in SPARQL costs several times as much as reading them one by one.
+Rows are numbered in sorted order (entities by id, statements by id), so the same graph always
+gives the same files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyoxigraph
+
+from graph.cache import ARRAYS_FILENAME, FORMAT, SQLITE_FILENAME
+from graph.cache.dataset import DATASET_FILENAME, Dataset
+from graph.cache.tsv import iri, rows, text
+from graph.lookup import fold
+from graph.network import entity_nodes, vocabulary_labels
+from graph.queryshape import digest, shape
+from graph.sparql import bundled_queries
+from graph.store import write_atomically
+from graph.vocab import PREFIXES, QG
+
+VOICES = ("narration", "claim", "quotation", "judgement")
+POLARITIES = {str(QG.For): 1, str(QG.Against): 2}
+
+_PREFIXES = """PREFIX qg: <https://w3id.org/quotegraph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+_VOICE_CLASSES = {str(getattr(QG, v.capitalize())): i for i, v in enumerate(VOICES)}
+
+
+def _pairs(store: pyoxigraph.Store, query: str) -> Iterable[tuple[str, str]]:
+    for row in rows(store, _PREFIXES + query):
+        yield row[0], row[1]
+
+
+def _local(value: str) -> str:
+    for sep in ("#", "/"):
+        if sep in value:
+            value = value.rsplit(sep, 1)[1]
+    return value
+
+
+def _statements(store: pyoxigraph.Store) -> dict[str, dict[str, Any]]:
+    """Statement IRI → its subject, predicate, object, voice, source, polarity and derived flag (TSV terms)."""
+    found: dict[str, dict[str, Any]] = {}
+    for st, ident in _pairs(store, "SELECT ?st ?id WHERE { ?st a qg:Statement ; schema:identifier ?id }"):
+        found[st] = {"id": text(ident), "polarity": 0, "derived": False}
+    for name, query in (
+        ("s", "SELECT ?st ?x WHERE { ?st rdf:subject ?x }"),
+        ("p", "SELECT ?st ?x WHERE { ?st rdf:predicate ?x }"),
+        ("o", "SELECT ?st ?x WHERE { ?st rdf:object ?x }"),
+        ("source", "SELECT ?st ?x WHERE { ?st prov:wasDerivedFrom ?x . ?x a qg:Source }"),
+    ):
+        for st, value in _pairs(store, query):
+            if st in found:
+                found[st][name] = value
+    voices = " ".join(f"<{c}>" for c in _VOICE_CLASSES)
+    for st, value in _pairs(store, f"SELECT ?st ?x WHERE {{ VALUES ?x {{ {voices} }} ?st a ?x }}"):
+        if st in found:
+            found[st]["voice"] = _VOICE_CLASSES[iri(value) or ""]
+    for st, value in _pairs(store, "SELECT ?st ?x WHERE { ?st qg:polarity ?x }"):
+        if st in found:
+            found[st]["polarity"] = POLARITIES.get(iri(value) or "", 0)
+    for st, _value in _pairs(store, "SELECT ?st ?x WHERE { ?st qg:derivedVia ?x }"):
+        if st in found:
+            found[st]["derived"] = True
+    # a statement lacking a required part is not an edge (as in graph.network.project)
+    return {st: r for st, r in found.items() if all(k in r for k in ("s", "p", "o", "source", "voice"))}
+
+
+def _sources(store: pyoxigraph.Store) -> dict[str, tuple[str, str, str]]:
+    """Source IRI → (id, title, date)."""
+    query = """SELECT ?src ?id ?title ?date WHERE {
+      ?src a qg:Source ; schema:identifier ?id ; dcterms:title ?title .
+      OPTIONAL { ?src schema:datePublished ?date } }"""
+    found: dict[str, tuple[str, str, str]] = {}
+    for row in rows(store, _PREFIXES + query):
+        src = iri(row[0]) or row[0]
+        if src not in found:
+            found[src] = (text(row[1]), text(row[2]), text(row[3]) if len(row) > 3 and row[3] else "")
+    return found
+
+
+def _csr(n: int, subj: npt.NDArray[np.int32], obj: npt.NDArray[np.int32]) -> dict[str, npt.NDArray[Any]]:
+    """Undirected adjacency of the entity-to-entity statements: for node i, ``nbr[indptr[i]:indptr[i+1]]``
+    are its neighbours (sorted, repeated once per statement) and ``eid`` the statements reaching them."""
+    edges = np.flatnonzero(obj >= 0).astype(np.int32)
+    a, b = subj[edges], obj[edges]
+    loop = a == b
+    node = np.concatenate([a, b[~loop]])
+    nbr = np.concatenate([b, a[~loop]])
+    eid = np.concatenate([edges, edges[~loop]])
+    order = np.lexsort((eid, nbr, node))
+    node, nbr, eid = node[order], nbr[order], eid[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(node, minlength=n), out=indptr[1:])
+    return {"indptr": indptr, "nbr": nbr.astype(np.int32), "eid": eid.astype(np.int32)}
+
+
+def write_cache(store: pyoxigraph.Store, directory: Path) -> dict[str, Any]:
+    """Write ``dataset.json``, ``network.npz`` and ``network.sqlite`` into ``directory``; return counts."""
+    directory.mkdir(parents=True, exist_ok=True)
+    shapes = {digest(q.text): shape(q.text, PREFIXES) for q in bundled_queries().values()}
+    dataclasses.replace(Dataset.of(store), shapes=shapes).write(directory / DATASET_FILENAME)
+
+    nodes, ids = entity_nodes(store)
+    order = sorted(nodes)
+    index = {ident: i for i, ident in enumerate(order)}
+    entity_index = {iri_: index[ident] for iri_, ident in ids.items()}
+    sources = _sources(store)
+    source_order = sorted(sources, key=lambda s: sources[s][0])
+    source_index = {s: i for i, s in enumerate(source_order)}
+
+    statements = _statements(store)
+    kept = sorted(
+        ((r["id"], st, r) for st, r in statements.items() if iri(r["s"]) in entity_index and iri(r["source"]) in source_index),
+        key=lambda item: item[0],
+    )
+    relations = sorted({_local(iri(r["p"]) or r["p"]) for _, _, r in kept})
+    relation_index = {name: i for i, name in enumerate(relations)}
+    m = len(kept)
+    subj = np.empty(m, dtype=np.int32)
+    obj = np.empty(m, dtype=np.int32)
+    rel = np.empty(m, dtype=np.int16)
+    voice = np.empty(m, dtype=np.int8)
+    derived = np.zeros(m, dtype=np.bool_)
+    source = np.empty(m, dtype=np.int32)
+    polarity = np.zeros(m, dtype=np.int8)
+    for i, (_, _, r) in enumerate(kept):
+        subj[i] = entity_index[iri(r["s"]) or ""]
+        obj[i] = entity_index.get(iri(r["o"]) or "", -1)
+        rel[i] = relation_index[_local(iri(r["p"]) or r["p"])]
+        voice[i] = r["voice"]
+        derived[i] = r["derived"]
+        source[i] = source_index[iri(r["source"]) or ""]
+        polarity[i] = r["polarity"]
+    n = len(order)
+    csr = _csr(n, subj, obj)
+    is_edge = obj >= 0
+    statements_per_node = np.bincount(subj[is_edge], minlength=n) + np.bincount(obj[is_edge], minlength=n)
+    arrays = {
+        "subj": subj,
+        "obj": obj,
+        "rel": rel,
+        "voice": voice,
+        "derived": derived,
+        "source": source,
+        "polarity": polarity,
+        "statements": statements_per_node.astype(np.int64),
+        **csr,
+    }
+
+    def save(handle: Any) -> None:
+        np.savez(handle, **arrays)  # type: ignore[arg-type]
+
+    write_atomically(directory / ARRAYS_FILENAME, save)
+
+    meta = {
+        "format": FORMAT,
+        "nodes": n,
+        "statements": m,
+        "edges": int(is_edge.sum()),
+        "relations": relations,
+        "voices": list(VOICES),
+        "labels": vocabulary_labels(store),
+    }
+    _write_sqlite(
+        directory / SQLITE_FILENAME,
+        meta,
+        ((i, ident, nodes[ident]) for i, ident in enumerate(order)),
+        ((i, iri(st) or st) for i, (_, st, _) in enumerate(kept)),
+        ((i, sources[s][0], s, sources[s][1], sources[s][2]) for i, s in enumerate(source_order)),
+    )
+    return {"nodes": n, "statements": m, "edges": meta["edges"]}
+
+
+def _write_sqlite(
+    path: Path,
+    meta: dict[str, Any],
+    nodes: Iterable[tuple[int, str, dict[str, Any]]],
+    statements: Iterable[tuple[int, str]],
+    sources: Iterable[tuple[int, str, str, str, str]],
+) -> None:
+    """One SQLite file, written under a temporary name and renamed: never half a database."""
+    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.executescript(
+                """
+                PRAGMA journal_mode = OFF;
+                PRAGMA synchronous = OFF;
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE nodes (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, iri TEXT NOT NULL, attrs TEXT NOT NULL);
+                CREATE TABLE names (folded TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (folded, idx)) WITHOUT ROWID;
+                CREATE TABLE statements (idx INTEGER PRIMARY KEY, iri TEXT NOT NULL);
+                CREATE TABLE sources (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, iri TEXT NOT NULL, title TEXT NOT NULL, date TEXT NOT NULL);
+                """
+            )
+            db.executemany("INSERT INTO meta VALUES (?, ?)", ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
+            names: set[tuple[str, int]] = set()
+            node_rows = []
+            for i, ident, attrs in nodes:
+                node_rows.append((i, ident, attrs["iri"], json.dumps(attrs, ensure_ascii=False, sort_keys=True)))
+                for name in (ident, attrs.get("label_en", ""), attrs.get("label_de", ""), *attrs.get("aliases", [])):
+                    if name:
+                        names.add((fold(name), i))
+            db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", node_rows)
+            db.executemany("INSERT INTO names VALUES (?, ?)", sorted(names))
+            db.executemany("INSERT INTO statements VALUES (?, ?)", statements)
+            db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?)", sources)
+            db.execute("CREATE INDEX nodes_by_iri ON nodes (iri)")
+            db.commit()
+        finally:
+            db.close()
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
