@@ -27,18 +27,18 @@ from typing import Any
 
 import pyoxigraph
 
-from graph import __version__
+from graph import __version__, pipeline
 from graph.cache import open_cache, write_network_cache
 from graph.defaults import SHACL_ENGINES
 from graph.errors import GraphInvalid, UsageError
-from graph.export import export_all
+from graph.export import FORMATS, export_all
 from graph.inputs import Plan, plan_build
 from graph.loader import Loader, Scan, SourceFiles, Unit
 from graph.model import Corpus, Statement
 from graph.ontology import Ontology, default_ontology
 from graph.progress import Phases, Progress
 from graph.rdf import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
-from graph.shacl import validate_store
+from graph.shacl import capped, validate_store
 from graph.store import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs, new_build
 from graph.view import VIEW_DIRNAME, VIEW_FILENAME, write_view
 from graph.vocab import QG, RDF
@@ -47,6 +47,9 @@ PhaseCallback = Callable[[str], None]
 #: Above this many statements (derived included) the SHACL shapes run as SPARQL on Oxigraph;
 #: below it pySHACL, the reference engine, checks them. Both report the same violations.
 SPARQL_ENGINE_ABOVE = 1_000
+#: From this many batches of statements (graph.pipeline.BATCH_BYTES each) sources are loaded and
+#: checked by worker processes, one per core.
+PARALLEL_FROM_BATCHES = 2
 #: Up to this many statements kg build also writes the whole graph as the interactive view; a
 #: bigger graph is only readable as a focused view (kg view --focus/--source/--top).
 VIEW_IN_BUILD_UP_TO = 20_000
@@ -109,22 +112,31 @@ class _TextStream(io.RawIOBase):
 class _Loading:
     """Streams units into a store and keeps what the manifest and the summary need."""
 
-    def __init__(self, loader: Loader, scan: Scan, writer: NQuads, phases: Phases, keep: bool):
+    def __init__(self, loader: Loader, scan: Scan, writer: NQuads, phases: Phases, keep: bool, engine: str = "auto", validate: bool = True):
         self.loader = loader
         self.scan = scan
         self.writer = writer
         self.phases = phases
         self.keep = keep
+        self.engine = engine
+        self.validate = validate
         self.units: dict[str, dict[str, Any]] = {}
         self.kept_units: list[Unit] = []
         self.kept_text: list[str] = []
         self.loaded_statements = 0
+        #: set when the sources were loaded (and checked batch by batch) by worker processes
+        self.batch_checked = False
+        self.violations: list[str] = []
 
     def chunks(self, files: Iterable[SourceFiles], shared: bool, advance: Callable[[int], None]) -> Iterator[str]:
         if shared:
             text = "".join(self.writer.entity_nquads(e) for e in self.scan.entities.values())
             self._kept(text)
             yield text
+        files = list(files)
+        if self._parallel(files):
+            yield from self._parallel_chunks(files, advance)
+            return
         load_time = rdf_time = 0.0
         clock = _clock()
         for source_files in files:
@@ -156,6 +168,47 @@ class _Loading:
         self.phases.add("load and anchor", load_time)
         self.phases.add("convert to RDF", rdf_time)
 
+    def _parallel(self, files: list[SourceFiles]) -> bool:
+        """Worker processes pay off once there are several batches' worth of statements."""
+        if self.engine == "pyshacl":
+            return False  # pySHACL wants the whole graph at the end; keep the reference path simple
+        return len(pipeline.batches(files)) >= PARALLEL_FROM_BATCHES
+
+    def _parallel_chunks(self, files: list[SourceFiles], advance: Callable[[int], None]) -> Iterator[str]:
+        self.batch_checked = self.validate
+        self.keep = False
+        self.kept_units.clear()
+        self.kept_text.clear()
+        loader = self.loader
+        outcomes = pipeline.run_batches(
+            files,
+            loader.root,
+            self.writer.iris.base,
+            self.scan.entities,
+            validate=self.validate,
+            keep=False,
+            workers=pipeline.workers_for(files),
+        )
+        for outcome in outcomes:
+            loader.problems.extend(outcome.problems)
+            for ident, where in outcome.explicit_ids.items():
+                first = loader.explicit_ids.get(ident)
+                if first is not None:
+                    file, _, line = where.rpartition(":")
+                    loader.problems.add(file, int(line), "id", f"duplicate statement id '{ident}' (first at {first})")
+                else:
+                    loader.explicit_ids[ident] = where
+            loader.statement_ids |= outcome.statement_ids
+            loader.pending_regarding.extend(outcome.pending_regarding)
+            loader.used_entities |= outcome.used_entities
+            self.units.update(outcome.units)
+            self.violations.extend(outcome.violations)
+            self.loaded_statements += sum(u["statements"] + u["derived"] for u in outcome.units.values())
+            for name, seconds in outcome.timings.items():
+                self.phases.add(f"{name} (workers, cpu)", seconds)
+            advance(len(outcome.units))
+            yield outcome.nquads
+
     def _kept(self, text: str) -> None:
         if self.keep:
             self.kept_text.append(text)
@@ -167,6 +220,8 @@ class _Loading:
                 store.extend(ontology_quads())
             store.bulk_load(_TextStream(self.chunks(files, shared, advance)), format=pyoxigraph.RdfFormat.N_QUADS)  # type: ignore[arg-type]
             store.flush()
+        if any("workers, cpu" in name for name in self.phases.timings):
+            return  # the work overlapped in other processes: keep the wall time of the whole phase
         total = self.phases.timings.pop("load, anchor and store") - before.get("load, anchor and store", 0.0)
         inner = sum(self.phases.timings.get(k, 0.0) - before.get(k, 0.0) for k in ("load and anchor", "convert to RDF"))
         self.phases.add("load store", max(0.0, total - inner))
@@ -201,9 +256,14 @@ def _engine(engine: str, statements: int) -> str:
     return "sparql" if statements > SPARQL_ENGINE_ABOVE else "pyshacl"
 
 
-def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases) -> None:
-    with phases.phase("validate (SHACL)", unit="shapes") as advance:
-        violations = validate_store(store, iris, engine=engine, advance=advance)
+def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases, loading: _Loading | None = None) -> None:
+    if loading is not None and loading.batch_checked:
+        # the workers checked each batch; what needs the whole graph is checked here, once
+        with phases.phase("validate (SHACL, whole-graph checks)"):
+            violations = capped(sorted([*loading.violations, *pipeline.global_checks(store, iris)]))
+    else:
+        with phases.phase("validate (SHACL)", unit="shapes") as advance:
+            violations = validate_store(store, iris, engine=engine, advance=advance)
     if violations:
         raise GraphInvalid(violations)
 
@@ -236,9 +296,11 @@ def _load(
     plan: Plan,
     scan: Scan,
     loader: Loader,
+    engine: str = "auto",
+    validate: bool = True,
 ) -> tuple[pyoxigraph.Store, _Loading]:
     """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data."""
-    loading = _Loading(loader, scan, NQuads(onto, iris), phases, keep=plan.full)
+    loading = _Loading(loader, scan, NQuads(onto, iris), phases, keep=plan.full, engine=engine, validate=validate)
     if plan.full:
         store = pyoxigraph.Store(str(store_dir))
         loading.load(store, list(scan.sources.values()), shared=True)
@@ -280,10 +342,10 @@ def check(
         scan = loader.scan()
         loader.problems.raise_if_any()
     with tempfile.TemporaryDirectory(prefix="quotegraph-check-") as tmp:
-        store, loading = _load(data_dir, Path(tmp) / "store", iris, onto, phases, Plan.full_build(), scan, loader)
+        store, loading = _load(data_dir, Path(tmp) / "store", iris, onto, phases, Plan.full_build(), scan, loader, engine)
         counts = _counts(scan, loading.units)
-        chosen = _engine(engine, counts["statements"] + counts["derived_statements"])
-        _validate(store, iris, chosen, phases)
+        chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
+        _validate(store, iris, chosen, phases, loading)
         counts["quads"] = len(store)
         del store
         gc.collect()
@@ -313,8 +375,9 @@ def build(
     progress: Progress | None = None,
     full: bool = False,
     engine: str = "auto",
+    exports: list[str] | None = None,
 ) -> Built:
-    """Check the data, then write a new store and every export; publish both atomically.
+    """Check the data, then write a new store and the exports (all six unless ``exports`` names some); publish both atomically.
 
     Incremental unless ``full`` or nothing reusable was built before (see :func:`graph.inputs.plan_build`).
     """
@@ -328,13 +391,13 @@ def build(
         loader.problems.raise_if_any()
         plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
     with new_build(out) as staging:
-        store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader)
+        store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine)
         counts = _counts(scan, loading.units)
-        chosen = _engine(engine, counts["statements"] + counts["derived_statements"])
-        _validate(store, iris, chosen, phases)
+        chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
+        _validate(store, iris, chosen, phases, loading)
         export_timings: dict[str, float] = {}
-        with phases.phase("export", total=6, unit="formats") as advance:
-            exports = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings)
+        with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
+            written = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings, formats=exports)
         with phases.phase("network cache"):
             write_network_cache(store, staging)
             cache = open_cache(staging)
@@ -363,7 +426,7 @@ def build(
             "counts": counts,
             "timings_s": phases.timings,
             "export_timings_s": export_timings,
-            "exports": {name: str(path.relative_to(staging)) for name, path in exports.items()},
+            "exports": {name: str(path.relative_to(staging)) for name, path in written.items()},
             "view": f"{VIEW_DIRNAME}/{VIEW_FILENAME}" if view else None,
             "inputs": plan.manifest_inputs(loading.units),
         }
@@ -377,7 +440,7 @@ def build(
         out=out,
         build_dir=build_dir,
         counts=counts,
-        exports={name: build_dir / EXPORT_DIRNAME / path.name for name, path in exports.items()},
+        exports={name: build_dir / EXPORT_DIRNAME / path.name for name, path in written.items()},
         timings=phases.timings,
         mode="full" if plan.full else "incremental",
         reloaded=reloaded,
@@ -397,7 +460,7 @@ def load_store(data_dir: Path, store_dir: Path, *, base_iri: str = DEFAULT_BASE_
     with phases.phase("scan"):
         scan = loader.scan()
         loader.problems.raise_if_any()
-    store, loading = _load(data_dir, store_dir, iris, onto, phases, Plan.full_build(), scan, loader)
+    store, loading = _load(data_dir, store_dir, iris, onto, phases, Plan.full_build(), scan, loader, validate=False)
     counts = _counts(scan, loading.units)
     del store
     gc.collect()

@@ -10,7 +10,7 @@ would read as fact.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -66,11 +66,20 @@ def default_view(store: pyoxigraph.Store) -> Iterator[pyoxigraph.Triple]:
             yield pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
 
 
+#: Formats whose documents can be concatenated: one Oxigraph dump per graph, appended.
+_CONCATENABLE = (RdfFormat.N_TRIPLES, RdfFormat.TURTLE)
+
+
 def write_export(store: pyoxigraph.Store, fmt: ExportFormat, output: BinaryIO, base_iri: str) -> None:
     prefixes = prefixes_for(base_iri) if fmt.rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML) else None
     if fmt.has_graphs:
         store.dump(output, fmt.rdf_format, prefixes=prefixes)
-    else:
+    elif fmt.rdf_format in _CONCATENABLE:
+        # Oxigraph's own serialiser, graph by graph: N-Triples lines and Turtle documents
+        # (prefixes declared again at each start) concatenate into one valid document
+        for graph in default_graphs(store):
+            store.dump(output, fmt.rdf_format, from_graph=graph, prefixes=prefixes)
+    else:  # RDF/XML has one root element: one serialisation over all the triples
         pyoxigraph.serialize(default_view(store), output, fmt.rdf_format, prefixes=prefixes)
 
 
@@ -85,10 +94,13 @@ def export_all(
     base_iri: str,
     advance: Callable[[int], None] | None = None,
     timings: dict[str, float] | None = None,
+    formats: Iterable[str] | None = None,
 ) -> dict[str, Path]:
-    """Every format into ``folder`` as ``quotegraph.<ext>``; ``timings`` gets one entry per format."""
+    """Every format (or those named) into ``folder`` as ``quotegraph.<ext>``; ``timings`` gets one entry per format."""
     written = {}
-    for name, fmt in FORMATS.items():
+    chosen = list(FORMATS) if formats is None else list(formats)
+    for name in chosen:
+        fmt = FORMATS[name]
         started = time.perf_counter()
         written[name] = export_to_file(store, fmt, folder / f"{EXPORT_BASENAME}.{fmt.extension}", base_iri)
         if timings is not None:

@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
 from graph.anchor import AnchorError, SentenceIndex, anchor
 from graph.derive import derive_shortcuts
-from graph.errors import DataError, Problem
+from graph.errors import DataError
 from graph.model import (
     Corpus,
     Entity,
@@ -38,89 +36,12 @@ from graph.model import (
     StatementIn,
 )
 from graph.ontology import Ontology, default_ontology
+from graph.records import Problems, display, load_document, validate_record, yaml_files
 from graph.textio import read_source_text
-from graph.yamlio import LineDict, LineList, load_yaml
+from graph.yamlio import LineDict, LineList
 
 #: Kinds of entity something can be expressed in (``expressed_in``).
 CONTEXT_KINDS = frozenset({"event", "document"})
-#: Stop collecting after this many problems; the first ones are the ones to fix.
-MAX_PROBLEMS = 200
-_FRIENDLY = {
-    "extra_forbidden": "unknown field",
-    "missing": "missing required field",
-}
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, file: Path | str, line: int | None, field: str | None, message: str) -> None:
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(Problem(file, line, field, message))
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        for p in problems:
-            self.add(p.file, p.line, p.field, p.message)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise DataError(self.items)
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
-
-
-def _validation_problems(exc: ValidationError, mapping: LineDict, file: str, prefix: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = [str(part) for part in err["loc"]]
-        line = mapping.line
-        node: Any = mapping
-        for part in loc:
-            if isinstance(node, LineDict):
-                line = node.line_of(part)
-                node = node.get(part)
-            elif isinstance(node, LineList) and part.isdigit():
-                line = node.line_of(int(part))
-                node = node[int(part)] if int(part) < len(node) else None
-            else:
-                break
-        message = _FRIENDLY.get(err["type"], err["msg"])
-        if err["type"] not in _FRIENDLY and "input" in err and isinstance(err["input"], str | int | float | bool):
-            shown = repr(err["input"])
-            message += f" (got {shown if len(shown) < 60 else shown[:57] + '...'})"
-        field = ".".join(loc)
-        problems.append(Problem(file, line, f"{prefix}{field}" if field else prefix.rstrip(".") or None, message))
-    return problems
-
-
-def _validate(model: type[BaseModel], mapping: Any, file: str, line: int, prefix: str, problems: _Problems) -> Any:
-    if not isinstance(mapping, LineDict):
-        problems.add(file, line, prefix.rstrip(".") or None, f"expected a mapping of fields, got {type(mapping).__name__}")
-        return None
-    try:
-        return model.model_validate(mapping)
-    except ValidationError as exc:
-        problems.extend(_validation_problems(exc, mapping, file, prefix))
-        return None
-
-
-def _load(path: Path, root: Path, problems: _Problems) -> Any:
-    try:
-        return load_yaml(path)
-    except DataError as exc:
-        for p in exc.problems:
-            problems.add(_display(path, root), p.line, p.field, p.message)
-        return None
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 @dataclass
@@ -189,7 +110,7 @@ class Loader:
     def __init__(self, data_dir: Path, ontology: Ontology | None = None, progress: Callable[[str, int], None] | None = None):
         self.root = data_dir
         self.onto = ontology or default_ontology()
-        self.problems = _Problems()
+        self.problems = Problems()
         self.progress = progress or (lambda _phase, _n: None)
         #: every statement id loaded so far (for ``regarding``), and where explicit ids were given
         self.statement_ids: set[str] = set()
@@ -198,7 +119,7 @@ class Loader:
         self.used_entities: set[str] = set()
 
     def display(self, path: Path) -> str:
-        return _display(path, self.root)
+        return display(path, self.root)
 
     # -- sources ---------------------------------------------------------------------------
     def load_source_files(self) -> dict[str, SourceFiles]:
@@ -207,18 +128,18 @@ class Loader:
         sources: dict[str, SourceFiles] = {}
         where: dict[str, str] = {}
         if not folder.is_dir():
-            self.problems.add(_display(folder, self.root), None, None, "missing folder: a data folder needs sources/")
+            self.problems.add(display(folder, self.root), None, None, "missing folder: a data folder needs sources/")
             return sources
-        files = _yaml_files(folder)
+        files = yaml_files(folder)
         if not files:
-            self.problems.add(_display(folder, self.root), None, None, "no source metadata (*.yaml) found")
+            self.problems.add(display(folder, self.root), None, None, "no source metadata (*.yaml) found")
         for path in files:
-            shown = _display(path, self.root)
-            doc = _load(path, self.root, self.problems)
+            shown = display(path, self.root)
+            doc = load_document(path, self.root, self.problems)
             if doc is None and not path.read_bytes().strip():
                 self.problems.add(shown, None, None, "file is empty")
                 continue
-            meta: SourceIn | None = _validate(SourceIn, doc, shown, 1, "", self.problems)
+            meta: SourceIn | None = validate_record(SourceIn, doc, shown, 1, "", self.problems)
             if meta is None:
                 continue
             assert isinstance(doc, LineDict)
@@ -236,7 +157,7 @@ class Loader:
             text, digest = read_source_text(files.text_path)
         except DataError as exc:
             for p in exc.problems:
-                self.problems.add(_display(files.text_path, self.root), p.line, p.field, p.message)
+                self.problems.add(display(files.text_path, self.root), p.line, p.field, p.message)
             return None
         return Source(
             id=meta.id,
@@ -258,14 +179,14 @@ class Loader:
         if (self.root / "entities.yaml").is_file():
             files.append(self.root / "entities.yaml")
         if (self.root / "entities").is_dir():
-            files.extend(_yaml_files(self.root / "entities"))
+            files.extend(yaml_files(self.root / "entities"))
         entities: dict[str, Entity] = {}
         where: dict[str, tuple[str, int]] = {}
         if not files:
-            self.problems.add(_display(self.root, self.root), None, None, "no entities: add entities.yaml")
+            self.problems.add(display(self.root, self.root), None, None, "no entities: add entities.yaml")
         for path in files:
-            shown = _display(path, self.root)
-            doc = _load(path, self.root, self.problems)
+            shown = display(path, self.root)
+            doc = load_document(path, self.root, self.problems)
             if doc is None:
                 continue
             if not isinstance(doc, LineDict) or not isinstance(doc.get("entities"), LineList):
@@ -277,7 +198,7 @@ class Loader:
             items: LineList = doc["entities"]
             for index, item in enumerate(items):
                 prefix = f"entities[{index}]."
-                ent: EntityIn | None = _validate(EntityIn, item, shown, items.line_of(index), prefix, self.problems)
+                ent: EntityIn | None = validate_record(EntityIn, item, shown, items.line_of(index), prefix, self.problems)
                 if ent is None:
                     continue
                 assert isinstance(item, LineDict)
@@ -330,10 +251,10 @@ class Loader:
         """Assign every file in statements/ to the source it names (its ``source:``)."""
         folder = self.root / "statements"
         if not folder.is_dir():
-            self.problems.add(_display(folder, self.root), None, None, "missing folder: a data folder needs statements/")
+            self.problems.add(display(folder, self.root), None, None, "missing folder: a data folder needs statements/")
             return
-        for path in _yaml_files(folder):
-            shown = _display(path, self.root)
+        for path in yaml_files(folder):
+            shown = display(path, self.root)
             declared = declared_source(path.read_bytes())
             if declared is None:
                 doc = self._statements_doc(path, shown)
@@ -349,7 +270,7 @@ class Loader:
 
     def _statements_doc(self, path: Path, shown: str) -> LineDict | None:
         """A statements file parsed and checked at the top level, or None (problems recorded)."""
-        doc = _load(path, self.root, self.problems)
+        doc = load_document(path, self.root, self.problems)
         if doc is None:
             if path.stat().st_size == 0 or not path.read_bytes().strip():
                 self.problems.add(shown, None, None, "file is empty")
@@ -382,7 +303,7 @@ class Loader:
             self.used_entities.add(source.author)
             if source.author not in entities:
                 self.problems.add(
-                    _display(files.meta_path, self.root),
+                    display(files.meta_path, self.root),
                     None,
                     "author",
                     f"unknown entity '{source.author}'{_suggest(source.author, entities)}",
@@ -391,7 +312,7 @@ class Loader:
         where: dict[str, str] = {}
         sentences: SentenceIndex | None = None
         for path in files.statement_files:
-            shown = _display(path, self.root)
+            shown = display(path, self.root)
             doc = self._statements_doc(path, shown)
             if doc is None:
                 continue
@@ -408,7 +329,7 @@ class Loader:
                 sentences = SentenceIndex(source.text, source.language)
             for index, item in enumerate(items):
                 prefix = f"statements[{index}]."
-                raw: StatementIn | None = _validate(StatementIn, item, shown, items.line_of(index), prefix, self.problems)
+                raw: StatementIn | None = validate_record(StatementIn, item, shown, items.line_of(index), prefix, self.problems)
                 if raw is None:
                     continue
                 assert isinstance(item, LineDict)

@@ -57,7 +57,7 @@ def _iri_of(node: object) -> str | None:
     return None
 
 
-def _lines(results: Iterable[tuple[object, object, object, object]], iris: Iris) -> list[str]:
+def lines_of(results: Iterable[tuple[object, object, object, object]], iris: Iris, limit: int | None = MAX_REPORTED) -> list[str]:
     """One line per violation, the same for both engines: ``focus path: message (value: v)``."""
     messages = []
     for focus, path, message, value in results:
@@ -71,8 +71,13 @@ def _lines(results: Iterable[tuple[object, object, object, object]], iris: Iris)
             line += f" (value: {_readable(value, iris)})"
         messages.append(line)
     messages.sort()
-    if len(messages) > MAX_REPORTED:
-        messages = [*messages[:MAX_REPORTED], f"... and {len(messages) - MAX_REPORTED} more violations"]
+    return messages if limit is None else capped(messages, limit)
+
+
+def capped(messages: list[str], limit: int = MAX_REPORTED) -> list[str]:
+    """At most ``limit`` lines, and a count of the rest."""
+    if len(messages) > limit:
+        return [*messages[:limit], f"... and {len(messages) - limit} more violations"]
     return messages
 
 
@@ -96,13 +101,13 @@ def validate_graph(data: Graph, iris: Iris) -> list[str]:
                 report.value(result, SH.value),
             )
         )
-    return _lines(results, iris)
+    return lines_of(results, iris)
 
 
 def validate_with_sparql(store: pyoxigraph.Store, iris: Iris, advance: Callable[[int], None] | None = None) -> list[str]:
     """Run the shapes as SPARQL on Oxigraph (see :mod:`graph.shacl_sparql`); same lines as :func:`validate_graph`."""
     checks = compile_shapes(store)
-    return _lines(run_checks(store, checks, advance), iris)
+    return lines_of(run_checks(store, checks, advance), iris)
 
 
 def validate_store(store: pyoxigraph.Store, iris: Iris, engine: str = "pyshacl", advance: Callable[[int], None] | None = None) -> list[str]:

@@ -13,6 +13,7 @@ from rich.table import Table
 from graph.cli.app import DataOption, OutOption, app, data_dir, err_console, handle_errors, out_console, out_dir
 from graph.defaults import DEFAULT_BASE_IRI
 from graph.defaults import SHACL_ENGINES as ENGINES
+from graph.export import FORMATS
 
 if TYPE_CHECKING:
     from graph.build import Built, Checked
@@ -91,6 +92,19 @@ def _counts_table(title: str, counts: dict[str, Any]) -> Table:
     return table
 
 
+def export_formats(value: str) -> list[str] | None:
+    """``--export``: None for all formats, [] for none, else the named ones (checked)."""
+    if value.strip() == "all":
+        return None
+    if value.strip() == "none":
+        return []
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown:
+        raise typer.BadParameter(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}, all or none", param_hint="--export")
+    return names
+
+
 @app.command("build")
 @handle_errors
 def build_command(
@@ -100,8 +114,16 @@ def build_command(
     format: FormatOption = SummaryFormat.table,
     full: Annotated[bool, typer.Option("--full", help="Rebuild every source, even those whose files did not change.")] = False,
     shacl_engine: EngineOption = "auto",
+    export: Annotated[
+        str,
+        typer.Option(
+            "--export",
+            help=f"RDF exports to write, comma-separated ({', '.join(FORMATS)}), 'all' or 'none'. "
+            "Each costs about one Oxigraph dump of the store: choose at scale.",
+        ),
+    ] = "all",
 ) -> None:
-    """Validate the data, build the Oxigraph store and write every RDF export.
+    """Validate the data, build the Oxigraph store and write the RDF exports.
 
     A rebuild reloads only the sources whose files changed (a full build when entities, the
     ontology or the base IRI changed, or with --full); the result is the same graph either way.
@@ -111,7 +133,9 @@ def build_command(
 
     target = out_dir(out)
     with RichProgress() as progress:
-        built: Built = build(data_dir(data), target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine)
+        built: Built = build(
+            data_dir(data), target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine, exports=export_formats(export)
+        )
     if format is SummaryFormat.json:
         out_console.print_json(
             json.dumps(
