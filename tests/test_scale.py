@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,7 @@ import pyoxigraph
 import pytest
 from conftest import kg
 
+from graph.bench import asking
 from graph.bench.generate import generate
 from graph.build import build, check
 from graph.loader import load_corpus
@@ -168,6 +170,14 @@ def test_the_benchmark_prints_one_table_with_sane_numbers(tmp_path: Path) -> Non
     assert rows["load, anchor, RDF → store"]["ratio"] > 0
     assert rows["kg build, 1 source changed"]["info"]["reloaded"]
     assert len(rows["kg build, 1 source changed"]["info"]["reloaded"]) == 1
+    ours, raw = rows["kg query relations-of (median)"], rows["floor: raw pyoxigraph relations-of"]
+    assert ours["info"]["rows"] == raw["info"]["rows"] > 0, "kg query and raw pyoxigraph give the same rows"
+    assert ours["ratio"] > 0
+    for name in ("kg path far → hub (command)", "kg neighbors --depth 2 (command)"):
+        assert rows[name]["info"]["bytes"] > 0, name
+    assert "nodes" in rows["kg view --focus hub (≤ 5,000 nodes)"]["info"]["said"]
+    if os.environ.get("CI") or asking.browser_available():
+        assert rows["that view usable in Chromium"]["info"]["nodes"] > 0
 
 
 @pytest.mark.parametrize("command", ["generate", "run"])

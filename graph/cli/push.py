@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_console, out_dir
-from graph.push import DEFAULT_BATCH_SIZE, PushFailed, PushReport, plan, push
-from graph.remote import check_url, http_client
+from graph.defaults import PUSH_BATCH_SIZE as DEFAULT_BATCH_SIZE
+
+if TYPE_CHECKING:
+    from graph.push import PushReport
 
 
 class PushFormat(StrEnum):
@@ -70,6 +72,9 @@ def push_command(
     $QUOTEGRAPH_ENDPOINT_AUTH=digest). If a request fails, the report says which graphs arrived
     and which did not, and the exit code is 2.
     """
+    from graph.push import PushFailed, plan, push
+    from graph.remote import check_url, http_client
+
     check_url(endpoint)
     store = out_dir(out).open_store()
     graphs = plan(store, graph)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_dir
-from graph.export import prefixes_for
-from graph.querypool import QueryPool
-from graph.serve import ServeSettings, bind, find_view, is_loopback, run
 from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+
+if TYPE_CHECKING:
+    from graph.querypool import QueryPool
 
 
 def _url_host(host: str) -> str:
@@ -46,6 +46,9 @@ def serve_command(
     hold are refused (403); a query past --timeout is stopped (504). Errors are JSON:
     {"error": {"status", "code", "message"}}.
     """
+    from graph.export import prefixes_for
+    from graph.serve import ServeSettings, bind, find_view, is_loopback, run
+
     target = out_dir(out)
     build_dir = target.current()
     manifest = target.manifest()

@@ -10,11 +10,9 @@ from typing import Annotated
 
 import typer
 
-from graph.cache import open_cache
 from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_dir
-from graph.store import write_atomically
-from graph.view import Selection, build_page
-from graph.view.scope import MAX_NODES, MAX_STATEMENTS
+from graph.defaults import VIEW_MAX_NODES as MAX_NODES
+from graph.defaults import VIEW_MAX_STATEMENTS as MAX_STATEMENTS
 
 DEFAULT_OUTPUT = "quotegraph.html"
 DEFAULT_DEPTH = 2
@@ -71,6 +69,10 @@ def view_command(
         raise fail("--depth needs --focus ENTITY")
     if open_ and output == "-":
         raise fail("--open needs a file; it cannot open stdout (-o -)")
+    from graph.cache import open_cache
+    from graph.store import write_atomically
+    from graph.view import Selection, build_page
+
     target = out_dir(out)
     store = target.open_store()
     cache = open_cache(target.current())
