@@ -198,3 +198,22 @@ def test_walks_see_the_store_they_were_built_from(bundled: Case) -> None:
     assert len(set(iris)) == bundled.cache.m
     for iri in iris[:50]:
         assert any(True for _ in bundled.store.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None))
+
+
+@pytest.mark.parametrize("damage", ["truncated arrays", "garbage index"])
+def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case, tmp_path: Path, damage: str) -> None:
+    from conftest import kg
+
+    copy = tmp_path / "out"
+    shutil.copytree(bundled.out.root, copy, symlinks=True)
+    cache = OutDir(copy).current() / CACHE_DIRNAME
+    if damage == "truncated arrays":
+        arrays = cache / "network.npz"
+        arrays.write_bytes(arrays.read_bytes()[:100])
+    else:
+        (cache / "network.sqlite").write_bytes(b"<html>not a database</html>" * 100)
+    result = kg("path", "sutskever", "microsoft", "--out", copy)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: the network cache in ")
+    assert "run `kg build --full`" in result.stderr

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,15 @@ class NetworkCache:
 
     def __init__(self, directory: Path):
         self.directory = directory
+        try:
+            self._read(directory)
+        except StoreError:
+            raise
+        except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+            # a damaged or foreign cache must not end in a traceback: it is rebuilt from the store
+            raise StoreError(f"the network cache in {directory} cannot be read ({exc}); run `kg build --full`") from None
+
+    def _read(self, directory: Path) -> None:
         self.db = sqlite3.connect(f"file:{directory / SQLITE_FILENAME}?mode=ro", uri=True, check_same_thread=False)
         meta = {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM meta")}
         if meta.get("format") != FORMAT:
@@ -44,7 +54,7 @@ class NetworkCache:
         self.relations: list[str] = meta["relations"]
         self.voices: list[str] = meta["voices"]
         self.labels: dict[str, dict[str, str]] = meta["labels"]
-        with np.load(directory / ARRAYS_FILENAME) as arrays:
+        with np.load(directory / ARRAYS_FILENAME) as arrays:  # allow_pickle stays off: arrays only
             self.subj = arrays["subj"]
             self.obj = arrays["obj"]
             self.rel = arrays["rel"]
@@ -59,6 +69,9 @@ class NetworkCache:
         self.n = int(meta["nodes"])
         self.m = int(meta["statements"])
         self._degree: IntArray | None = None
+        per_statement = (self.subj, self.obj, self.rel, self.voice, self.derived, self.source, self.polarity)
+        if any(len(a) != self.m for a in per_statement) or len(self.indptr) != self.n + 1 or len(self.statements_per_node) != self.n or len(self.nbr) != len(self.eid):
+            raise ValueError("its arrays do not match its counts")
 
     @classmethod
     def open(cls, directory: Path) -> NetworkCache | None:
