@@ -70,7 +70,12 @@ class NetworkCache:
         self.m = int(meta["statements"])
         self._degree: IntArray | None = None
         per_statement = (self.subj, self.obj, self.rel, self.voice, self.derived, self.source, self.polarity)
-        if any(len(a) != self.m for a in per_statement) or len(self.indptr) != self.n + 1 or len(self.statements_per_node) != self.n or len(self.nbr) != len(self.eid):
+        if (
+            any(len(a) != self.m for a in per_statement)
+            or len(self.indptr) != self.n + 1
+            or len(self.statements_per_node) != self.n
+            or len(self.nbr) != len(self.eid)
+        ):
             raise ValueError("its arrays do not match its counts")
 
     @classmethod

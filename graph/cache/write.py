@@ -57,32 +57,73 @@ def _local(value: str) -> str:
     return value
 
 
-def _statements(store: pyoxigraph.Store) -> dict[str, dict[str, Any]]:
-    """Statement IRI → its subject, predicate, object, voice, source, polarity and derived flag (TSV terms)."""
-    found: dict[str, dict[str, Any]] = {}
-    for st, ident in _pairs(store, "SELECT ?st ?id WHERE { ?st a qg:Statement ; schema:identifier ?id }"):
-        found[st] = {"id": text(ident), "polarity": 0, "derived": False}
-    for name, query in (
-        ("s", "SELECT ?st ?x WHERE { ?st rdf:subject ?x }"),
-        ("p", "SELECT ?st ?x WHERE { ?st rdf:predicate ?x }"),
-        ("o", "SELECT ?st ?x WHERE { ?st rdf:object ?x }"),
-        ("source", "SELECT ?st ?x WHERE { ?st prov:wasDerivedFrom ?x . ?x a qg:Source }"),
-    ):
+#: a part of a statement that the store did not give
+_MISSING = -2
+
+
+def _statement_arrays(
+    store: pyoxigraph.Store, entity_index: dict[str, int], source_index: dict[str, int]
+) -> tuple[list[str], list[str], dict[str, npt.NDArray[Any]]]:
+    """Statement IRIs in id order, relation names, and each statement's parts as numbered arrays.
+
+    Each part is one scan written straight into an array slot: at a million statements a dict of
+    their parts as strings took 3 GB, these arrays take a few megabytes. A statement lacking a
+    required part, or whose subject is no entity, is not an edge (as in
+    :func:`graph.network.project`) and is dropped.
+    """
+    ordered = sorted(
+        (text(ident), st) for st, ident in _pairs(store, "SELECT ?st ?id WHERE { ?st a qg:Statement ; schema:identifier ?id }")
+    )
+    iris = [st for _, st in ordered]
+    del ordered
+    number = {st: i for i, st in enumerate(iris)}
+    m = len(iris)
+    subj = np.full(m, _MISSING, dtype=np.int32)
+    obj = np.full(m, _MISSING, dtype=np.int32)
+    rel = np.full(m, _MISSING, dtype=np.int32)
+    source = np.full(m, _MISSING, dtype=np.int32)
+    voice = np.full(m, _MISSING, dtype=np.int8)
+    polarity = np.zeros(m, dtype=np.int8)
+    derived = np.zeros(m, dtype=np.bool_)
+    names: dict[str, int] = {}
+
+    def scan(query: str) -> Iterable[tuple[int, str]]:
         for st, value in _pairs(store, query):
-            if st in found:
-                found[st][name] = value
-    voices = " ".join(f"<{c}>" for c in _VOICE_CLASSES)
-    for st, value in _pairs(store, f"SELECT ?st ?x WHERE {{ VALUES ?x {{ {voices} }} ?st a ?x }}"):
-        if st in found:
-            found[st]["voice"] = _VOICE_CLASSES[iri(value) or ""]
-    for st, value in _pairs(store, "SELECT ?st ?x WHERE { ?st qg:polarity ?x }"):
-        if st in found:
-            found[st]["polarity"] = POLARITIES.get(iri(value) or "", 0)
-    for st, _value in _pairs(store, "SELECT ?st ?x WHERE { ?st qg:derivedVia ?x }"):
-        if st in found:
-            found[st]["derived"] = True
-    # a statement lacking a required part is not an edge (as in graph.network.project)
-    return {st: r for st, r in found.items() if all(k in r for k in ("s", "p", "o", "source", "voice"))}
+            i = number.get(st)
+            if i is not None:
+                yield i, value
+
+    for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:subject ?x }"):
+        subj[i] = entity_index.get(iri(value) or "", -1)  # -1: not an entity, dropped below
+    for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:object ?x }"):
+        obj[i] = entity_index.get(iri(value) or "", -1)  # -1: a literal value (describedAs)
+    for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:predicate ?x }"):
+        rel[i] = names.setdefault(_local(iri(value) or value), len(names))
+    for i, value in scan("SELECT ?st ?x WHERE { ?st prov:wasDerivedFrom ?x . ?x a qg:Source }"):
+        source[i] = source_index.get(iri(value) or "", -1)
+    classes = " ".join(f"<{c}>" for c in _VOICE_CLASSES)
+    for i, value in scan(f"SELECT ?st ?x WHERE {{ VALUES ?x {{ {classes} }} ?st a ?x }}"):
+        voice[i] = _VOICE_CLASSES[iri(value) or ""]
+    for i, value in scan("SELECT ?st ?x WHERE { ?st qg:polarity ?x }"):
+        polarity[i] = POLARITIES.get(iri(value) or "", 0)
+    for i, _value in scan("SELECT ?st ?x WHERE { ?st qg:derivedVia ?x }"):
+        derived[i] = True
+
+    keep = (subj >= 0) & (obj != _MISSING) & (rel >= 0) & (source >= 0) & (voice >= 0)
+    relations = sorted(names)
+    renumber = np.zeros(max(len(names), 1), dtype=np.int16)
+    for name, old in names.items():
+        renumber[old] = relations.index(name)
+    arrays = {
+        "subj": subj[keep],
+        "obj": obj[keep],
+        "rel": renumber[rel[keep]],
+        "voice": voice[keep],
+        "derived": derived[keep],
+        "source": source[keep],
+        "polarity": polarity[keep],
+    }
+    return [iris[i] for i in np.flatnonzero(keep).tolist()], relations, arrays
 
 
 def _sources(store: pyoxigraph.Store) -> dict[str, tuple[str, str, str]]:
@@ -128,41 +169,15 @@ def write_cache(store: pyoxigraph.Store, directory: Path) -> dict[str, Any]:
     source_order = sorted(sources, key=lambda s: sources[s][0])
     source_index = {s: i for i, s in enumerate(source_order)}
 
-    statements = _statements(store)
-    kept = sorted(
-        ((r["id"], st, r) for st, r in statements.items() if iri(r["s"]) in entity_index and iri(r["source"]) in source_index),
-        key=lambda item: item[0],
-    )
-    relations = sorted({_local(iri(r["p"]) or r["p"]) for _, _, r in kept})
-    relation_index = {name: i for i, name in enumerate(relations)}
-    m = len(kept)
-    subj = np.empty(m, dtype=np.int32)
-    obj = np.empty(m, dtype=np.int32)
-    rel = np.empty(m, dtype=np.int16)
-    voice = np.empty(m, dtype=np.int8)
-    derived = np.zeros(m, dtype=np.bool_)
-    source = np.empty(m, dtype=np.int32)
-    polarity = np.zeros(m, dtype=np.int8)
-    for i, (_, _, r) in enumerate(kept):
-        subj[i] = entity_index[iri(r["s"]) or ""]
-        obj[i] = entity_index.get(iri(r["o"]) or "", -1)
-        rel[i] = relation_index[_local(iri(r["p"]) or r["p"])]
-        voice[i] = r["voice"]
-        derived[i] = r["derived"]
-        source[i] = source_index[iri(r["source"]) or ""]
-        polarity[i] = r["polarity"]
+    statement_iris, relations, parts = _statement_arrays(store, entity_index, source_index)
+    subj, obj = parts["subj"], parts["obj"]
+    m = len(statement_iris)
     n = len(order)
     csr = _csr(n, subj, obj)
     is_edge = obj >= 0
     statements_per_node = np.bincount(subj[is_edge], minlength=n) + np.bincount(obj[is_edge], minlength=n)
     arrays = {
-        "subj": subj,
-        "obj": obj,
-        "rel": rel,
-        "voice": voice,
-        "derived": derived,
-        "source": source,
-        "polarity": polarity,
+        **parts,
         "statements": statements_per_node.astype(np.int64),
         **csr,
     }
@@ -185,7 +200,7 @@ def write_cache(store: pyoxigraph.Store, directory: Path) -> dict[str, Any]:
         directory / SQLITE_FILENAME,
         meta,
         ((i, ident, nodes[ident]) for i, ident in enumerate(order)),
-        ((i, iri(st) or st) for i, (_, st, _) in enumerate(kept)),
+        ((i, iri(st) or st) for i, st in enumerate(statement_iris)),
         ((i, sources[s][0], s, sources[s][1], sources[s][2]) for i, s in enumerate(source_order)),
     )
     return {"nodes": n, "statements": m, "edges": meta["edges"]}
