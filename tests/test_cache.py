@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import random
 import shutil
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from conftest import kg
 
 from graph import analysis
 from graph.bench.generate import generate
@@ -78,7 +80,8 @@ def test_the_cache_holds_every_entity_and_entity_to_entity_statement(case: Case)
 def test_neighbours_from_the_cache_are_those_of_the_projection(case: Case, depth: int) -> None:
     for node in _hubs_and_leaves(case, 4):
         expected = analysis.neighbours(case.projection, node, depth)
-        found, _ = cached.neighbours(case.store, case.cache, node, depth)
+        found, _, total = cached.neighbours(case.store, case.cache, node, depth)
+        assert total == len(expected)
         assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected], node
         assert [sorted(link.statement for link in n.links) for n in found] == [sorted(link.statement for link in n.links) for n in expected]
 
@@ -101,7 +104,7 @@ def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -
 def test_a_voice_filter_walks_the_same_statements_in_both(bundled: Case) -> None:
     restricted = analysis.restrict(bundled.projection, ["claim"], derived=False)
     expected = analysis.neighbours(restricted, "musk", 2)
-    found, _ = cached.neighbours(bundled.store, bundled.cache, "musk", 2, ["claim"], derived=False)
+    found, _, _ = cached.neighbours(bundled.store, bundled.cache, "musk", 2, ["claim"], derived=False)
     assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected]
 
 
@@ -168,8 +171,6 @@ def test_a_build_without_a_cache_is_still_answered(bundled: Case, tmp_path: Path
     copy = tmp_path / "old"
     shutil.copytree(bundled.out.root, copy, symlinks=True)
     shutil.rmtree(OutDir(copy).current() / CACHE_DIRNAME)
-    from conftest import kg
-
     result = kg("path", "sutskever", "microsoft", "--out", copy, "-f", "json")
     assert result.returncode == 0, result.stderr
     expected = kg("path", "sutskever", "microsoft", "--out", bundled.out.root, "-f", "json")
@@ -202,8 +203,6 @@ def test_walks_see_the_store_they_were_built_from(bundled: Case) -> None:
 
 @pytest.mark.parametrize("damage", ["truncated arrays", "garbage index"])
 def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case, tmp_path: Path, damage: str) -> None:
-    from conftest import kg
-
     copy = tmp_path / "out"
     shutil.copytree(bundled.out.root, copy, symlinks=True)
     cache = OutDir(copy).current() / CACHE_DIRNAME
@@ -217,3 +216,19 @@ def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: the network cache in ")
     assert "run `kg build --full`" in result.stderr
+
+
+def test_a_neighbour_limit_keeps_the_nearest_and_counts_the_rest(generated: Case) -> None:
+    hub = max(generated.projection.nodes, key=lambda n: (generated.projection.degree(n), n))
+    expected = analysis.neighbours(generated.projection, hub, 2)
+    assert len(expected) > 10
+    found, _, total = cached.neighbours(generated.store, generated.cache, hub, 2, limit=10)
+    assert total == len(expected)
+    assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected[:10]]
+    result = kg("neighbors", hub, "--depth", "2", "--limit", "10", "--out", generated.out.root, "-f", "json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert len(answer["neighbours"]) == 10
+    assert answer["total"] == len(expected)
+    assert answer["left_out"] == len(expected) - 10
+    assert f"{len(expected) - 10:,} more entities within 2 step(s) not shown" in result.stderr

@@ -72,6 +72,10 @@ DerivedOption = Annotated[
 ]
 
 
+#: entities kg neighbors shows unless --limit says otherwise
+DEFAULT_NEIGHBOURS = 500
+
+
 def load(out: Path | None, voices: Sequence[str] | None = None, derived: bool = True) -> tuple[nx.MultiDiGraph, Names]:
     """The projection of the current build (restricted as asked) and the names to look entities up by."""
     full = project(out_dir(out).open_store())
@@ -215,6 +219,9 @@ def lookup_command(
 def neighbors_command(
     entity: Annotated[str, typer.Argument(help='An id, label or alias ("Sutskever", "Klage").')],
     depth: Annotated[int, typer.Option("--depth", "-d", help="How many steps away (direction ignored).", min=1)] = 1,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Show at most this many entities, nearest first (0: all). The total is always said.", min=0)
+    ] = DEFAULT_NEIGHBOURS,
     voice: VoiceOption = None,
     derived: DerivedOption = True,
     format: FormatOption = AnswerFormat.table,
@@ -229,17 +236,26 @@ def neighbors_command(
     if walked is not None:
         store, cache = walked
         node = IndexedNames(cache.db).find(entity)
-        found, graph = cached_neighbours(store, cache, node, depth, voice, derived)
+        found, graph, total = cached_neighbours(store, cache, node, depth, voice, derived, limit or None)
     else:
         graph, names = load(out, voice, derived)
         node = names.find(entity)
-        found = neighbours(graph, node, depth)
+        every = neighbours(graph, node, depth)
+        total, found = len(every), every[: limit or None]
+    left_out = total - len(found)
+    if left_out:
+        # stderr, so that JSON and CSV on stdout stay clean while the cut is never silent
+        err_console.print(
+            f"{left_out:,} more entities within {depth} step(s) not shown (--limit {limit}; --limit 0 shows all)", highlight=False
+        )
     code = lang.value
     if format is AnswerFormat.json:
         emit_json(
             {
                 **_entity(graph, node, code),
                 "depth": depth,
+                "total": total,
+                "left_out": left_out,
                 "neighbours": [
                     {**_entity(graph, n.node, code), "distance": n.distance, "links": [link.as_dict(graph, code) for link in n.links]}
                     for n in found
@@ -257,7 +273,7 @@ def neighbors_command(
             ),
         )
         return
-    table = _links_table(f"Within {depth} step(s) of {label(graph, node, code)}: {len(found)} entities", "step, entity")
+    table = _links_table(f"Within {depth} step(s) of {label(graph, node, code)}: {total} entities", "step, entity")
     for n in found:
         for i, link in enumerate(n.links):
             d = link.as_dict(graph, code)
