@@ -98,9 +98,7 @@ class _Worker:
         self.entities = entities
         self.writer = NQuads(self.onto, self.iris)
         self.keep = keep
-        self.checks: list[Check] = []
-        if validate:
-            self.checks = [c for c in compile_shapes(_ontology_store()) if not is_global(c)]
+        self.checks: list[Check] = local_checks() if validate else []
 
     def run(self, files: list[SourceFiles]) -> BatchOutcome:
         loader = Loader(self.data_dir, self.onto)
@@ -130,12 +128,7 @@ class _Worker:
         )
 
     def validate(self, nquads: str, used: set[str]) -> list[str]:
-        """The local checks on an in-memory store of the batch, its entities and the ontology."""
-        store = pyoxigraph.Store()
-        store.extend(ontology_quads())
-        entities = "".join(self.writer.entity_nquads(self.entities[e]) for e in sorted(used) if e in self.entities)
-        store.load(input=entities + nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-        return lines_of(run_checks(store, self.checks), self.iris, limit=None)
+        return check_batch(self.writer, self.entities, nquads, used)
 
 
 def summary(unit: Unit) -> dict[str, Any]:
@@ -185,6 +178,30 @@ def run_batches(
         max_workers=workers, mp_context=context, initializer=_init, initargs=(data_dir, base_iri, entities, validate, keep)
     ) as pool:
         yield from pool.map(_run, groups)
+
+
+def local_checks() -> list[Check]:
+    """Every check whose answer depends only on one batch, its entities and the ontology."""
+    return [c for c in _compiled_shapes() if not is_global(c)]
+
+
+@cache
+def _compiled_shapes() -> tuple[Check, ...]:
+    return tuple(compile_shapes(_ontology_store()))
+
+
+def check_batch(writer: NQuads, entities: dict[str, Entity], nquads: str, used: set[str]) -> list[str]:
+    """The local checks on an in-memory store of a batch's N-Quads, the entities it uses and the ontology.
+
+    Workers call it for their batch; an incremental build calls it for the changed sources only,
+    since the unchanged ones passed these very checks in the build it copies (a change to an
+    entity, the ontology or the shapes forces a full build).
+    """
+    store = pyoxigraph.Store()
+    store.extend(ontology_quads())
+    text = "".join(writer.entity_nquads(entities[e]) for e in sorted(used) if e in entities)
+    store.load(input=text + nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    return lines_of(run_checks(store, local_checks()), writer.iris, limit=None)
 
 
 def global_checks(store: pyoxigraph.Store, iris: Iris) -> list[str]:

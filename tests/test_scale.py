@@ -12,6 +12,7 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -20,7 +21,9 @@ from conftest import kg
 from graph.bench import asking
 from graph.bench.generate import generate
 from graph.build import build, check
+from graph.errors import GraphInvalid
 from graph.loader import load_corpus
+from graph.rdf import NQuads
 from graph.store import OutDir
 
 N = 600
@@ -95,6 +98,10 @@ def test_an_incremental_rebuild_reloads_only_the_changed_source_and_equals_a_ful
     assert second.mode == "incremental"
     assert second.reloaded == [changed.stem]
     assert json.loads((second.build_dir / "build.json").read_text())["reloaded_sources"] == 1
+    # only the changed source is checked batch by batch; the whole-graph checks run over the store
+    assert "validate (SHACL, changed sources)" in second.timings
+    assert "validate (SHACL, whole-graph checks)" in second.timings
+    assert "validate (SHACL)" not in second.timings
 
     full = build(data, OutDir(tmp_path / "full"), engine="sparql", full=True)
     assert full.mode == "full"
@@ -132,6 +139,31 @@ def test_a_broken_source_in_an_incremental_rebuild_changes_nothing(tmp_path: Pat
     statements.write_text(re.sub(r"predicate: \w+", "predicate: likes", statements.read_text(encoding="utf-8"), count=1), encoding="utf-8")
     with pytest.raises(Exception, match="unknown predicate 'likes'"):
         build(data, out, engine="sparql")
+    assert out.current() == first.build_dir
+
+
+def test_an_incremental_rebuild_still_catches_a_shape_violation_in_the_changed_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    generate(200, data, seed=5)
+    out = OutDir(tmp_path / "out")
+    first = build(data, out, engine="sparql")
+    changed = sorted((data / "sources").glob("*.txt"))[2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nNachtrag der Redaktion.\n", encoding="utf-8")
+    # the loader cannot write a broken graph, so break the RDF it writes for the changed source:
+    # every quote position without its start offset
+    original = NQuads.unit_nquads
+
+    def without_starts(self: NQuads, source: Any, statements: Any) -> str:
+        text = original(self, source, statements)
+        return "".join(line for line in text.splitlines(keepends=True) if "http://www.w3.org/ns/oa#start>" not in line)
+
+    monkeypatch.setattr(NQuads, "unit_nquads", without_starts)
+    with pytest.raises(GraphInvalid) as info:
+        build(data, out, engine="sparql")
+    assert info.value.messages
+    assert all("start" in line for line in info.value.messages)
     assert out.current() == first.build_dir
 
 
