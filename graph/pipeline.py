@@ -17,10 +17,12 @@ each run exactly once.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -39,6 +41,8 @@ from graph.vocab import QG
 
 #: Statement files of roughly this many bytes go to one worker task (a few thousand statements).
 BATCH_BYTES = 1_500_000
+#: Batches submitted ahead per worker: enough to keep it busy, few enough to bound the parent's memory.
+IN_FLIGHT_PER_WORKER = 2
 #: Paths whose values may live in another source's graph: checked once over the whole store.
 CROSS_SOURCE_PATHS = frozenset({str(QG.regardingStatement), str(QG.negates)})
 #: Shapes about entities, which every source shares: checked once over the whole store.
@@ -177,7 +181,18 @@ def run_batches(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init, initargs=(data_dir, base_iri, entities, validate, keep)
     ) as pool:
-        yield from pool.map(_run, groups)
+        # not pool.map: it submits every batch at once, and when Oxigraph takes the N-Quads more
+        # slowly than the workers write them, finished batches pile up in this process. A window
+        # of IN_FLIGHT_PER_WORKER batches per worker keeps both busy and the memory bounded.
+        pending: deque[Future[BatchOutcome]] = deque()
+        queue = iter(groups)
+        for group in itertools.islice(queue, workers * IN_FLIGHT_PER_WORKER):
+            pending.append(pool.submit(_run, group))
+        while pending:
+            outcome = pending.popleft().result()
+            for group in itertools.islice(queue, 1):
+                pending.append(pool.submit(_run, group))
+            yield outcome
 
 
 def local_checks() -> list[Check]:

@@ -49,6 +49,9 @@ def test_a_small_corpus_stays_in_one_process(corpus: Path) -> None:
 
 
 def test_worker_processes_build_exactly_the_same_store(corpus: Path, serial: OutDir, tmp_path: Path, small_batches: None) -> None:
+    files = list(__import__("graph.loader", fromlist=["Loader"]).Loader(corpus).scan().sources.values())
+    # more batches than the window of batches in flight: the pool is refilled as results are taken, in order
+    assert len(pipeline.batches(files)) > 2 * pipeline.IN_FLIGHT_PER_WORKER * 2
     out = OutDir(tmp_path / "out")
     built = build(corpus, out)
     assert built.counts["statements"] == N
