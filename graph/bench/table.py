@@ -9,6 +9,11 @@ from rich.table import Table
 from graph.bench.run import PHASES, Measurement
 
 
+def seconds(value: float) -> str:
+    """Seconds with two decimals, or four below 0.1 s (a query's milliseconds are not rounded to 0.00)."""
+    return f"{value:,.2f}" if value >= 0.1 else f"{value:.4f}"
+
+
 def benchmark_table(measurements: list[Measurement], machine: dict[str, Any]) -> Table:
     sizes = sorted({m.statements for m in measurements})
     by_key = {(m.phase, m.statements): m for m in measurements}
@@ -28,7 +33,7 @@ def benchmark_table(measurements: list[Measurement], machine: dict[str, Any]) ->
             if m is None:
                 row += ["–", "–", ""]
                 continue
-            row += [f"{m.seconds:,.2f}", f"{m.peak_rss_mb:,.0f}", f"{m.ratio:.2f}" if m.ratio is not None else ""]
+            row += [seconds(m.seconds), f"{m.peak_rss_mb:,.0f}", f"{m.ratio:.2f}" if m.ratio is not None else ""]
         table.add_row(*row)
     return table
 
@@ -46,7 +51,7 @@ def as_markdown(measurements: list[Measurement], machine: dict[str, Any]) -> str
         cells = [phase.name + (f" (vs {phase.floor.removeprefix('floor: ')})" if phase.floor else "")]
         for n in sizes:
             m = by_key.get((phase.name, n))
-            cells += ["–", "–", ""] if m is None else [f"{m.seconds:,.2f}", f"{m.peak_rss_mb:,.0f}", f"{m.ratio:.2f}" if m.ratio else ""]
+            cells += ["–", "–", ""] if m is None else [seconds(m.seconds), f"{m.peak_rss_mb:,.0f}", f"{m.ratio:.2f}" if m.ratio else ""]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
