@@ -144,8 +144,11 @@ def _staged(out: OutDir) -> Iterator[Path]:
 
 def _prune(out: OutDir, keep: set[Path | None]) -> None:
     """Remove old builds and leftovers of interrupted ones; keep the current and previous build."""
+    # compare resolved paths on both sides: with a relative --out, ``final`` is relative too, and
+    # a relative path never equals a resolved one (that pruned the build just published)
+    kept = {path.resolve() for path in keep if path is not None}
     for child in out.builds.iterdir():
-        if child.resolve() not in keep:
+        if child.resolve() not in kept:
             shutil.rmtree(child, ignore_errors=True)
     for leftover in out.root.glob(".current-*"):
         leftover.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from conftest import DATA
+from conftest import DATA, kg
 
 import graph.build
 from graph.build import Built, build
@@ -57,6 +57,17 @@ def test_a_rebuild_replaces_the_store_atomically_and_keeps_one_previous_build(tm
     assert len(reader) == second.counts["quads"], "the previous build stays readable"
     third = build(DATA, out)
     assert sorted(p.name for p in out.builds.iterdir()) == sorted([second.build_dir.name, third.build_dir.name])
+
+
+@pytest.mark.parametrize("rebuild", ["--full", None])
+def test_builds_into_a_relative_out_folder_keep_the_published_build(tmp_path: Path, rebuild: str | None) -> None:
+    """``kg build --out out`` from the folder holding ``out``: the new build is the one kept."""
+    for _ in range(2):
+        result = kg("build", "--out", "out", "--export", "none", *([rebuild] if rebuild else []), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        out = OutDir(tmp_path / "out")
+        assert (out.current() / "store").is_dir()
+        assert len(out.open_store()) > 0
 
 
 def test_a_build_that_fails_while_writing_leaves_the_previous_build_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
