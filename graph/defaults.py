@@ -8,11 +8,11 @@ modules import only this module and load their engines inside the command that r
 
 from __future__ import annotations
 
-#: the base of entity and statement IRIs (:mod:`graph.rdf`)
+#: the base of entity and statement IRIs (:mod:`graph.rdf.quads`)
 DEFAULT_BASE_IRI = "https://w3id.org/quotegraph/id/"
-#: who checks the SHACL shapes (:mod:`graph.build`)
+#: who checks the SHACL shapes (:mod:`graph.build.pipeline`)
 SHACL_ENGINES = ("auto", "pyshacl", "sparql")
-#: triples per request of ``kg push`` (:mod:`graph.push`)
+#: triples per request of ``kg push`` (:mod:`graph.remote.push`)
 PUSH_BATCH_SIZE = 50_000
 #: at most this many entities on a page; a 5,000-node page is usable in about 3 s in Chromium (:mod:`graph.view.scope`)
 VIEW_MAX_NODES = 5_000

@@ -49,7 +49,7 @@ def bundled_data_dir() -> Path:
 
 def queries_dir() -> Path:
     """Bundled SPARQL queries (``*.rq``), shipped inside the package."""
-    return PACKAGE_DIR / "queries"
+    return PACKAGE_DIR / "query" / "bundled"
 
 
 def default_out_dir() -> Path:

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from helpers.listener import listening
+from helpers.run import DATA
 
-from graph import paths
-from graph.build import Built, build
-from graph.rdf import Iris
-from graph.store import OutDir
-
-REPO = Path(__file__).resolve().parent.parent
-DATA = paths.bundled_data_dir()
-SOURCE_ID = "000_bb9b70fb7da9f08b"
+from graph.build.pipeline import Built, build
+from graph.rdf.quads import Iris
+from graph.store.builds import OutDir
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,10 +52,8 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-def kg(
-    *args: str | Path, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the ``kg`` command as a user would and capture everything."""
-    command = [sys.executable, "-m", "graph", *map(str, args)]
-    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env, check=False)
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[object]]]:
+    """A TCP listener on loopback that records every connection made to it (base URL, connections)."""
+    with listening() as found:
+        yield found

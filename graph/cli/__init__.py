@@ -1,7 +1,6 @@
 """The ``kg`` command. Importing the command modules registers their commands on the app."""
 
 from graph.cli import ask as _ask  # noqa: F401
-from graph.cli import bench as _bench  # noqa: F401
 from graph.cli import build as _build  # noqa: F401
 from graph.cli import push as _push  # noqa: F401
 from graph.cli import query as _query  # noqa: F401

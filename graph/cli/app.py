@@ -18,8 +18,8 @@ from rich.console import Console
 
 from graph import __version__, paths
 from graph.errors import EXIT_USAGE, DataError, GraphInvalid, QuotegraphError
-from graph.params import Lang
-from graph.store import OutDir
+from graph.query.params import Lang
+from graph.store.builds import OutDir
 
 app = typer.Typer(
     name="kg",
@@ -48,7 +48,16 @@ OutOption = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help=f"Output folder for the store and exports. Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
+        help=f"Output folder to write the new build into. Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
+        show_default=False,
+    ),
+]
+BuildOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--build",
+        help="The build to read: an output folder (its current build) or one of its build folders "
+        f"(builds/<id>). Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
         show_default=False,
     ),
 ]
@@ -68,7 +77,13 @@ def data_dir(data: Path | None) -> Path:
 
 
 def out_dir(out: Path | None) -> OutDir:
+    """The output folder a build writes into."""
     return OutDir(out if out is not None else paths.default_out_dir())
+
+
+def build_dir(build: Path | None) -> OutDir:
+    """The build a reading command reads: ``--build`` (an output folder or a build folder), else the default."""
+    return OutDir.for_reading(build if build is not None else paths.default_out_dir())
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:

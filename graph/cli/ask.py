@@ -1,9 +1,9 @@
 """``kg lookup``, ``kg neighbors``, ``kg path``, ``kg central`` and ``kg communities``.
 
-Thin commands over :mod:`graph.cache.analysis`: the build's network cache is walked and only the
+Thin commands over :mod:`graph.network.cached`: the build's network cache is walked and only the
 statements an answer shows are read from the store, so a million statements answer as fast as a
-hundred. A build without a cache (made by an older version) is answered by :mod:`graph.analysis`
-on the full projection instead; both give the same answers. Every answer can be had as a table
+hundred (tests check the answers against :mod:`graph.network.analysis` on the full projection).
+Every answer can be had as a table
 (for people), JSON or CSV (for scripts, on stdout); labels follow ``--lang``, quotes stay in the
 source's language with the curator's translation beside them.
 """
@@ -24,31 +24,25 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from graph.analysis import (
+from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, handle_errors, out_console
+from graph.errors import StoreError
+from graph.network.analysis import (
     CENTRALITY_MEASURES,
     DEFAULT_MAX_PATHS,
     DEFAULT_SEED,
     VOICES,
     Link,
-    centrality,
-    communities,
     label,
-    neighbours,
-    restrict,
-    shortest_paths,
 )
-from graph.cache import open_cache
-from graph.cache.analysis import centrality as cached_centrality
-from graph.cache.analysis import communities as cached_communities
-from graph.cache.analysis import labels_graph, statement_counts
-from graph.cache.analysis import neighbours as cached_neighbours
-from graph.cache.analysis import shortest_paths as cached_paths
-from graph.cache.names import IndexedNames
-from graph.cache.network import NetworkCache
-from graph.cli.app import LangOption, OutOption, app, err_console, handle_errors, out_console, out_dir
-from graph.lookup import Names
-from graph.network import project
-from graph.params import Lang
+from graph.network.arrays import NetworkCache, open_cache
+from graph.network.cached import centrality as cached_centrality
+from graph.network.cached import communities as cached_communities
+from graph.network.cached import labels_graph, statement_counts
+from graph.network.cached import neighbours as cached_neighbours
+from graph.network.cached import shortest_paths as cached_paths
+from graph.network.files import CACHE_DIRNAME
+from graph.network.names import IndexedNames
+from graph.query.params import Lang
 
 
 class AnswerFormat(StrEnum):
@@ -76,17 +70,13 @@ DerivedOption = Annotated[
 DEFAULT_NEIGHBOURS = 500
 
 
-def load(out: Path | None, voices: Sequence[str] | None = None, derived: bool = True) -> tuple[nx.MultiDiGraph, Names]:
-    """The projection of the current build (restricted as asked) and the names to look entities up by."""
-    full = project(out_dir(out).open_store())
-    return restrict(full, voices, derived), Names.from_nodes(full.nodes(data=True))
-
-
-def cached(out: Path | None) -> tuple[pyoxigraph.Store, NetworkCache] | None:
-    """The current build's store and network cache; None if the build has no cache."""
-    target = out_dir(out)
+def cached(build: Path | None) -> tuple[pyoxigraph.Store, NetworkCache]:
+    """The current build's store and network cache (every build writes one)."""
+    target = build_dir(build)
     cache = open_cache(target.current())
-    return None if cache is None else (target.open_store(), cache)
+    if cache is None:
+        raise StoreError(f"the build in {target.current()} has no network cache ({CACHE_DIRNAME}/); run kg build again")
+    return target.open_store(), cache
 
 
 def emit_json(data: Any) -> None:
@@ -174,19 +164,13 @@ def lookup_command(
     name: Annotated[str, typer.Argument(help="An id, label or alias, in German or English; case and accents are ignored.")],
     format: FormatOption = AnswerFormat.table,
     lang: LangOption = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Find an entity by id, label or alias; an unknown name gets "did you mean"."""
-    found = cached(out)
-    if found is not None:
-        _, cache = found
-        node = IndexedNames(cache.db).find(name)
-        graph = labels_graph(cache, [node])
-        statements = statement_counts(cache, [node])[node]
-    else:
-        graph, names = load(out)
-        node = names.find(name)
-        statements = graph.degree(node)
+    _, cache = cached(build)
+    node = IndexedNames(cache.db).find(name)
+    graph = labels_graph(cache, [node])
+    statements = statement_counts(cache, [node])[node]
     attrs = graph.nodes[node]
     record = {
         "entity": node,
@@ -226,22 +210,15 @@ def neighbors_command(
     derived: DerivedOption = True,
     format: FormatOption = AnswerFormat.table,
     lang: LangOption = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """The entities within --depth steps of ENTITY, each with the statements that reach it.
 
     A step follows a statement in either direction; each statement is shown in its own direction.
     """
-    walked = cached(out)
-    if walked is not None:
-        store, cache = walked
-        node = IndexedNames(cache.db).find(entity)
-        found, graph, total = cached_neighbours(store, cache, node, depth, voice, derived, limit or None)
-    else:
-        graph, names = load(out, voice, derived)
-        node = names.find(entity)
-        every = neighbours(graph, node, depth)
-        total, found = len(every), every[: limit or None]
+    store, cache = cached(build)
+    node = IndexedNames(cache.db).find(entity)
+    found, graph, total = cached_neighbours(store, cache, node, depth, voice, derived, limit or None)
     left_out = total - len(found)
     if left_out:
         # stderr, so that JSON and CSV on stdout stay clean while the cut is never silent
@@ -293,23 +270,17 @@ def path_command(
     derived: DerivedOption = True,
     format: FormatOption = AnswerFormat.table,
     lang: LangOption = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Every shortest path from START to END, each hop with all its statements and their quotes.
 
     Paths ignore direction (a statement connects both of its ends); each statement is shown in
     its own direction, marked ← when it points back along the path.
     """
-    walked = cached(out)
-    if walked is not None:
-        store, cache = walked
-        names = IndexedNames(cache.db)
-        a, b = names.find(start), names.find(end)
-        paths, truncated, graph = cached_paths(store, cache, a, b, max_paths, voice, derived)
-    else:
-        graph, projected = load(out, voice, derived)
-        a, b = projected.find(start), projected.find(end)
-        paths, truncated = shortest_paths(graph, a, b, max_paths)
+    store, cache = cached(build)
+    names = IndexedNames(cache.db)
+    a, b = names.find(start), names.find(end)
+    paths, truncated, graph = cached_paths(store, cache, a, b, max_paths, voice, derived)
     code = lang.value
     if format is AnswerFormat.json:
         emit_json(
@@ -369,7 +340,7 @@ def central_command(
     derived: DerivedOption = True,
     format: FormatOption = AnswerFormat.table,
     lang: LangOption = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """The most central entities: degree, statements, PageRank and betweenness.
 
@@ -377,17 +348,10 @@ def central_command(
     subject or object of; PageRank: over statements from subject to object (what is talked
     about gathers rank); betweenness: share of shortest paths through it (direction ignored).
     """
-    walked = cached(out)
-    samples: int | None = None
-    if walked is not None:
-        _, cache = walked
-        rows, samples = cached_centrality(cache, by, voice, derived)
-        rows = rows[:top] if top else rows
-        graph = labels_graph(cache, [r.node for r in rows])
-    else:
-        graph, _ = load(out, voice, derived)
-        rows = centrality(graph, by)
-        rows = rows[:top] if top else rows
+    _, cache = cached(build)
+    rows, samples = cached_centrality(cache, by, voice, derived)
+    rows = rows[:top] if top else rows
+    graph = labels_graph(cache, [r.node for r in rows])
     code = lang.value
     fields = ["entity", "label", "kind", "degree", "statements", "pagerank", "betweenness"]
     records = [
@@ -423,21 +387,16 @@ def communities_command(
     derived: DerivedOption = True,
     format: FormatOption = AnswerFormat.table,
     lang: LangOption = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Groups of entities more linked among themselves than to the rest (Louvain, networkx).
 
     Statements between two entities count as one link weighted by their number; direction is
     ignored. Members are listed by degree, highest first.
     """
-    walked = cached(out)
-    if walked is not None:
-        _, cache = walked
-        found = cached_communities(cache, seed, voice, derived)
-        graph = labels_graph(cache, [m for c in found.communities for m in c.members])
-    else:
-        graph, _ = load(out, voice, derived)
-        found = communities(graph, seed)
+    _, cache = cached(build)
+    found = cached_communities(cache, seed, voice, derived)
+    graph = labels_graph(cache, [m for c in found.communities for m in c.members])
     code = lang.value
     if format is AnswerFormat.json:
         emit_json(

@@ -10,13 +10,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.cli.app import DataOption, OutOption, app, data_dir, err_console, handle_errors, out_console, out_dir
+from graph.cli.app import BuildOption, DataOption, OutOption, app, build_dir, data_dir, err_console, handle_errors, out_console, out_dir
 from graph.defaults import DEFAULT_BASE_IRI
 from graph.defaults import SHACL_ENGINES as ENGINES
-from graph.export import FORMATS
+from graph.store.export import FORMATS
 
 if TYPE_CHECKING:
-    from graph.build import Built, Checked
+    from graph.build.pipeline import Built, Checked
 
 BaseIriOption = Annotated[str, typer.Option("--base-iri", help="Base IRI of entities, statements, sources and graphs.")]
 
@@ -131,7 +131,7 @@ def build_command(
     """
     import time
 
-    from graph.build import build
+    from graph.build.pipeline import build
 
     target = out_dir(out)
     started = time.perf_counter()
@@ -183,7 +183,7 @@ def validate_command(
     shacl_engine: EngineOption = "auto",
 ) -> None:
     """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
-    from graph.build import check
+    from graph.build.pipeline import check
 
     with RichProgress() as progress:
         checked: Checked = check(data_dir(data), base_iri=base_iri, progress=progress, engine=shacl_engine)
@@ -196,11 +196,11 @@ def validate_command(
 
 @app.command("stats")
 @handle_errors
-def stats_command(out: OutOption = None, format: FormatOption = SummaryFormat.table) -> None:
+def stats_command(build: BuildOption = None, format: FormatOption = SummaryFormat.table) -> None:
     """Counts of the built graph, read from the store."""
-    from graph.stats import store_stats
+    from graph.store.stats import store_stats
 
-    target = out_dir(out)
+    target = build_dir(build)
     stats = store_stats(target.open_store(), target.manifest())
     if format is SummaryFormat.json:
         out_console.print_json(json.dumps(stats))

@@ -10,11 +10,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_console, out_dir
+from graph.cli.app import BuildOption, app, build_dir, err_console, fail, handle_errors, out_console
 from graph.defaults import PUSH_BATCH_SIZE as DEFAULT_BATCH_SIZE
 
 if TYPE_CHECKING:
-    from graph.push import PushReport
+    from graph.remote.push import PushReport
 
 
 class PushFormat(StrEnum):
@@ -61,7 +61,7 @@ def push_command(
     batch_size: Annotated[int, typer.Option("--batch-size", help="Triples per request for large graphs.", min=1)] = DEFAULT_BATCH_SIZE,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer of the endpoint.", min=0.1)] = 300.0,
     format: Annotated[PushFormat, typer.Option("--format", "-f", help="table or json (the report on stdout).")] = PushFormat.table,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Send the built graph to a SPARQL 1.1 store, one named graph per graph of the store.
 
@@ -72,11 +72,11 @@ def push_command(
     $QUOTEGRAPH_ENDPOINT_AUTH=digest). If a request fails, the report says which graphs arrived
     and which did not, and the exit code is 2.
     """
-    from graph.push import PushFailed, plan, push
-    from graph.remote import check_url, http_client
+    from graph.remote.client import check_url, http_client
+    from graph.remote.push import PushFailed, plan, push
 
     check_url(endpoint)
-    store = out_dir(out).open_store()
+    store = build_dir(build).open_store()
     graphs = plan(store, graph)
     if not graphs:
         raise fail("the store holds no named graphs to push; run `kg build` first")

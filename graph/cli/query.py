@@ -12,14 +12,14 @@ import pyoxigraph
 import typer
 from rich.table import Table
 
-from graph.cache import CACHE_DIRNAME, read_dataset
-from graph.cache.names import IndexedNames
-from graph.cli.app import LangOption, OutOption, app, err_console, fail, handle_errors, out_console, out_dir
-from graph.export import FORMATS, export_to_file, prefixes_for, write_export
-from graph.graphformats import NETWORK_FORMATS, export_projection
-from graph.params import Lang, resolve_params
-from graph.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
-from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, deadline, resolve_query, run_query
+from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, fail, handle_errors, out_console
+from graph.network.formats import NETWORK_FORMATS, export_projection
+from graph.network.names import IndexedNames
+from graph.query.dataset import CACHE_DIRNAME, read_dataset
+from graph.query.params import Lang, resolve_params
+from graph.query.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
+from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, deadline, resolve_query, run_query
+from graph.store.export import FORMATS, export_to_file, prefixes_for, write_export
 
 
 class QueryFormat(StrEnum):
@@ -90,7 +90,7 @@ def query_command(
     ] = DEFAULT_MAX_ROWS,
     list_: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
     lang: LangOption = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
     endpoint: Annotated[
         str | None,
         typer.Option(
@@ -113,7 +113,7 @@ def query_command(
         raise fail("give a query: SPARQL text, a .rq file or a bundled query name (kg query --list)")
     text, label = resolve_query(query)
     if endpoint is not None:
-        from graph.remote import Endpoint
+        from graph.remote.client import Endpoint
 
         remote = Endpoint.connect(endpoint, timeout=timeout)
         prefixes = prefixes_for(remote.base_iri)
@@ -122,7 +122,7 @@ def query_command(
         params = resolve_params(None, bundled_queries().get(label), given, lang)
         result = remote.query(text, params=params, prefixes=prefixes, timeout=timeout, max_rows=max_rows)
     else:
-        target = out_dir(out)
+        target = build_dir(build)
         manifest = target.manifest()
         prefixes = prefixes_for(manifest.get("base_iri", ""))
         given = dict(parse_param(p, prefixes) for p in (param or []))
@@ -172,7 +172,7 @@ def export_command(
         str, typer.Option("--output", "-o", help="File to write, or - for stdout; for csv a folder. Files are written atomically.")
     ] = "-",
     lang: LangOption = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Export the built graph as RDF, or its network of entities and statements for Gephi and Cytoscape.
 
@@ -181,7 +181,7 @@ def export_command(
     entities as nodes and statements as edges with their quotes, voices and sources (node and
     edge labels in --lang); csv writes nodes.csv and edges.csv into the folder -o names.
     """
-    target = out_dir(out)
+    target = build_dir(build)
     if format.value in NETWORK_FORMATS:
         for path in export_projection(target.open_store(), format.value, output, lang.value, sys.stdout.buffer):
             err_console.print(f"wrote {path} ({path.stat().st_size:,} bytes, {format.value})", highlight=False)

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_dir
-from graph.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from graph.cli.app import BuildOption, app, build_dir, err_console, fail, handle_errors
+from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
-    from graph.querypool import QueryPool
+    from graph.endpoint.pool import QueryPool
 
 
 def _url_host(host: str) -> str:
@@ -35,7 +35,7 @@ def serve_command(
         int, typer.Option("--memory-limit", help="MiB of memory per query worker; a query that needs more is stopped (0: no limit).", min=0)
     ] = 1024,
     access_log: Annotated[bool, typer.Option("--access-log", help="Log every request on stderr.")] = False,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Serve the built graph over the SPARQL 1.1 Protocol: read-only, loopback only by default.
 
@@ -46,11 +46,11 @@ def serve_command(
     hold are refused (403); a query past --timeout is stopped (504). Errors are JSON:
     {"error": {"status", "code", "message"}}.
     """
-    from graph.export import prefixes_for
-    from graph.serve import ServeSettings, bind, find_view, is_loopback, run
+    from graph.endpoint.server import ServeSettings, bind, find_view, is_loopback, run
+    from graph.store.export import prefixes_for
 
-    target = out_dir(out)
-    build_dir = target.current()
+    target = build_dir(build)
+    served = target.current()
     manifest = target.manifest()
     target.open_store()  # a store that cannot be opened fails here, in one line, before anything listens
     loopback = is_loopback(host)
@@ -64,8 +64,8 @@ def serve_command(
     sock = bind(host, port)
     base_iri = str(manifest.get("base_iri", ""))
     settings = ServeSettings(
-        build_dir=build_dir,
-        build_id=build_dir.name,
+        build_dir=served,
+        build_id=served.name,
         prefixes=prefixes_for(base_iri),
         base_iri=base_iri,
         timeout=timeout,

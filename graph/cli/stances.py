@@ -8,11 +8,12 @@ import networkx as nx
 from rich.table import Table
 from rich.text import Text
 
-from graph.analysis import label, term_label
-from graph.cli.app import LangOption, OutOption, app, err_console, handle_errors, out_console
-from graph.cli.ask import AnswerFormat, FormatOption, emit_csv, emit_json, load, provenance_text
-from graph.params import Lang
-from graph.stances import Contradiction, Evidence, contradictions
+from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, handle_errors, out_console
+from graph.cli.ask import AnswerFormat, FormatOption, emit_csv, emit_json, provenance_text
+from graph.network.analysis import label, term_label
+from graph.network.projection import project
+from graph.network.stances import Contradiction, Evidence, contradictions
+from graph.query.params import Lang
 
 
 def _evidence_dict(graph: nx.MultiDiGraph, e: Evidence, lang: str) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def _table(graph: nx.MultiDiGraph, c: Contradiction, lang: str, sources: dict[st
 
 @app.command("contradictions")
 @handle_errors
-def contradictions_command(format: FormatOption = AnswerFormat.table, lang: LangOption = Lang.en, out: OutOption = None) -> None:
+def contradictions_command(format: FormatOption = AnswerFormat.table, lang: LangOption = Lang.en, build: BuildOption = None) -> None:
     """Who supported and opposed the same proposition: both sides, every quote, earlier first.
 
     A position is a supports/opposes statement, or agreeing with someone else's stance
@@ -150,7 +151,7 @@ def contradictions_command(format: FormatOption = AnswerFormat.table, lang: Lang
     second source about the same people adds its positions to the same propositions. A side is
     earlier when the events it was expressed in are narrated to come first (qg:before).
     """
-    graph, _ = load(out)
+    graph = project(build_dir(build).open_store())
     found = contradictions(graph)
     code = lang.value
     if format is AnswerFormat.json:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from graph.cli.app import OutOption, app, err_console, fail, handle_errors, out_dir
+from graph.cli.app import BuildOption, app, build_dir, err_console, fail, handle_errors
 from graph.defaults import VIEW_MAX_NODES as MAX_NODES
 from graph.defaults import VIEW_MAX_STATEMENTS as MAX_STATEMENTS
 
@@ -52,7 +52,7 @@ def view_command(
         ),
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the labels when the page opens; the page can switch.")] = Lang.en,
-    out: OutOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Write the graph as one interactive HTML page that works offline.
 
@@ -69,11 +69,11 @@ def view_command(
         raise fail("--depth needs --focus ENTITY")
     if open_ and output == "-":
         raise fail("--open needs a file; it cannot open stdout (-o -)")
-    from graph.cache import open_cache
-    from graph.store import write_atomically
+    from graph.network.arrays import open_cache
+    from graph.store.builds import write_atomically
     from graph.view import Selection, build_page
 
-    target = out_dir(out)
+    target = build_dir(build)
     store = target.open_store()
     cache = open_cache(target.current())
     selection = Selection(focus=focus, depth=DEFAULT_DEPTH if depth is None else depth, source=source, top=top)

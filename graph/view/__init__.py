@@ -17,10 +17,10 @@ from typing import Any
 
 import pyoxigraph
 
-from graph.cache import open_cache, write_network_cache
-from graph.cache.details import subgraph
-from graph.cache.network import NetworkCache
-from graph.store import write_atomically
+from graph.network.arrays import NetworkCache, open_cache
+from graph.network.details import subgraph
+from graph.network.write import write_network_cache
+from graph.store.builds import write_atomically
 from graph.view.data import negations, view_model
 from graph.view.page import render_page
 from graph.view.scope import Selection, choose

@@ -25,10 +25,10 @@ from pyvis.network import Network
 from rdflib import Literal, URIRef
 
 from graph.errors import UsageError
-from graph.ontology import Ontology, default_ontology
+from graph.model.ontology import Ontology, default_ontology
+from graph.model.vocab import QG, RDFS
 from graph.view.layout import spread_layout
 from graph.view.strings import STRINGS
-from graph.vocab import QG, RDFS
 
 LANGS = ("de", "en")
 

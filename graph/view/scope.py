@@ -6,9 +6,9 @@ readable part: one source, the neighbourhood of one entity (``--focus`` and ``--
 :data:`MAX_STATEMENTS` statements. What a cap leaves out is counted and said, on the command line
 and on the page, so that nobody mistakes the part for the whole.
 
-The choice runs on the cache's arrays (:class:`graph.cache.network.NetworkCache`): ranking a
+The choice runs on the cache's arrays (:class:`graph.network.arrays.NetworkCache`): ranking a
 million statements is a few numpy passes, and only the chosen statements are then read from the
-store (:func:`graph.cache.details.subgraph`).
+store (:func:`graph.network.details.subgraph`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from graph.cache.names import IndexedNames
-from graph.cache.network import Mask, NetworkCache
 from graph.defaults import VIEW_MAX_NODES, VIEW_MAX_STATEMENTS
 from graph.errors import UsageError
+from graph.network.arrays import Mask, NetworkCache
+from graph.network.names import IndexedNames
 
 IntArray = npt.NDArray[np.int64]
 

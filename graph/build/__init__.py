@@ -1,0 +1,5 @@
+"""The build: plan (what changed), worker processes, loading, validation, then the network cache and the view.
+
+The build sits above the store, query, network and view rooms because it publishes all of them
+together, atomically, in one build folder; only the command line imports it.
+"""

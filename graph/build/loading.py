@@ -1,0 +1,194 @@
+"""Streaming sources into the store: loaded, anchored and converted in this process or in workers.
+
+:class:`Loading` turns the sources of a build into N-Quads text, chunk by chunk, that Oxigraph's
+bulk loader parses straight into RocksDB (:class:`TextStream`), so memory is bounded by the
+largest source and the loader's batches, never by the corpus. From a few batches of statements
+on, worker processes (:mod:`graph.build.workers`) do the loading and the batch checks, one per core.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pyoxigraph
+
+from graph.build import workers
+from graph.progress import Phases
+from graph.rdf.quads import NQuads, ontology_quads
+from graph.sources.loader import Loader, Scan, SourceFiles, Unit
+
+#: From this many batches of statements (graph.build.workers.BATCH_BYTES each) sources are loaded and
+#: checked by worker processes, one per core.
+PARALLEL_FROM_BATCHES = 2
+#: Up to this many statements the loaded records and quads stay in memory (for tests and API use).
+KEEP_RECORDS_UP_TO = 20_000
+
+
+class TextStream(io.RawIOBase):
+    """A binary file over an iterator of text chunks, read lazily by Oxigraph's bulk loader."""
+
+    def __init__(self, chunks: Iterator[str]):
+        self._chunks = chunks
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = memoryview(chunk.encode("utf-8"))
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+class Loading:
+    """Streams units into a store and keeps what the manifest and the summary need."""
+
+    def __init__(
+        self,
+        loader: Loader,
+        scan: Scan,
+        writer: NQuads,
+        phases: Phases,
+        keep: bool,
+        engine: str = "auto",
+        validate: bool = True,
+        check_locally: bool = False,
+    ):
+        self.loader = loader
+        self.scan = scan
+        self.writer = writer
+        self.phases = phases
+        self.keep = keep
+        self.engine = engine
+        self.validate = validate
+        self.units: dict[str, dict[str, Any]] = {}
+        self.kept_units: list[Unit] = []
+        self.kept_text: list[str] = []
+        self.loaded_statements = 0
+        #: set when the sources were loaded (and checked batch by batch) by worker processes
+        self.batch_checked = False
+        #: check the loaded sources with the local checks as they pass (an incremental build)
+        self.check_locally = check_locally and validate
+        self.violations: list[str] = []
+
+    def chunks(self, files: Iterable[SourceFiles], shared: bool, advance: Callable[[int], None]) -> Iterator[str]:
+        if shared:
+            text = "".join(self.writer.entity_nquads(e) for e in self.scan.entities.values())
+            self._kept(text)
+            yield text
+        files = list(files)
+        if self._parallel(files):
+            yield from self._parallel_chunks(files, advance)
+            return
+        load_time = rdf_time = 0.0
+        clock = time.perf_counter
+        loaded_text: list[str] = []
+        for source_files in files:
+            started = clock()
+            unit = self.loader.load_unit(source_files, self.scan.entities)
+            loaded = clock()
+            load_time += loaded - started
+            if unit is None:
+                advance(1)
+                continue
+            statements = unit.all_statements()
+            text = self.writer.unit_nquads(unit.source, statements)
+            rdf_time += clock() - loaded
+            self.units[unit.source.id] = {
+                "statements": len(unit.statements),
+                "derived": len(unit.derived),
+                "voices": dict(Counter(s.voice for s in unit.statements.values())),
+            }
+            self.loaded_statements += len(statements)
+            if self.check_locally:
+                loaded_text.append(text)
+            if self.keep:
+                self.kept_units.append(unit)
+                self._kept(text)
+                if self.loaded_statements > KEEP_RECORDS_UP_TO:
+                    self.keep = False
+                    self.kept_units.clear()
+                    self.kept_text.clear()
+            advance(1)
+            yield text
+        self.phases.add("load and anchor", load_time)
+        self.phases.add("convert to RDF", rdf_time)
+        if self.check_locally:
+            self._check_loaded("".join(loaded_text))
+
+    def _check_loaded(self, nquads: str) -> None:
+        """The batch checks on the sources just loaded; whole-graph checks follow over the store."""
+        self.batch_checked = True
+        if self.loader.problems.items or not nquads:
+            return  # a data error is reported instead; nothing loaded, nothing to check
+        started = time.perf_counter()
+        self.violations.extend(workers.check_batch(self.writer, self.scan.entities, nquads, self.loader.used_entities))
+        self.phases.add("validate (SHACL, changed sources)", time.perf_counter() - started)
+
+    def _parallel(self, files: list[SourceFiles]) -> bool:
+        """Worker processes pay off once there are several batches' worth of statements."""
+        if self.engine == "pyshacl":
+            return False  # pySHACL wants the whole graph at the end; keep the reference path simple
+        return len(workers.batches(files)) >= PARALLEL_FROM_BATCHES
+
+    def _parallel_chunks(self, files: list[SourceFiles], advance: Callable[[int], None]) -> Iterator[str]:
+        self.batch_checked = self.validate
+        self.keep = False
+        self.kept_units.clear()
+        self.kept_text.clear()
+        loader = self.loader
+        outcomes = workers.run_batches(
+            files,
+            loader.root,
+            self.writer.iris.base,
+            self.scan.entities,
+            validate=self.validate,
+            keep=False,
+            workers=workers.workers_for(files),
+        )
+        for outcome in outcomes:
+            loader.problems.extend(outcome.problems)
+            for ident, where in outcome.explicit_ids.items():
+                first = loader.explicit_ids.get(ident)
+                if first is not None:
+                    file, _, line = where.rpartition(":")
+                    loader.problems.add(file, int(line), "id", f"duplicate statement id '{ident}' (first at {first})")
+                else:
+                    loader.explicit_ids[ident] = where
+            loader.statement_ids |= outcome.statement_ids
+            loader.pending_regarding.extend(outcome.pending_regarding)
+            loader.used_entities |= outcome.used_entities
+            self.units.update(outcome.units)
+            self.violations.extend(outcome.violations)
+            self.loaded_statements += sum(u["statements"] + u["derived"] for u in outcome.units.values())
+            for name, seconds in outcome.timings.items():
+                self.phases.add(f"{name} (workers, cpu)", seconds)
+            advance(len(outcome.units))
+            yield outcome.nquads
+
+    def _kept(self, text: str) -> None:
+        if self.keep:
+            self.kept_text.append(text)
+
+    def load(self, store: pyoxigraph.Store, files: list[SourceFiles], shared: bool) -> None:
+        before = dict(self.phases.timings)
+        with self.phases.phase("load, anchor and store", total=len(files), unit="sources") as advance:
+            if shared:
+                store.extend(ontology_quads())
+            store.bulk_load(TextStream(self.chunks(files, shared, advance)), format=pyoxigraph.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+            store.flush()
+        if any("workers, cpu" in name for name in self.phases.timings):
+            return  # the work overlapped in other processes: keep the wall time of the whole phase
+        total = self.phases.timings.pop("load, anchor and store") - before.get("load, anchor and store", 0.0)
+        inner = sum(self.phases.timings.get(k, 0.0) - before.get(k, 0.0) for k in ("load and anchor", "convert to RDF"))
+        self.phases.add("load store", max(0.0, total - inner))

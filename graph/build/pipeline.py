@@ -1,0 +1,325 @@
+"""The build pipeline: data folder → checked units → N-Quads → Oxigraph → SHACL → exports.
+
+``check`` does everything that can fail on bad data and writes nothing (``kg validate``);
+``build`` writes a new store and all exports into a fresh build folder, published atomically
+(see :mod:`graph.store.builds`).
+
+Sources are streamed: each one is loaded, anchored, derived and written as N-Quads text that
+Oxigraph's bulk loader parses straight into RocksDB, so memory is bounded by the largest source
+and the Oxigraph loader's batches, never by the corpus. A rebuild is incremental when it can be:
+the previous store is copied (a RocksDB checkpoint: hard links, no copy of the data) and only the
+named graphs of sources whose files changed are cleared and loaded again; see :mod:`graph.build.plan`
+for when a full build is needed instead. Either way the result is the same graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+
+from graph import __version__
+from graph.build import workers
+from graph.build.loading import Loading
+from graph.build.plan import Plan, plan_build
+from graph.defaults import SHACL_ENGINES
+from graph.errors import GraphInvalid, UsageError
+from graph.model.ontology import Ontology, default_ontology
+from graph.model.records import Corpus, Statement
+from graph.model.vocab import QG, RDF
+from graph.network.arrays import open_cache
+from graph.network.write import write_network_cache
+from graph.progress import Phases, Progress
+from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
+from graph.sources.loader import Loader, Scan
+from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs, new_build
+from graph.store.export import FORMATS, export_all
+from graph.validate.shacl import capped, validate_store
+from graph.view import VIEW_DIRNAME, VIEW_FILENAME, write_view
+
+PhaseCallback = Callable[[str], None]
+#: Above this many statements (derived included) the SHACL shapes run as SPARQL on Oxigraph;
+#: below it pySHACL, the reference engine, checks them. Both report the same violations.
+SPARQL_ENGINE_ABOVE = 1_000
+#: Up to this many statements kg build also writes the whole graph as the interactive view; a
+#: bigger graph is only readable as a focused view (kg view --focus/--source/--top).
+VIEW_IN_BUILD_UP_TO = 20_000
+ENGINES = SHACL_ENGINES
+
+
+@dataclass
+class Checked:
+    """What a build or a check loaded: counts, and for small corpora the records and quads themselves."""
+
+    iris: Iris
+    count_values: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    corpus: Corpus | None = None
+    derived: dict[str, Statement] | None = None
+    quads: list[pyoxigraph.Quad] = field(default_factory=list)
+    engine: str = ""
+
+    def counts(self) -> dict[str, Any]:
+        return self.count_values
+
+
+@dataclass
+class Built:
+    checked: Checked
+    out: OutDir
+    build_dir: Path
+    counts: dict[str, Any]
+    exports: dict[str, Path]
+    timings: dict[str, float]
+    view: Path | None = None
+    mode: str = "full"
+    reloaded: list[str] = field(default_factory=list)
+
+
+def _counts(scan: Scan, units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    voices: Counter[str] = Counter()
+    for record in units.values():
+        voices.update(record["voices"])
+    kinds = Counter(e.kind for e in scan.entities.values())
+    return {
+        "sources": len(units),
+        "entities": len(scan.entities),
+        "entities_by_kind": dict(sorted(kinds.items())),
+        "statements": sum(r["statements"] for r in units.values()),
+        "statements_by_voice": dict(sorted(voices.items())),
+        "derived_statements": sum(r["derived"] for r in units.values()),
+    }
+
+
+def _engine(engine: str, statements: int) -> str:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown SHACL engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    return "sparql" if statements > SPARQL_ENGINE_ABOVE else "pyshacl"
+
+
+def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases, loading: Loading | None = None) -> None:
+    if loading is not None and loading.batch_checked:
+        # the workers checked each batch; what needs the whole graph is checked here, once
+        with phases.phase("validate (SHACL, whole-graph checks)"):
+            violations = capped(sorted([*loading.violations, *workers.global_checks(store, iris)]))
+    else:
+        with phases.phase("validate (SHACL)", unit="shapes") as advance:
+            violations = validate_store(store, iris, engine=engine, advance=advance)
+    if violations:
+        raise GraphInvalid(violations)
+
+
+def _statement_in_store(store: pyoxigraph.Store, iris: Iris) -> Callable[[str], bool]:
+    statement_type, rdf_type = pyoxigraph.NamedNode(str(QG.Statement)), pyoxigraph.NamedNode(str(RDF.type))
+
+    def known(ident: str) -> bool:
+        return any(True for _ in store.quads_for_pattern(iris.statement(ident), rdf_type, statement_type, None))
+
+    return known
+
+
+def _cross_source_duplicates(store: pyoxigraph.Store, loader: Loader, iris: Iris) -> None:
+    """After an incremental load: an explicit id given in a changed source and in an unchanged one."""
+    statement_type, rdf_type = pyoxigraph.NamedNode(str(QG.Statement)), pyoxigraph.NamedNode(str(RDF.type))
+    for ident, where in loader.explicit_ids.items():
+        graphs = {q.graph_name for q in store.quads_for_pattern(iris.statement(ident), rdf_type, statement_type, None)}
+        if len(graphs) > 1:
+            file, _, line = where.rpartition(":")
+            loader.problems.add(file, int(line), "id", f"duplicate statement id '{ident}' (also in another source)")
+
+
+def _load(
+    data_dir: Path,
+    store_dir: Path,
+    iris: Iris,
+    onto: Ontology,
+    phases: Phases,
+    plan: Plan,
+    scan: Scan,
+    loader: Loader,
+    engine: str = "auto",
+    validate: bool = True,
+) -> tuple[pyoxigraph.Store, Loading]:
+    """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data."""
+    # An incremental build checks only what it loads, plus the whole-graph checks: the unchanged
+    # sources passed the batch checks in the build it copies. pySHACL, the reference for small
+    # graphs, keeps checking everything.
+    previous = sum(r.get("statements", 0) + r.get("derived", 0) for r in plan.previous_units.values())
+    by_batch = engine == "sparql" or (engine == "auto" and previous > SPARQL_ENGINE_ABOVE)
+    loading = Loading(
+        loader, scan, NQuads(onto, iris), phases, keep=plan.full, engine=engine, validate=validate, check_locally=not plan.full and by_batch
+    )
+    if plan.full:
+        store = pyoxigraph.Store(str(store_dir))
+        loading.load(store, list(scan.sources.values()), shared=True)
+        loader.finish(scan)
+        return store, loading
+    assert plan.previous_store is not None
+    with phases.phase("copy previous store"):
+        previous = pyoxigraph.Store.read_only(str(plan.previous_store))
+        previous.backup(str(store_dir))
+        del previous
+        gc.collect()
+        store = pyoxigraph.Store(str(store_dir))
+        for source_id in sorted(plan.dirty | plan.removed):
+            store.remove_graph(iris.source_graph(source_id))
+            store.remove_graph(iris.claims_graph(source_id))
+    loading.units = {sid: record for sid, record in plan.previous_units.items() if sid in scan.sources and sid not in plan.dirty}
+    loading.load(store, [scan.sources[sid] for sid in scan.sources if sid in plan.dirty], shared=False)
+    _cross_source_duplicates(store, loader, iris)
+    loader.finish(scan, known_statement=_statement_in_store(store, iris))
+    return store, loading
+
+
+def check(
+    data_dir: Path,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    ontology: Ontology | None = None,
+    on_phase: PhaseCallback | None = None,
+    progress: Progress | None = None,
+    engine: str = "auto",
+) -> Checked:
+    """Load, anchor, derive, convert and validate into a temporary store. Raises DataError or GraphInvalid; writes nothing."""
+    phases = Phases(progress, on_phase)
+    onto = ontology or default_ontology()
+    iris = Iris(base_iri)
+    _engine(engine, 0)
+    loader = Loader(data_dir, onto)
+    with phases.phase("scan"):
+        scan = loader.scan()
+        loader.problems.raise_if_any()
+    with tempfile.TemporaryDirectory(prefix="quotegraph-check-") as tmp:
+        store, loading = _load(data_dir, Path(tmp) / "store", iris, onto, phases, Plan.full_build(), scan, loader, engine)
+        counts = _counts(scan, loading.units)
+        chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
+        _validate(store, iris, chosen, phases, loading)
+        counts["quads"] = len(store)
+        del store
+        gc.collect()
+    return _checked(iris, counts, phases, loading, chosen)
+
+
+def _checked(iris: Iris, counts: dict[str, Any], phases: Phases, loading: Loading, engine: str) -> Checked:
+    checked = Checked(iris=iris, count_values=counts, timings=phases.timings, engine=engine)
+    if loading.keep:
+        units = loading.kept_units
+        checked.corpus = Corpus(
+            sources={u.source.id: u.source for u in units},
+            entities=loading.scan.entities,
+            statements={sid: s for u in units for sid, s in u.statements.items()},
+        )
+        checked.derived = {sid: s for u in units for sid, s in u.derived.items()}
+        checked.quads = list(dict.fromkeys([*ontology_quads(), *quads_of(loading.kept_text)]))
+    return checked
+
+
+def build(
+    data_dir: Path,
+    out: OutDir,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    on_phase: PhaseCallback | None = None,
+    progress: Progress | None = None,
+    full: bool = False,
+    engine: str = "auto",
+    exports: list[str] | None = None,
+) -> Built:
+    """Check the data, then write a new store and the exports (all six unless ``exports`` names some); publish both atomically.
+
+    Incremental unless ``full`` or nothing reusable was built before (see :func:`graph.build.plan.plan_build`).
+    """
+    phases = Phases(progress, on_phase)
+    onto = ontology = default_ontology()
+    iris = Iris(base_iri)
+    _engine(engine, 0)
+    loader = Loader(data_dir, ontology)
+    with phases.phase("scan"):
+        scan = loader.scan()
+        loader.problems.raise_if_any()
+        plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
+    with new_build(out) as staging:
+        store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine)
+        counts = _counts(scan, loading.units)
+        chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
+        _validate(store, iris, chosen, phases, loading)
+        export_timings: dict[str, float] = {}
+        with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
+            written = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings, formats=exports)
+        with phases.phase("network cache"):
+            write_network_cache(store, staging)
+            cache = open_cache(staging)
+        view: Path | None = None
+        if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:
+            with phases.phase("view"):
+                view = staging / VIEW_DIRNAME / VIEW_FILENAME
+                write_view(store, view, cache=cache)
+        claims = claims_graphs(store)
+        counts |= {
+            "quads": len(store),
+            "named_graphs": sum(1 for _ in store.named_graphs()),
+            "claims_graphs": len(claims),
+            "claim_triples": sum(1 for g in claims for _ in store.quads_for_pattern(None, None, None, g)),
+        }
+        manifest = {
+            "quotegraph": __version__,
+            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "data_dir": str(data_dir.resolve()),
+            "base_iri": base_iri,
+            "mode": "full" if plan.full else "incremental",
+            "reloaded_sources": len(plan.dirty) if not plan.full else len(scan.sources),
+            "removed_sources": sorted(plan.removed),
+            "validation_engine": chosen,
+            "sources": {sid: plan.fingerprints[sid]["sha256"] for sid in scan.sources},
+            "counts": counts,
+            "timings_s": phases.timings,
+            "export_timings_s": export_timings,
+            "exports": {name: str(path.relative_to(staging)) for name, path in written.items()},
+            "view": f"{VIEW_DIRNAME}/{VIEW_FILENAME}" if view else None,
+            "inputs": plan.manifest_inputs(loading.units),
+        }
+        (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        del store
+        gc.collect()  # closes the RocksDB handle before the folder is published
+    build_dir = out.current()
+    reloaded = sorted(scan.sources) if plan.full else sorted(plan.dirty)
+    return Built(
+        checked=_checked(iris, counts, phases, loading, chosen),
+        out=out,
+        build_dir=build_dir,
+        counts=counts,
+        exports={name: build_dir / EXPORT_DIRNAME / path.name for name, path in written.items()},
+        timings=phases.timings,
+        mode="full" if plan.full else "incremental",
+        reloaded=reloaded,
+        view=build_dir / VIEW_DIRNAME / VIEW_FILENAME if view else None,
+    )
+
+
+def load_store(data_dir: Path, store_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, progress: Progress | None = None) -> dict[str, Any]:
+    """Only the first half of a build: load, anchor and stream a data folder into a new store.
+
+    No validation, no exports, no publishing; the benchmark times this phase on its own.
+    """
+    phases = Phases(progress)
+    onto = default_ontology()
+    iris = Iris(base_iri)
+    loader = Loader(data_dir, onto)
+    with phases.phase("scan"):
+        scan = loader.scan()
+        loader.problems.raise_if_any()
+    store, loading = _load(data_dir, store_dir, iris, onto, phases, Plan.full_build(), scan, loader, validate=False)
+    counts = _counts(scan, loading.units)
+    del store
+    gc.collect()
+    return {"counts": counts, "timings": phases.timings}

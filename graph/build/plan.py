@@ -1,0 +1,121 @@
+"""What a build is made from, by content hash, and what a rebuild must redo.
+
+Every file of a data folder is hashed (SHA-256). ``build.json`` records, per source, the hashes
+of its metadata, text and statement files, and once for the whole build the hashes of the entity
+files, the ontology, the shapes, the base IRI and the quotegraph version. A rebuild then:
+
+* reloads only the sources whose own files changed, were added, or were removed (their named
+  graphs ``graph/<source>`` and ``graph/<source>/claims`` are cleared and written again);
+* rebuilds everything when an entity file, the ontology, the shapes, the base IRI or the
+  version changed, or when there is no usable previous build. Entities are shared by all
+  sources: a changed kind or type can make any statement invalid, and a changed label changes
+  the entities graph that every source points into, so a full build is the simple, safe answer.
+
+Cross-source rules (``regarding`` references, duplicate explicit ids, entities that no statement
+uses any more) are checked against the store holding the unchanged sources, and the SHACL shapes
+run over the whole graph after every build, incremental or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph import __version__, paths
+from graph.errors import StoreError
+from graph.sources.loader import Scan
+from graph.store.builds import STORE_DIRNAME, OutDir
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def context_fingerprint(base_iri: str, entity_files: list[Path], root: Path) -> dict[str, Any]:
+    """What every source depends on: a change here means a full rebuild."""
+    return {
+        "quotegraph": __version__,
+        "base_iri": base_iri,
+        "ontology": _sha256(paths.ontology_file()),
+        "shapes": _sha256(paths.shapes_file()),
+        "entities": {_relative(p, root): _sha256(p) for p in entity_files},
+    }
+
+
+@dataclass
+class Plan:
+    """Full build, or which sources to reload on a copy of the previous store."""
+
+    full: bool
+    dirty: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+    previous_store: Path | None = None
+    previous_units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    @classmethod
+    def full_build(cls, reason: str = "") -> Plan:
+        return cls(full=True, reason=reason)
+
+    def manifest_inputs(self, units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "context": self.context,
+            "units": {sid: {**self.fingerprints[sid], **record} for sid, record in sorted(units.items()) if sid in self.fingerprints},
+        }
+
+
+def source_fingerprints(scan: Scan, root: Path) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for sid, files in scan.sources.items():
+        hashes = {_relative(p, root): _sha256(p) for p in files.paths() if p.is_file()}
+        out[sid] = {"files": hashes, "sha256": hashes.get(_relative(files.text_path, root), "")}
+    return out
+
+
+def _previous(out: OutDir) -> tuple[dict[str, Any], Path] | None:
+    try:
+        current = out.current()
+        manifest = out.manifest()
+    except (StoreError, OSError, ValueError):
+        return None
+    if "inputs" not in manifest:
+        return None
+    return manifest, current / STORE_DIRNAME
+
+
+def plan_build(out: OutDir, data_dir: Path, scan: Scan, base_iri: str, force_full: bool = False) -> Plan:
+    """Compare the data folder with the current build's manifest; decide what to redo."""
+    fingerprints = source_fingerprints(scan, data_dir)
+    context = context_fingerprint(base_iri, scan.entity_files, data_dir)
+    previous = None if force_full else _previous(out)
+    plan = Plan.full_build("--full" if force_full else "no previous build")
+    if previous is not None:
+        manifest, store_dir = previous
+        inputs = manifest["inputs"]
+        if inputs.get("context") != context:
+            plan.reason = "entities, ontology, shapes, base IRI or version changed"
+        else:
+            units: dict[str, dict[str, Any]] = inputs.get("units", {})
+            dirty = {sid for sid, fp in fingerprints.items() if units.get(sid, {}).get("files") != fp["files"]}
+            plan = Plan(
+                full=False,
+                dirty=dirty,
+                removed=set(units) - set(fingerprints),
+                previous_store=store_dir,
+                previous_units=units,
+                reason=f"{len(dirty)} changed source(s)",
+            )
+    plan.fingerprints = fingerprints
+    plan.context = context
+    return plan

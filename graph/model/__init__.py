@@ -1,0 +1,6 @@
+"""The model at the centre: pydantic records of the curated data, and the vocabulary read from the ontology.
+
+``records`` holds what a data folder's YAML becomes; ``vocab`` the RDF namespaces, whose terms
+must exist in ``ontology/quotegraph.ttl`` (a test checks); ``ontology`` reads the ontology into
+what the loader checks statements against. Imports nothing above itself.
+"""

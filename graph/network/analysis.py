@@ -1,0 +1,328 @@
+"""Network analysis of the projection: neighbourhoods, paths, centrality and communities.
+
+Everything runs on :func:`graph.network.projection.project` (entities as nodes, one edge per statement, each
+edge with its quote), so every answer can be shown with the statements behind it:
+
+* **Neighbourhoods and paths** ignore direction when walking (a relation connects both of its
+  ends: Musk agreed with Sutskever connects Sutskever to Musk), but every hop keeps and shows the
+  direction of each of its statements. A hop is every statement between two entities, not one.
+* **Centrality and communities** collapse the statements between two entities into one link
+  weighted by their number: degree counts distinct neighbours, PageRank follows statements from
+  subject to object (what is talked about gathers rank), betweenness is computed on the
+  undirected links.
+* **Deterministic**: the graph is rebuilt in sorted order and Louvain gets a fixed seed, so the
+  same store always gives the same answer.
+
+``restrict`` keeps only some voices (``narration`` alone leaves out claims, quotations and the
+author's judgements) or drops derived shortcuts, for every analysis alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import UsageError
+
+VOICES = ("narration", "claim", "quotation", "judgement")
+DEFAULT_SEED = 42
+DEFAULT_MAX_PATHS = 20
+
+
+def restrict(graph: nx.MultiDiGraph, voices: Collection[str] | None = None, derived: bool = True) -> nx.MultiDiGraph:
+    """A copy in sorted order with the statements of ``voices`` only (all if None), every entity kept."""
+    unknown = sorted(set(voices or ()) - set(VOICES))
+    if unknown:
+        raise UsageError(f"unknown voice '{unknown[0]}'; choose from {', '.join(VOICES)}")
+    out = nx.MultiDiGraph(**graph.graph)
+    for node in sorted(graph.nodes):
+        out.add_node(node, **graph.nodes[node])
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
+        if (voices and data["voice"] not in voices) or (data["derived"] and not derived):
+            continue
+        out.add_edge(u, v, key=key, **data)
+    return out
+
+
+def label(graph: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
+    """An entity's label in ``lang`` (its id if it has none)."""
+    attrs = graph.nodes[node]
+    return str(attrs.get(f"label_{lang}") or attrs.get("label_en") or node)
+
+
+def term_label(graph: nx.MultiDiGraph, local_name: str, lang: str = "en") -> str:
+    """The label of an ontology term (``agreedWith`` → ``agreed with``/``stimmte zu``)."""
+    labels = graph.graph.get("labels", {}).get(local_name, {})
+    return str(labels.get(lang) or labels.get("en") or local_name)
+
+
+@dataclass(frozen=True)
+class Link:
+    """One statement between two entities, seen from ``near`` (the end a walk comes from)."""
+
+    near: str
+    far: str
+    statement: str
+    subject: str
+    object: str
+    data: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def forward(self) -> bool:
+        """Whether the statement reads from ``near`` to ``far`` (near is its subject)."""
+        return self.subject == self.near
+
+    @property
+    def order(self) -> tuple[str, int, str]:
+        """Source order: source id, then the offset of the first quote, then the id."""
+        quotes = self.data.get("quotes") or [{}]
+        return (str(self.data.get("source", "")), int(quotes[0].get("start", 0)), self.statement)
+
+    def as_dict(self, graph: nx.MultiDiGraph, lang: str = "en") -> dict[str, Any]:
+        """Everything a reader needs to check the link: relation, ends, quote, voice, source."""
+        d = self.data
+        return {
+            "statement": self.statement,
+            "subject": self.subject,
+            "subject_label": label(graph, self.subject, lang),
+            "relation": d["relation"],
+            "relation_label": term_label(graph, d["relation"], lang),
+            "object": self.object,
+            "object_label": label(graph, self.object, lang),
+            "direction": "forward" if self.forward else "backward",
+            "voice": d["voice"],
+            "voice_label": term_label(graph, d["voice"].capitalize(), lang),
+            "asserted_by": d["asserted_by"],
+            "asserted_by_label": label(graph, d["asserted_by"], lang) if d["asserted_by"] in graph else d["asserted_by"],
+            "quote": d["quote"],
+            "translation": d["translation"],
+            "source": d["source"],
+            "expressed_in": d["expressed_in"],
+            "when": d["when"],
+            "derived": d["derived"],
+            "derived_from": list(d["derived_from"]),
+        }
+
+
+def links_between(graph: nx.MultiDiGraph, near: str, far: str) -> list[Link]:
+    """Every statement between two entities, in either direction, in source order."""
+    links = [Link(near, far, key, near, far, data) for key, data in (graph.get_edge_data(near, far) or {}).items()]
+    links += [Link(near, far, key, far, near, data) for key, data in (graph.get_edge_data(far, near) or {}).items()]
+    return sorted(links, key=lambda link: link.order)
+
+
+def linked_pairs(edges: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Statements (subject, object) as links: one per pair of entities, ends sorted, weighted by
+    the number of statements, in the order each pair first occurs among ``edges`` sorted."""
+    weights: dict[tuple[str, str], int] = {}
+    for u, v in sorted(edges):
+        key = (u, v) if u <= v else (v, u)
+        weights[key] = weights.get(key, 0) + 1
+    return [(a, b, w) for (a, b), w in weights.items()]
+
+
+def directed_pairs(edges: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Statements (subject, object) as directed links weighted by their number, in first-occurrence order."""
+    weights: dict[tuple[str, str], int] = {}
+    for u, v in sorted(edges):
+        weights[u, v] = weights.get((u, v), 0) + 1
+    return [(a, b, w) for (a, b), w in weights.items()]
+
+
+def weighted_graph(nodes: Iterable[str], links: Iterable[tuple[str, str, int]], directed: bool = False) -> nx.Graph:
+    """A simple graph with ``nodes`` in the order given and ``links`` as weighted edges, in order."""
+    simple: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_weighted_edges_from(links, weight="weight")
+    return simple
+
+
+def _undirected(graph: nx.MultiDiGraph) -> nx.Graph:
+    """One link per pair of entities that share a statement, weighted by the number of statements."""
+    return weighted_graph(sorted(graph.nodes), linked_pairs(graph.edges()))
+
+
+def _check_node(graph: nx.MultiDiGraph, node: str) -> None:
+    if node not in graph:
+        raise UsageError(f"no entity '{node}' in the graph")
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """An entity ``distance`` steps away, with the statements that reach it from the step before."""
+
+    node: str
+    distance: int
+    links: list[Link]
+
+
+def neighbours(graph: nx.MultiDiGraph, node: str, depth: int = 1) -> list[Neighbour]:
+    """Every entity within ``depth`` steps (direction ignored), nearest first, then by id."""
+    _check_node(graph, node)
+    if depth < 1:
+        raise UsageError("--depth must be at least 1")
+    simple = _undirected(graph)
+    distance = nx.single_source_shortest_path_length(simple, node, cutoff=depth)
+    found: list[Neighbour] = []
+    for other, dist in sorted(distance.items(), key=lambda item: (item[1], item[0])):
+        if other == node:
+            continue
+        before = sorted(n for n in simple.neighbors(other) if distance.get(n) == dist - 1)
+        links = [link for n in before for link in links_between(graph, n, other)]
+        found.append(Neighbour(other, dist, links))
+    return found
+
+
+@dataclass(frozen=True)
+class Path:
+    """A shortest path as entities, and for each hop every statement between its two ends."""
+
+    nodes: list[str]
+    hops: list[list[Link]]
+
+
+def shortest_paths(graph: nx.MultiDiGraph, start: str, end: str, limit: int = DEFAULT_MAX_PATHS) -> tuple[list[Path], bool]:
+    """The first ``limit`` shortest paths between two entities (direction ignored) in the order of
+    their entities' ids, and whether more exist."""
+    _check_node(graph, start)
+    _check_node(graph, end)
+    if start == end:
+        raise UsageError("a path needs two different entities")
+    simple = _undirected(graph)
+    found = first_shortest_paths(simple, start, end, limit)
+    truncated = len(found) > limit
+    paths = [Path(p, [links_between(graph, a, b) for a, b in itertools.pairwise(p)]) for p in found[:limit]]
+    return paths, truncated
+
+
+def first_shortest_paths(simple: nx.Graph, start: str, end: str, limit: int) -> list[list[str]]:
+    """Up to ``limit + 1`` shortest paths, smallest first when compared entity by entity (by id).
+
+    Which paths are shown when there are more than ``limit`` is then a property of the graph,
+    not of the order in which a search happens to meet them.
+    """
+    from_start = nx.single_source_shortest_path_length(simple, start)
+    if end not in from_start:
+        return []
+    length = from_start[end]
+    from_end = nx.single_source_shortest_path_length(simple, end, cutoff=length)
+    found: list[list[str]] = []
+
+    def extend(path: list[str]) -> bool:
+        here = path[-1]
+        if here == end:
+            found.append(list(path))
+            return len(found) <= limit
+        step = len(path)
+        for nxt in sorted(n for n in simple.neighbors(here) if from_start.get(n) == step and from_end.get(n) == length - step):
+            path.append(nxt)
+            going = extend(path)
+            path.pop()
+            if not going:
+                return False
+        return True
+
+    extend([start])
+    return found
+
+
+@dataclass(frozen=True)
+class Centrality:
+    """How central one entity is, by three measures."""
+
+    node: str
+    degree: int  # distinct entities it shares a statement with
+    statements: int  # statements it is the subject or object of
+    pagerank: float
+    betweenness: float
+
+
+CENTRALITY_MEASURES = ("degree", "statements", "pagerank", "betweenness")
+
+
+#: up to this many entities betweenness is exact; above, it is estimated from a sample of sources
+BETWEENNESS_EXACT_UP_TO = 5_000
+#: the sample is as large as fits this many edge visits (networkx walks every edge once per source)
+BETWEENNESS_BUDGET = 20_000_000
+
+
+def betweenness_samples(nodes: int, links: int) -> int | None:
+    """How many sources betweenness is estimated from (None: all of them, exact)."""
+    if nodes <= BETWEENNESS_EXACT_UP_TO:
+        return None
+    return max(32, min(nodes, BETWEENNESS_BUDGET // max(links, 1)))
+
+
+def centrality(graph: nx.MultiDiGraph, by: str = "degree") -> list[Centrality]:
+    """Degree, PageRank and betweenness of every entity, highest ``by`` first (ties: the other measures, then id)."""
+    nodes = sorted(graph.nodes)
+    edges = list(graph.edges())
+    return centrality_of(
+        weighted_graph(nodes, linked_pairs(edges)),
+        weighted_graph(nodes, directed_pairs(edges), directed=True),
+        {n: int(graph.degree(n)) for n in nodes},
+        by,
+    )
+
+
+def centrality_of(simple: nx.Graph, directed: nx.Graph, statements: dict[str, int], by: str = "degree") -> list[Centrality]:
+    """:func:`centrality` from the linked pairs (``simple``), the directed links and each entity's statement count."""
+    if by not in CENTRALITY_MEASURES:
+        raise UsageError(f"unknown measure '{by}'; choose from {', '.join(CENTRALITY_MEASURES)}")
+    pagerank = nx.pagerank(directed, weight="weight") if directed.number_of_nodes() else {}
+    samples = betweenness_samples(simple.number_of_nodes(), simple.number_of_edges())
+    betweenness = nx.betweenness_centrality(simple, k=samples, normalized=True, seed=DEFAULT_SEED)
+    rows = [
+        Centrality(n, simple.degree(n), statements[n], float(pagerank.get(n, 0.0)), float(betweenness.get(n, 0.0))) for n in simple.nodes
+    ]
+    return sorted(rows, key=lambda r: (-getattr(r, by), -r.degree, -r.pagerank, -r.betweenness, r.node))
+
+
+@dataclass(frozen=True)
+class Community:
+    """A group of entities more tightly linked among themselves than to the rest."""
+
+    number: int
+    members: list[str]  # by degree inside the graph, highest first
+    statements: int  # statements between two members
+
+
+@dataclass(frozen=True)
+class Communities:
+    communities: list[Community]
+    modularity: float
+    method: str
+    seed: int
+
+
+def communities(graph: nx.MultiDiGraph, seed: int = DEFAULT_SEED) -> Communities:
+    """Louvain communities (networkx, weighted by statements, fixed seed), largest first."""
+    edges = list(graph.edges())
+
+    def inside(members: list[set[str]]) -> list[int]:
+        group = {n: i for i, m in enumerate(members) for n in m}
+        counts = [0] * len(members)
+        for u, v in edges:
+            if group[u] == group[v]:
+                counts[group[u]] += 1
+        return counts
+
+    return communities_of(_undirected(graph), inside, seed)
+
+
+def communities_of(simple: nx.Graph, inside: Callable[[list[set[str]]], list[int]], seed: int = DEFAULT_SEED) -> Communities:
+    """:func:`communities` from the linked pairs; ``inside`` counts the statements within each group."""
+    if simple.number_of_edges() == 0:
+        parts: Iterable[set[str]] = [{n} for n in simple.nodes]
+        modularity = 0.0
+    else:
+        parts = nx.community.louvain_communities(simple, weight="weight", seed=seed)
+        modularity = float(nx.community.modularity(simple, parts, weight="weight"))
+    ordered = sorted((sorted(p, key=lambda n: (-simple.degree(n), n)) for p in parts), key=lambda m: (-len(m), sorted(m)))
+    counts = inside([set(m) for m in ordered])
+    found = [Community(number, members, counts[number - 1]) for number, members in enumerate(ordered, 1)]
+    return Communities(found, modularity, "louvain", seed)

@@ -1,0 +1,1 @@
+"""Asking the store: checking, binding and running SPARQL, result tables, name lookup, the bundled ``.rq`` files."""

@@ -1,0 +1,245 @@
+"""What a query's text says about it, worked out once per text: checks, binding point, predicates.
+
+Three things are read from a SPARQL text before it runs:
+
+* **the check** of :func:`graph.query.run.check_query` (no update, no ``SERVICE``, which ``FROM``
+  graphs it names), with rdflib's SPARQL parser. Parsing costs 20–150 ms, more than a selective
+  query on Oxigraph, so the result is kept per text (:func:`shape`, an LRU cache) and a build
+  stores the shapes of the bundled queries (``cache/dataset.json``), which a new process then
+  looks up by the text's SHA-256 instead of parsing;
+* **where parameters are bound** (:func:`where_group`): right after the ``{`` that opens the
+  query's ``WHERE`` group, so that Oxigraph's planner starts from the bound values (a trailing
+  ``VALUES`` is joined last: 3,000 times slower on a selective bundled query at 10,000 statements);
+* **which predicates the default-graph patterns can match** (``predicates``): if none of them
+  can match a triple in a claims graph, the union of all graphs gives the same answer as the
+  default graph and is one index lookup instead of one per graph (see :mod:`graph.query.dataset`).
+  ``None`` means "anything": a variable predicate, a path that may be empty (``p*``, ``p?``), a
+  negated property set, ``DESCRIBE``, or a query rdflib cannot translate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from graph.errors import QueryError, QueryRefused
+
+MAX_QUERY_CHARS = 100_000
+CACHE_SIZE = 512
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The check's findings about one query text."""
+
+    #: the IRIs of its FROM and FROM NAMED clauses
+    dataset: tuple[str, ...]
+    #: predicates its default-graph patterns can match; None: any predicate
+    predicates: frozenset[str] | None
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.dataset)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"dataset": list(self.dataset), "predicates": None if self.predicates is None else sorted(self.predicates)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Shape:
+        predicates = data.get("predicates")
+        return cls(tuple(data.get("dataset", ())), None if predicates is None else frozenset(predicates))
+
+
+def digest(text: str) -> str:
+    """The key of a query text in a build's table of known shapes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _walk(node: Any) -> Iterable[Any]:
+    """Every node of an rdflib parse tree or algebra (CompValue mappings inside lists)."""
+    from pyparsing import ParseResults
+
+    yield node
+    # ParseResults registers as a Mapping, so it is tested first: its items are in the list part
+    if isinstance(node, ParseResults | list | tuple):
+        for value in node:
+            yield from _walk(value)
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            if key not in ("template", "_vars", "PV"):  # a CONSTRUCT template is written, not matched
+                yield from _walk(value)
+
+
+def _path_predicates(path: Any) -> set[str] | None:
+    """The IRIs a property path can follow; None if it may match anything (variable, ``!``, empty path)."""
+    from rdflib import URIRef, Variable
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+
+    if isinstance(path, URIRef):
+        return {str(path)}
+    if isinstance(path, (Variable, NegatedPath)):
+        return None
+    if isinstance(path, MulPath):
+        if path.mod in ("*", "?"):  # the empty path matches every node of the default graph
+            return None
+        return _path_predicates(path.path)
+    if isinstance(path, InvPath):
+        return _path_predicates(path.arg)
+    if isinstance(path, SequencePath | AlternativePath):
+        found: set[str] = set()
+        for part in path.args:
+            inner = _path_predicates(part)
+            if inner is None:
+                return None
+            found |= inner
+        return found
+    return None
+
+
+def _default_graph_predicates(algebra: Any) -> frozenset[str] | None:
+    """Predicates of every triple pattern outside ``GRAPH`` (None: any predicate)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[str] = set()
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name in ("Graph", "GraphGraphPattern"):
+                continue  # patterns in GRAPH see the named graphs, whatever the default graph is
+            if node.name in ("DescribeQuery", "ServiceGraphPattern"):
+                return None
+            if node.name in ("BGP", "TriplesBlock"):
+                for triple in node.get("triples") or []:
+                    if len(triple) != 3:
+                        return None
+                    predicates = _path_predicates(triple[1])
+                    if predicates is None:
+                        return None
+                    found |= predicates
+            stack.extend(value for key, value in node.items() if key not in ("template", "_vars", "PV"))
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+        elif hasattr(node, "algebra"):  # rdflib's Query object
+            stack.append(node.algebra)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _shape(text: str, prefixes: tuple[tuple[str, str], ...]) -> Shape:
+    from pyparsing import ParseException
+    from rdflib import Namespace
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    if not text.strip():
+        raise QueryError("empty query")
+    try:
+        tree = parseQuery(text)
+    except ParseException as exc:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
+        raise QueryRefused(
+            "SPARQL updates are refused: the graph is read-only (change data/ and run `kg build`)", "update-refused"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions for some malformed input
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    dataset: list[str] = []
+    for node in _walk(tree):
+        name = getattr(node, "name", None)
+        if name == "ServiceGraphPattern":
+            raise QueryRefused("SERVICE is refused: queries never contact other endpoints", "service-refused")
+        if name == "DatasetClause":
+            dataset.append(str(node.get("default") or node.get("named")))
+    try:
+        algebra = translateQuery(tree, initNs={k: Namespace(v) for k, v in prefixes})
+        predicates = _default_graph_predicates(algebra)
+    except Exception:  # noqa: BLE001 - what rdflib cannot translate is treated as "any predicate"
+        predicates = None
+    return Shape(tuple(dataset), predicates)
+
+
+def shape(text: str, prefixes: Mapping[str, str] | None = None, known: Mapping[str, Shape] | None = None) -> Shape:
+    """The check of one query text (raises :class:`QueryError` or :class:`QueryRefused`).
+
+    ``known`` maps :func:`digest` of texts checked before (a build's bundled queries) to their shape.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}", "query-too-long")
+    if known:
+        found = known.get(digest(text))
+        if found is not None:
+            return found
+    return _shape(text, tuple(sorted((prefixes or {}).items())))
+
+
+# --- where to bind parameters -------------------------------------------------------------------
+
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_FORM = re.compile(r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+
+
+def _tokens(text: str) -> Iterable[tuple[int, str]]:
+    """Positions of braces, parentheses and bare words outside comments, strings and IRIs."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote)
+        elif c == "<" and (m := _IRI.match(text, i)):
+            i = m.end()
+        elif c in "{}()":
+            yield i, c
+            i += 1
+        elif c.isalpha() and (i == 0 or (text[i - 1] not in "?$:_-" and not text[i - 1].isalnum())):
+            j = i
+            while j < n and (text[j].isalnum() or text[j] in "_-:."):
+                j += 1
+            word = text[i:j].rstrip(".")
+            if ":" not in word:
+                yield i, word
+            i = j
+        else:
+            i += 1
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def where_group(text: str) -> int | None:
+    """The position just after the ``{`` opening the query's WHERE group; None if it has none
+    (``CONSTRUCT WHERE { … }`` and ``DESCRIBE <x>``, whose patterns cannot take a ``VALUES``)."""
+    depth = paren = 0
+    form: str | None = None
+    template_seen = False
+    previous = ""
+    for pos, word in _tokens(text):
+        if word == "{" and depth == 0 and paren == 0 and form is not None:
+            if form != "CONSTRUCT" or template_seen:
+                return pos + 1
+            if previous.upper() == "WHERE":
+                return None  # CONSTRUCT WHERE { triples }: a template that is also the pattern
+            template_seen = True
+        if word == "{":
+            depth += 1
+        elif word == "}":
+            depth -= 1
+        elif word == "(":
+            paren += 1
+        elif word == ")":
+            paren -= 1
+        elif depth == 0 and paren == 0 and form is None and _FORM.fullmatch(word):
+            form = word.upper()
+        previous = word
+    return None

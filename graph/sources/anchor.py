@@ -1,0 +1,161 @@
+"""Anchoring quotes: find each curated quote in its source and record exact offsets.
+
+Curators write only the quote. Matching is exact (typographic quote marks, ellipses and line
+breaks are part of the text), because a quote that was silently "fixed" is no longer a quote.
+When a quote is not found, the error shows the closest passage (rapidfuzz's best partial
+alignment) and its line, and says when only quote marks, dashes or spaces differ.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from graph.sources.text import line_of
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+#: Longest prefix or suffix kept around a quote (characters).
+CONTEXT_CHARS = 300
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_NEWLINE = re.compile("\n")
+_LOOSE = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "«": '"', "»": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+class AnchorError(ValueError):
+    """A quote that cannot be anchored; the message says why and what is close."""
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Every start offset of ``quote`` in ``text``, overlapping ones included."""
+    found = []
+    at = text.find(quote)
+    while at != -1:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found
+
+
+def _loose(value: str) -> str:
+    return " ".join(value.translate(_LOOSE).replace("...", "…").split())
+
+
+def _snippet(value: str, limit: int = 90) -> str:
+    flat = " ".join(value.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def closest_passage(text: str, quote: str) -> tuple[int, int, float]:
+    """The passage of ``text`` most like ``quote``: (start, end, score 0-100)."""
+    alignment = fuzz.partial_ratio_alignment(quote, text)
+    if alignment is None:  # pragma: no cover - only for empty inputs
+        return 0, 0, 0.0
+    start, end = alignment.dest_start, alignment.dest_end
+    # widen to whole words, so that the passage shown is one a reader can find
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end, alignment.score
+
+
+def anchor(text: str, quote: str, occurrence: int | None = None) -> Span:
+    """Locate ``quote`` in ``text``; ``occurrence`` (1-based) picks one of several matches."""
+    starts = occurrences(text, quote)
+    if not starts:
+        start, end, score = closest_passage(text, quote)
+        hint = ""
+        if _loose(quote) == _loose(text[start:end]) or _loose(quote) in _loose(text):
+            hint = " (it differs only in quote marks, dashes, ellipsis or spacing: copy the passage exactly)"
+        raise AnchorError(
+            f"quote not found in source{hint}; closest passage (line {line_of(text, start)}, {score:.0f}% similar): "
+            f"'{_snippet(text[start:end])}'"
+        )
+    if occurrence is None:
+        if len(starts) > 1:
+            lines = ", ".join(str(line_of(text, s)) for s in starts)
+            raise AnchorError(
+                f"quote is ambiguous: it occurs {len(starts)} times (lines {lines}); add 'occurrence: N' or quote a longer passage"
+            )
+        occurrence = 1
+    if occurrence > len(starts):
+        raise AnchorError(f"occurrence {occurrence} asked for, but the quote occurs only {len(starts)} time(s)")
+    start = starts[occurrence - 1]
+    return Span(start, start + len(quote))
+
+
+@lru_cache(maxsize=8)
+def _sentencizer(language: str) -> Language:
+    import spacy  # imported lazily: spaCy takes about a second to import
+
+    try:
+        nlp = spacy.blank(language.split("-")[0])
+    except Exception:  # noqa: BLE001 - spaCy raises ImportError or its own error for unknown languages
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+class SentenceIndex:
+    """Sentence boundaries of one text: paragraphs first, then spaCy's rule-based sentencizer.
+
+    Paragraph breaks always end a sentence (a headline has no full stop); within a paragraph
+    spaCy decides. Boundaries are computed once per text (all paragraphs in one ``nlp.pipe``
+    batch) and shared by all its quotes; each quote then finds its sentences by bisection, so a
+    long source with thousands of quotes costs no more per quote than a short one.
+    """
+
+    def __init__(self, text: str, language: str):
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._newlines: list[int] | None = None
+        nlp = _sentencizer(language)
+        paragraphs: list[tuple[int, str]] = []
+        offset = 0
+        for match in [*_PARAGRAPH.finditer(text), None]:
+            stop = match.start() if match else len(text)
+            paragraph = text[offset:stop]
+            if paragraph.strip():
+                paragraphs.append((offset, paragraph))
+            offset = match.end() if match else len(text)
+        for (offset, _paragraph), doc in zip(paragraphs, nlp.pipe(p for _, p in paragraphs), strict=True):
+            for sent in doc.sents:
+                body = sent.text
+                lead = len(body) - len(body.lstrip())
+                trail = len(body.rstrip())
+                if trail > lead:
+                    self.starts.append(offset + sent.start_char + lead)
+                    self.ends.append(offset + sent.start_char + trail)
+
+    def context(self, span: Span) -> tuple[str, str]:
+        """(prefix, suffix): the rest of the sentences that hold the quote, each capped."""
+        sent_start = span.start
+        sent_end = span.end
+        k = bisect.bisect_right(self.starts, span.start) - 1
+        if k >= 0 and span.start < self.ends[k]:
+            sent_start = self.starts[k]
+        j = bisect.bisect_left(self.ends, span.end)
+        if j < len(self.ends) and self.starts[j] < span.end:
+            sent_end = self.ends[j]
+        prefix = self.text[max(sent_start, span.start - CONTEXT_CHARS) : span.start]
+        suffix = self.text[span.end : min(sent_end, span.end + CONTEXT_CHARS)]
+        return prefix, suffix
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of an offset, by bisection over the text's line breaks."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
+        return bisect.bisect_left(self._newlines, offset) + 1

@@ -1,0 +1,184 @@
+"""The ``kg`` command, driven the way a user types it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from helpers.run import kg
+
+from graph.build.pipeline import Built
+from graph.cli.app import app
+
+COMMANDS = [c.name for c in app.registered_commands]
+
+
+def test_the_cli_has_the_documented_verbs() -> None:
+    assert {"build", "validate", "query", "export", "stats"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help(command: str | None) -> None:
+    args = ["--help"] if command is None else [command, "--help"]
+    result = kg(*args)
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout
+    assert "<bool>" not in result.stdout, "flags take no value; --help must not show a placeholder"
+    if command is None:
+        assert "Exit codes: 0 success, 1 invalid data, 2 usage or runtime error." in result.stdout
+
+
+def test_build_from_any_directory_writes_one_output_folder_there(tmp_path: Path) -> None:
+    result = kg("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["quotegraph-out"]
+    out = tmp_path / "quotegraph-out" / "current"
+    assert sorted(p.name for p in (out / "export").iterdir()) == sorted(
+        ["quotegraph.ttl", "quotegraph.nt", "quotegraph.rdf", "quotegraph.trig", "quotegraph.nq", "quotegraph.jsonld"]
+    )
+    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["statements"] == 51
+    assert manifest["counts"]["entities"] == 23
+    assert "statements" in result.stdout
+    assert "51" in result.stdout
+    assert "quotegraph-out/current/export" in result.stdout
+
+
+def test_build_json_summary_is_machine_readable(tmp_path: Path) -> None:
+    result = kg("build", "--out", tmp_path / "o", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0
+    summary = json.loads(result.stdout)
+    assert summary["counts"]["derived_statements"] == 5
+    assert summary["counts"]["quads"] == len(pyoxigraph.Store.read_only(str(Path(summary["build_dir"]) / "store")))
+
+
+def test_the_base_iri_is_configurable(tmp_path: Path) -> None:
+    result = kg("build", "--out", tmp_path / "o", "--base-iri", "https://news.example.org/kg/", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    query = kg("query", "SELECT ?a WHERE { ?a qg:sued ?b }", "-f", "csv", "--build", tmp_path / "o")
+    assert query.stdout.splitlines() == ["a", "https://news.example.org/kg/entity/musk"]
+
+
+def test_a_bad_base_iri_is_a_usage_error(tmp_path: Path) -> None:
+    result = kg("build", "--out", tmp_path / "o", "--base-iri", "not an iri", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "base IRI" in result.stderr
+
+
+def test_validate_writes_nothing_and_summarises(tmp_path: Path) -> None:
+    result = kg("validate", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["valid"] is True
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_query_formats(built: Built) -> None:
+    query = "SELECT ?who ?stance WHERE { ?who qg:opposes ?stance } ORDER BY ?who ?stance"
+    as_json = json.loads(kg("query", query, "-f", "json", "--build", built.out.root).stdout)
+    assert as_json["head"]["vars"] == ["who", "stance"]
+    rows = [(b["who"]["value"].rsplit("/", 1)[1], b["stance"]["value"].rsplit("/", 1)[1]) for b in as_json["results"]["bindings"]]
+    assert rows == [
+        ("musk", "openai-should-be-for-profit"),
+        ("musk", "openai-should-be-open-source"),
+        ("sutskever", "openai-should-be-open-source"),
+    ]
+    as_csv = list(csv.reader(io.StringIO(kg("query", query, "-f", "csv", "--build", built.out.root).stdout)))
+    assert as_csv[0] == ["who", "stance"]
+    assert len(as_csv) == 4
+    as_tsv = kg("query", query, "-f", "tsv", "--build", built.out.root).stdout.splitlines()
+    assert as_tsv[0] == "?who\t?stance"
+    assert as_tsv[1] == "<https://w3id.org/quotegraph/id/entity/musk>\t<https://w3id.org/quotegraph/id/entity/openai-should-be-for-profit>"
+    table = kg("query", query, "--build", built.out.root)
+    assert "entity:sutskever" in table.stdout
+    assert "3 row(s)" in table.stderr
+
+
+def test_query_json_matches_what_oxigraph_itself_serialises(built: Built, store: pyoxigraph.Store) -> None:
+    query = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label LIMIT 20"
+    ours = pyoxigraph.parse_query_results(
+        kg("query", query, "-f", "json", "--build", built.out.root).stdout.encode(), pyoxigraph.QueryResultsFormat.JSON
+    )
+    reference = store.query(query, use_default_graph_as_union=True)
+    assert [tuple(row) for row in ours] == [tuple(row) for row in reference]  # type: ignore[union-attr]
+
+
+def test_ask_and_construct(built: Built) -> None:
+    ask = kg("query", "ASK { entity:musk qg:sued entity:openai }", "-f", "json", "--build", built.out.root)
+    assert json.loads(ask.stdout) == {"head": {}, "boolean": True}
+    construct = kg("query", "CONSTRUCT { ?a qg:sued ?b } WHERE { ?a qg:sued ?b }", "--build", built.out.root)
+    assert construct.returncode == 0
+    triples = list(pyoxigraph.parse(construct.stdout.encode(), format=pyoxigraph.RdfFormat.TURTLE))
+    assert len(triples) == 1
+    assert triples[0].subject.value.endswith("/entity/musk")
+
+
+def test_bundled_queries_run_by_name_and_are_listed(built: Built) -> None:
+    listing = kg("query", "--list", "--build", built.out.root)
+    assert "who-sued-whom" in listing.stdout
+    result = kg("query", "who-sued-whom", "-f", "csv", "--build", built.out.root)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 1
+    assert rows[0]["quote"] == "Elon Musk reichte eine Klage gegen OpenAI ein"
+    assert rows[0]["asserted_by"] == "Oscar"
+
+
+def test_a_query_from_a_file(built: Built, tmp_path: Path) -> None:
+    path = tmp_path / "count.rq"
+    path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a qg:Person }\n", encoding="utf-8")
+    result = kg("query", path, "-f", "csv", "--build", built.out.root)
+    assert result.stdout.splitlines() == ["n", "3"]
+
+
+def test_an_unknown_bundled_query_suggests_names(built: Built) -> None:
+    result = kg("query", "who-sued", "--build", built.out.root)
+    assert result.returncode == 2
+    assert "did you mean who-sued-whom" in result.stderr
+
+
+def test_export_to_stdout_and_to_a_file(built: Built, tmp_path: Path) -> None:
+    result = kg("export", "-f", "nquads", "--build", built.out.root)
+    assert result.returncode == 0
+    assert len(set(pyoxigraph.parse(result.stdout.encode(), format=pyoxigraph.RdfFormat.N_QUADS))) == built.counts["quads"]
+    target = tmp_path / "sub" / "graph.ttl"
+    result = kg("export", "-f", "turtle", "-o", target, "--build", built.out.root)
+    assert result.returncode == 0
+    assert target.read_bytes() == built.exports["turtle"].read_bytes()
+    assert [p.name for p in target.parent.iterdir()] == ["graph.ttl"], "no temporary file left behind"
+
+
+def test_an_unknown_export_format_is_a_usage_error(built: Built) -> None:
+    result = kg("export", "-f", "yaml", "--build", built.out.root)
+    assert result.returncode == 2
+
+
+def test_stats_reads_the_store(built: Built) -> None:
+    result = kg("stats", "-f", "json", "--build", built.out.root)
+    stats = json.loads(result.stdout)
+    assert stats["quads"] == built.counts["quads"]
+    assert stats["entities_by_kind"]["person"] == 3
+    assert stats["statements_by_predicate"]["sued"] == 1
+
+
+def test_every_reading_command_takes_a_build_folder_as_well_as_an_output_folder(built: Built, tmp_path: Path) -> None:
+    """``--build`` names the build to read: the output folder (its current build) or one build folder in it."""
+    pinned = built.out.current()
+    by_folder = kg("stats", "-f", "json", "--build", built.out.root)
+    by_build = kg("stats", "-f", "json", "--build", pinned)
+    assert by_build.returncode == 0, by_build.stderr
+    assert json.loads(by_build.stdout) == json.loads(by_folder.stdout)
+    path = kg("path", "sutskever", "microsoft", "-f", "json", "--build", pinned)
+    assert path.returncode == 0, path.stderr
+    assert path.stdout == kg("path", "sutskever", "microsoft", "-f", "json", "--build", built.out.root).stdout
+    missing = kg("stats", "--build", tmp_path / "nothing-here")
+    assert missing.returncode == 2
+    assert "no graph built in" in missing.stderr
+
+
+def test_version(built: Built) -> None:
+    result = kg("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("quotegraph ")

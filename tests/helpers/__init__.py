@@ -1,0 +1,1 @@
+"""What tests share: running ``kg``, servers and listeners, a browser, synthetic graphs, tool lookups."""

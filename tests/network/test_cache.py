@@ -1,0 +1,234 @@
+"""The network cache answers as the full projection does, and is rebuilt with the store.
+
+``kg neighbors``, ``kg path``, ``kg central``, ``kg communities``, ``kg lookup`` and the view's
+selection read the build's cache instead of projecting the whole graph; these tests hold the two
+ways to the same answers, on the bundled graph and on a generated one with heavy-tailed degrees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from bench.generate import generate
+from helpers.run import kg
+
+from graph.build.pipeline import Built, build
+from graph.network import analysis, cached
+from graph.network.arrays import NetworkCache, open_cache
+from graph.network.names import IndexedNames
+from graph.network.projection import project
+from graph.query.dataset import CACHE_DIRNAME
+from graph.query.lookup import EntityNotFound, Names
+from graph.store.builds import OutDir
+
+N = 1_500
+
+
+class Case:
+    def __init__(self, out: OutDir):
+        self.out = out
+        self.store = out.open_store()
+        found = open_cache(out.current())
+        assert found is not None, "kg build writes the network cache"
+        self.cache: NetworkCache = found
+        self.projection = project(self.store)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Case:
+    root = tmp_path_factory.mktemp("cache")
+    generate(N, root / "data", seed=11)
+    build(root / "data", OutDir(root / "out"), full=True)
+    return Case(OutDir(root / "out"))
+
+
+@pytest.fixture(scope="module")
+def bundled(built: Built) -> Case:
+    return Case(built.out)
+
+
+@pytest.fixture(params=["bundled", "generated"])
+def case(request: pytest.FixtureRequest) -> Case:
+    found: Case = request.getfixturevalue(request.param)
+    return found
+
+
+def _hubs_and_leaves(case: Case, count: int) -> list[str]:
+    """Entities of every kind of degree: the biggest hubs, some from the middle, some leaves."""
+    by_degree = sorted(case.projection.nodes, key=lambda n: (-case.projection.degree(n), n))
+    picked = by_degree[:count] + random.Random(5).sample(  # noqa: S311 - a fixed sample, not a secret
+        by_degree, min(count, len(by_degree))
+    )
+    return list(dict.fromkeys(picked))
+
+
+def test_the_cache_holds_every_entity_and_entity_to_entity_statement(case: Case) -> None:
+    assert sorted(case.cache.all_ids()) == sorted(case.projection.nodes)
+    literal = sum(len(d.get("attributes", [])) for _, d in case.projection.nodes(data=True))
+    assert case.cache.m == case.projection.number_of_edges() + literal
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_neighbours_from_the_cache_are_those_of_the_projection(case: Case, depth: int) -> None:
+    for node in _hubs_and_leaves(case, 4):
+        expected = analysis.neighbours(case.projection, node, depth)
+        found, _, total = cached.neighbours(case.store, case.cache, node, depth)
+        assert total == len(expected)
+        assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected], node
+        assert [sorted(link.statement for link in n.links) for n in found] == [sorted(link.statement for link in n.links) for n in expected]
+
+
+def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -> None:
+    nodes = _hubs_and_leaves(case, 4)
+    compared = 0
+    for a, b in itertools.permutations(nodes[:6], 2):
+        expected, more = analysis.shortest_paths(case.projection, a, b, 5)
+        found, truncated, _ = cached.shortest_paths(case.store, case.cache, a, b, 5)
+        assert [p.nodes for p in found] == [p.nodes for p in expected], (a, b)
+        assert [[sorted(x.statement for x in hop) for hop in p.hops] for p in found] == [
+            [sorted(x.statement for x in hop) for hop in p.hops] for p in expected
+        ]
+        assert truncated == more
+        compared += bool(expected)
+    assert compared > 0, "some pairs are connected"
+
+
+def test_a_voice_filter_walks_the_same_statements_in_both(bundled: Case) -> None:
+    restricted = analysis.restrict(bundled.projection, ["claim"], derived=False)
+    expected = analysis.neighbours(restricted, "musk", 2)
+    found, _, _ = cached.neighbours(bundled.store, bundled.cache, "musk", 2, ["claim"], derived=False)
+    assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected]
+
+
+def test_centrality_and_communities_from_the_cache_are_those_of_the_projection(case: Case) -> None:
+    for by in ("degree", "pagerank"):
+        expected = analysis.centrality(case.projection, by)
+        found, _ = cached.centrality(case.cache, by)
+        assert [(r.node, r.degree, r.statements) for r in found[:20]] == [(r.node, r.degree, r.statements) for r in expected[:20]]
+        assert [r.pagerank for r in found[:20]] == pytest.approx([r.pagerank for r in expected[:20]])
+    ours, theirs = cached.communities(case.cache), analysis.communities(case.projection)
+    assert [c.members for c in ours.communities] == [c.members for c in theirs.communities]
+    assert ours.modularity == pytest.approx(theirs.modularity)
+
+
+def test_names_from_the_index_resolve_as_from_the_projection(case: Case) -> None:
+    names = Names.from_nodes(case.projection.nodes(data=True))
+    indexed = IndexedNames(case.cache.db)
+    for node in _hubs_and_leaves(case, 5):
+        attrs = case.projection.nodes[node]
+        for name in (node, attrs.get("label_en", ""), attrs.get("label_de", "").upper(), *attrs.get("aliases", [])):
+            if not name:
+                continue
+            try:
+                expected: str | Exception = names.find(name)
+            except Exception as exc:  # noqa: BLE001 - an ambiguous name must be ambiguous in both
+                expected = exc
+            if isinstance(expected, Exception):
+                with pytest.raises(type(expected)):
+                    indexed.find(name)
+            else:
+                assert indexed.find(name) == expected, name
+    with pytest.raises(EntityNotFound) as theirs:
+        names.find("Sutskevr")
+    with pytest.raises(EntityNotFound) as ours:
+        indexed.find("Sutskevr")
+    assert str(ours.value) == str(theirs.value)
+
+
+def _cache_digest(build_dir: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((build_dir / CACHE_DIRNAME).iterdir()) if p.suffix != ".sqlite"
+    }
+
+
+def test_an_incremental_build_writes_the_cache_a_full_build_writes(tmp_path: Path) -> None:
+    generate(300, tmp_path / "data", seed=2)
+    build(tmp_path / "data", OutDir(tmp_path / "inc"), full=True)
+    text = sorted((tmp_path / "data" / "sources").glob("*.txt"))[0]
+    text.write_text(text.read_text(encoding="utf-8") + "\nNachtrag.\n", encoding="utf-8")
+    again = build(tmp_path / "data", OutDir(tmp_path / "inc"))
+    assert again.mode == "incremental"
+    build(tmp_path / "data", OutDir(tmp_path / "full"), full=True)
+    incremental, full = OutDir(tmp_path / "inc").current(), OutDir(tmp_path / "full").current()
+    assert _cache_digest(incremental) == _cache_digest(full)
+    a, b = open_cache(incremental), open_cache(full)
+    assert a is not None
+    assert b is not None
+    for table in ("nodes", "statements", "sources", "names"):
+        assert sorted(a.db.execute(f"SELECT * FROM {table}")) == sorted(b.db.execute(f"SELECT * FROM {table}")), table  # noqa: S608
+
+
+def test_a_build_without_a_cache_is_one_line_and_exit_2(bundled: Case, tmp_path: Path) -> None:
+    """Every build writes the cache; a build folder that lost it is named, not answered from elsewhere."""
+    copy = tmp_path / "old"
+    shutil.copytree(bundled.out.root, copy, symlinks=True)
+    shutil.rmtree(OutDir(copy).current() / CACHE_DIRNAME)
+    result = kg("path", "sutskever", "microsoft", "--build", copy, "-f", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "has no network cache" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_cache_is_read_only_and_refuses_another_format(bundled: Case, tmp_path: Path) -> None:
+    copy = tmp_path / "cache"
+    shutil.copytree(bundled.out.current() / CACHE_DIRNAME, copy)
+    opened = NetworkCache(copy)
+    with pytest.raises(Exception, match="readonly"):
+        opened.db.execute("DELETE FROM nodes")
+    opened.close()
+    import sqlite3
+
+    with sqlite3.connect(copy / "network.sqlite") as db:
+        db.execute("UPDATE meta SET value = '999' WHERE key = 'format'")
+    db.close()
+    with pytest.raises(Exception, match="kg build --full"):
+        NetworkCache(copy)
+
+
+def test_walks_see_the_store_they_were_built_from(bundled: Case) -> None:
+    """Every statement number in the cache names a statement of the store."""
+    iris = bundled.cache.statement_iris(list(range(bundled.cache.m)))
+    assert len(set(iris)) == bundled.cache.m
+    for iri in iris[:50]:
+        assert any(True for _ in bundled.store.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None))
+
+
+@pytest.mark.parametrize("damage", ["truncated arrays", "garbage index"])
+def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case, tmp_path: Path, damage: str) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(bundled.out.root, copy, symlinks=True)
+    cache = OutDir(copy).current() / CACHE_DIRNAME
+    if damage == "truncated arrays":
+        arrays = cache / "network.npz"
+        arrays.write_bytes(arrays.read_bytes()[:100])
+    else:
+        (cache / "network.sqlite").write_bytes(b"<html>not a database</html>" * 100)
+    result = kg("path", "sutskever", "microsoft", "--build", copy)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: the network cache in ")
+    assert "run `kg build --full`" in result.stderr
+
+
+def test_a_neighbour_limit_keeps_the_nearest_and_counts_the_rest(generated: Case) -> None:
+    hub = max(generated.projection.nodes, key=lambda n: (generated.projection.degree(n), n))
+    expected = analysis.neighbours(generated.projection, hub, 2)
+    assert len(expected) > 10
+    found, _, total = cached.neighbours(generated.store, generated.cache, hub, 2, limit=10)
+    assert total == len(expected)
+    assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected[:10]]
+    result = kg("neighbors", hub, "--depth", "2", "--limit", "10", "--build", generated.out.root, "-f", "json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert len(answer["neighbours"]) == 10
+    assert answer["total"] == len(expected)
+    assert answer["left_out"] == len(expected) - 10
+    assert f"{len(expected) - 10:,} more entities within 2 step(s) not shown" in result.stderr

@@ -1,0 +1,57 @@
+"""The README's "Asking the graph" section shows real output: every command in it is run and compared.
+
+Each console block holds `$ kg ...` lines followed by what the terminal showed at COLUMNS=100
+(stdout, then stderr). The commands run here against the bundled data, in a fresh folder, and
+must print exactly that (trailing spaces aside), so the README cannot drift from the program.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from helpers.run import REPO, kg
+
+from graph.build.pipeline import Built
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+_START = README.index("## Asking the graph")
+SECTION = README[_START : README.index("\n## ", _START + 1)]
+
+
+def _examples() -> list[tuple[str, str]]:
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", SECTION, re.DOTALL):
+        lines = block.rstrip("\n").split("\n")
+        starts = [i for i, line in enumerate(lines) if line.startswith("$ ")]
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+            examples.append((lines[start][2:], "\n".join(lines[start + 1 : end])))
+    return examples
+
+
+EXAMPLES = _examples()
+
+
+def test_the_section_asks_the_questions_of_the_issue() -> None:
+    for question in (
+        "Who sued whom, and why?",
+        "What did Musk say about OpenAI?",
+        "How is Sutskever connected to Microsoft?",
+        "Who changed his position?",
+    ):
+        assert f"### {question}" in SECTION
+    commands = [command.split()[1] for command, _ in EXAMPLES]
+    assert {"query", "neighbors", "path", "contradictions", "central", "communities", "export", "lookup"} <= set(commands)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_every_readme_example_prints_what_the_readme_shows(built: Built, tmp_path: Path, command: str, expected: str) -> None:
+    args = shlex.split(command)
+    assert args[0] == "kg"
+    result = kg(*args[1:], "--build", built.out.root, cwd=tmp_path, env={"COLUMNS": "100"})
+    shown = "\n".join(line.rstrip() for line in (result.stdout + result.stderr).rstrip("\n").split("\n"))
+    assert shown == expected
