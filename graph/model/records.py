@@ -112,6 +112,9 @@ class EntityIn(BaseModel):
     description: Descriptions = Field(default_factory=Descriptions)
     wikidata: WikidataId | None = Field(default=None, description="only when verified")
     negates: list[Id] = Field(default_factory=list, description="stances this stance contradicts")
+    distinct_from: list[Id] = Field(
+        default_factory=list, description="entities that share a name with this one but are not the same, on purpose"
+    )
 
 
 class StatementIn(BaseModel):
@@ -173,6 +176,7 @@ class Entity(BaseModel):
     description: Descriptions
     wikidata: str | None
     negates: tuple[str, ...]
+    distinct_from: tuple[str, ...] = ()
 
 
 class Quote(BaseModel):

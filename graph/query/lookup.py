@@ -6,7 +6,6 @@ the closest candidates ("did you mean …"), as rapidfuzz ranks them.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,12 +14,7 @@ import pyoxigraph
 from rapidfuzz import fuzz, process
 
 from graph.errors import UsageError
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Größte`` → ``grosste``, ``Élan`` → ``elan``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+from graph.sources.duplicates import fold as fold  # re-exported: one folding for lookups and for the duplicate check
 
 
 class EntityNotFound(UsageError):
