@@ -95,6 +95,11 @@ class SourceIn(BaseModel):
         default=None, description="text file name in the same folder; default <id>.txt"
     )
     publisher: Line | None = None
+    licence: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")] | None = Field(
+        default=None, description="licence of the text, an SPDX id where one exists (CC-BY-SA-4.0) or a short id (public-domain-us-gov)"
+    )
+    licence_url: Url | None = Field(default=None, description="where the licence (or the reason for public domain) is stated")
+    attribution: Text | None = Field(default=None, description="the credit line the licence asks for, as it should be shown")
     note: Text | None = None
 
 
@@ -164,6 +169,9 @@ class Source(BaseModel):
     text: str
     sha256: str
     path: Path
+    licence: str | None = None
+    licence_url: str | None = None
+    attribution: str | None = None
 
 
 class Entity(BaseModel):
