@@ -31,7 +31,7 @@ from graph.build import workers
 from graph.build.loading import Loading
 from graph.build.plan import Plan, plan_build
 from graph.defaults import SHACL_ENGINES
-from graph.errors import GraphInvalid, Problem, UsageError
+from graph.errors import DataError, GraphInvalid, Problem, UsageError
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
@@ -202,14 +202,22 @@ def check(
     with phases.phase("scan"):
         scan = loader.scan()
         loader.problems.raise_if_any()
+    failure: DataError | GraphInvalid | None = None
     with tempfile.TemporaryDirectory(prefix="quotegraph-check-") as tmp:
-        store, loading = _load(data_dir, Path(tmp) / "store", iris, onto, phases, Plan.full_build(), scan, loader, engine)
-        counts = _counts(scan, loading.units)
-        chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
-        _validate(store, iris, chosen, phases, loading)
-        counts["quads"] = len(store)
-        del store
+        try:
+            store, loading = _load(data_dir, Path(tmp) / "store", iris, onto, phases, Plan.full_build(), scan, loader, engine)
+            counts = _counts(scan, loading.units)
+            chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
+            _validate(store, iris, chosen, phases, loading)
+            counts["quads"] = len(store)
+            del store
+        except (DataError, GraphInvalid) as exc:
+            # the traceback's frames hold the open store, whose RocksDB files then outlive the
+            # folder's removal ("Directory not empty" hid the problems); drop them first
+            failure = exc.with_traceback(None)
         gc.collect()
+    if failure is not None:
+        raise failure
     return _checked(iris, counts, phases, loading, chosen)
 
 
