@@ -17,7 +17,10 @@ def test_validate_reports_a_quote_it_cannot_anchor_instead_of_crashing(tmp_path:
     # "OSError: Directory not empty" replaced the problem the curator needed to see
     data = write_story(tmp_path)
     statements = data / "statements" / "roe-2024-03.yaml"
-    statements.write_text(statements.read_text(encoding="utf-8").replace("quote: Acme should stay independent", "quote: Acme should stay independant"), encoding="utf-8")
+    statements.write_text(
+        statements.read_text(encoding="utf-8").replace("quote: Acme should stay independent", "quote: Acme should stay independant"),
+        encoding="utf-8",
+    )
     with pytest.raises(DataError, match="quote not found in source"):
         check(data)
     result = run_kg("validate", "--data", data)

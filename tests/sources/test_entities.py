@@ -56,7 +56,9 @@ def test_names_fold_as_lookups_fold_them() -> None:
 
 def test_the_same_wikidata_id_on_two_entities_is_refused_with_file_line_and_field(story: Path) -> None:
     entities = story / "entities.yaml"
-    text = entities.read_text(encoding="utf-8").replace("    label: {de: Globex, en: Globex}\n", "    label: {de: Globex, en: Globex}\n    wikidata: Q4000001\n")
+    text = entities.read_text(encoding="utf-8").replace(
+        "    label: {de: Globex, en: Globex}\n", "    label: {de: Globex, en: Globex}\n    wikidata: Q4000001\n"
+    )
     entities.write_text(text, encoding="utf-8")
     line = text.splitlines().index("    wikidata: Q4000001", text.count("\n", 0, text.index("id: globex"))) + 1
     with pytest.raises(DataError) as raised:
@@ -94,7 +96,8 @@ def test_entities_marked_distinct_from_each_other_are_not_warned_about(story: Pa
     loader.load()
     assert loader.problems.warnings == []
     pair = next(c for c in candidates(loader.scan().entities) if {c.first, c.second} == {"roe", "jane-roe"})
-    assert pair.distinct and pair.strength == "same-name"
+    assert pair.distinct
+    assert pair.strength == "same-name"
 
 
 def test_distinct_from_names_another_entity_that_exists(story: Path) -> None:

@@ -63,7 +63,10 @@ def test_merge_rewrites_every_reference_and_keeps_comments_and_formatting(story:
     statements = (story / "statements" / "roe-2024-09.yaml").read_text(encoding="utf-8")
     assert ": jane-roe\n" not in statements  # no reference left (the statement id jane-roe-wrote is a name, not a reference)
     assert "  # no id: its id derives from its content\n  - id: s-" in statements  # the comment stays, the id is pinned
-    assert "    subject: roe\n    predicate: supports\n    object: acme-should-merge-with-globex\n    voice: quotation\n    asserted_by: roe\n" in statements
+    assert (
+        "    subject: roe\n    predicate: supports\n    object: acme-should-merge-with-globex\n    voice: quotation\n    asserted_by: roe\n"
+        in statements
+    )
     entities = (story / "entities.yaml").read_text(encoding="utf-8")
     assert "id: jane-roe" not in entities
     assert "    aliases: {de: [Roe], en: [Roe, J. Roe]}\n" in entities  # what DROP knew, kept on KEEP
@@ -83,7 +86,10 @@ def test_merge_refuses_when_a_quote_would_lose_its_anchor(story: Path) -> None:
     result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story)
     assert result.exit_code == 1
     line = (story / "statements" / "roe-2024-09.yaml").read_text(encoding="utf-8").splitlines().index("  - subject: jane-roe") + 1
-    assert f"1 statement(s) naming 'jane-roe' have no explicit id, so merging would give them new ids and move their quotes to new IRIs: data/statements/roe-2024-09.yaml:{line} (s-" in result.stderr
+    assert (
+        f"1 statement(s) naming 'jane-roe' have no explicit id, so merging would give them new ids and move their quotes to new IRIs: data/statements/roe-2024-09.yaml:{line} (s-"
+        in result.stderr
+    )
     assert "--pin-ids" in result.stderr
     assert _files(story) == before
 
@@ -115,8 +121,13 @@ def test_merge_refuses_entities_that_are_not_one(story: Path, change: str, messa
 def test_merge_refuses_when_the_merged_data_fails_a_check(story: Path) -> None:
     # after the merge, two statements would say the same thing with the same quote
     statements = story / "statements" / "roe-2024-09.yaml"
-    statements.write_text(statements.read_text(encoding="utf-8").replace("quote: she wrote to staff", "quote: A merger with Globex is the best way forward"), encoding="utf-8")
-    statements.write_text(statements.read_text(encoding="utf-8").replace("    asserted_by: jane-roe\n", "    asserted_by: roe\n"), encoding="utf-8")
+    statements.write_text(
+        statements.read_text(encoding="utf-8").replace("quote: she wrote to staff", "quote: A merger with Globex is the best way forward"),
+        encoding="utf-8",
+    )
+    statements.write_text(
+        statements.read_text(encoding="utf-8").replace("    asserted_by: jane-roe\n", "    asserted_by: roe\n"), encoding="utf-8"
+    )
     before = _files(story)
     result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids")
     assert result.exit_code == 1
