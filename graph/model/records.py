@@ -100,6 +100,10 @@ class SourceIn(BaseModel):
     )
     licence_url: Url | None = Field(default=None, description="where the licence (or the reason for public domain) is stated")
     attribution: Text | None = Field(default=None, description="the credit line the licence asks for, as it should be shown")
+    excerpt: list[Line] = Field(
+        default_factory=list, description="how the text differs from the published one, one line each: cuts, layout cleaning (curation record)"
+    )
+    verified: Text | None = Field(default=None, description="how, when and against what the text was checked (curation record)")
     note: Text | None = None
 
 
@@ -172,6 +176,8 @@ class Source(BaseModel):
     licence: str | None = None
     licence_url: str | None = None
     attribution: str | None = None
+    excerpt: list[str] = Field(default_factory=list)
+    verified: str | None = None
 
 
 class Entity(BaseModel):
