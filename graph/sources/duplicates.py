@@ -10,7 +10,9 @@ kinds of evidence are looked for, from strongest to weakest:
   warns, because a lookup of that name would be ambiguous, unless one entity lists the other
   under ``distinct_from`` (two people called "Musk" exist);
 * names that are close but not equal (rapidfuzz ``token_sort_ratio``): only ``kg entities
-  --duplicates`` lists these, as candidates for a person to judge.
+  --duplicates`` lists these, as candidates for a person to judge. Stances are left out: their
+  labels are sentences, and two claims about different parties ("Musk is hypocritical about the
+  letter", "OpenAI is hypocritical about the letter") score 91 while meaning opposite things.
 
 Exact clashes are found through a dictionary of folded names (one pass, so the check costs
 nothing at a million statements). Close names are compared only within blocks of entities that
@@ -151,6 +153,8 @@ def similar_names(entities: Mapping[str, Entity], at: float = SIMILAR_AT) -> dic
     }
     blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
     for ident, names in folded.items():
+        if entities[ident].kind == "stance":  # a stance's label is a sentence: "Musk is …" ≈ "OpenAI is …" says nothing
+            continue
         for _field, _value, key in names:
             for word in key.split():
                 if len(word) > 2:
