@@ -101,7 +101,8 @@ class SourceIn(BaseModel):
     licence_url: Url | None = Field(default=None, description="where the licence (or the reason for public domain) is stated")
     attribution: Text | None = Field(default=None, description="the credit line the licence asks for, as it should be shown")
     excerpt: list[Line] = Field(
-        default_factory=list, description="how the text differs from the published one, one line each: cuts, layout cleaning (curation record)"
+        default_factory=list,
+        description="how the text differs from the published one, one line each: cuts, layout cleaning (curation record)",
     )
     verified: Text | None = Field(default=None, description="how, when and against what the text was checked (curation record)")
     note: Text | None = None
