@@ -245,7 +245,7 @@ def test_an_oversized_source_is_refused_before_it_is_read(tmp_path: Path) -> Non
     with open(huge, "wb") as handle:
         handle.truncate(60 * 1024 * 1024)  # sparse: no disk space used
     with pytest.raises(DataError, match="more than the 52,428,800 allowed"):
-        read_source_text(huge)
+        read_source_text(huge, tmp_path)
 
 
 def test_html_in_text_is_data_not_markup(data_copy: Path, tmp_path: Path) -> None:
