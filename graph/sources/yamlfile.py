@@ -157,5 +157,8 @@ def load_yaml(path: Path, root: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         raise DataError.single(path, mark.line + 1 if mark else None, None, f"invalid YAML: {problem}") from exc
+    except yaml.reader.ReaderError as exc:  # characters YAML does not allow, found before any parsing
+        line = text.count("\n", 0, exc.position) + 1
+        raise DataError.single(path, line, None, f"invalid YAML: {exc.reason} (U+{exc.character:04X})") from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise DataError.single(path, None, None, f"invalid YAML: {exc}") from exc
+        raise DataError.single(path, None, None, f"invalid YAML: {' '.join(str(exc).split())}") from exc
