@@ -35,10 +35,11 @@ from graph.errors import QuotegraphError, UsageError
 from graph.model.records import SourceIn, StatementIn
 from graph.sources.anchor import AnchorError, anchor
 from graph.sources.duplicates import fold
+from graph.sources.files import read_data_file
 from graph.sources.loader import derive_statement_id
 from graph.sources.located import display, yaml_files
 from graph.sources.text import read_source_text
-from graph.sources.yamlfile import LineDict, load_yaml
+from graph.sources.yamlfile import MAX_YAML_BYTES, LineDict, load_yaml
 
 #: Fields whose value is one entity id, and fields whose value is a list of them.
 ONE_ENTITY = frozenset({"subject", "object", "asserted_by", "expressed_in", "author"})
@@ -127,12 +128,17 @@ def _flow(value: Any) -> str:
     return dumped.removesuffix("\n").removesuffix("\n...").strip()
 
 
-def _entity_items(path: Path) -> tuple[str, list[MappingNode]]:
-    text = path.read_text(encoding="utf-8")
-    root = _compose(text)
-    if not isinstance(root, MappingNode):
+def _read(path: Path, root: Path) -> str:
+    """A data file's text, read as the loader reads it (regular files inside the folder only)."""
+    return read_data_file(path, root, MAX_YAML_BYTES).decode("utf-8")
+
+
+def _entity_items(path: Path, root: Path) -> tuple[str, list[MappingNode]]:
+    text = _read(path, root)
+    document = _compose(text)
+    if not isinstance(document, MappingNode):
         return text, []
-    for key, value in _pairs(root):
+    for key, value in _pairs(document):
         if key == "entities" and isinstance(value, SequenceNode):
             return text, [item for item in value.value if isinstance(item, MappingNode)]
     return text, []
@@ -192,8 +198,8 @@ def _find_entries(root: Path, idents: tuple[str, str]) -> dict[str, _Entry]:
         files.extend(yaml_files(root / "entities"))
     found: dict[str, _Entry] = {}
     for path in files:
-        text, items = _entity_items(path)
-        doc = load_yaml(path)
+        text, items = _entity_items(path, root)
+        doc = load_yaml(path, root)
         records = doc.get("entities", []) if isinstance(doc, LineDict) else []
         for item, record in zip(items, records, strict=False):
             ident = _id_of(item)
@@ -265,8 +271,8 @@ def _refuse_unmergeable(keep: str, drop: str, entries: dict[str, _Entry]) -> Non
 
 def _statement_ids(path: Path, root: Path, drop: str, sources: dict[str, Path]) -> Iterator[tuple[int, MappingNode, str]]:
     """Statements without an explicit id that name ``drop`` as subject or object: (line, node, current id)."""
-    doc = load_yaml(path)
-    text = path.read_text(encoding="utf-8")
+    doc = load_yaml(path, root)
+    text = _read(path, root)
     composed = _compose(text)
     if not isinstance(doc, LineDict) or not isinstance(composed, MappingNode):
         return
@@ -274,7 +280,7 @@ def _statement_ids(path: Path, root: Path, drop: str, sources: dict[str, Path]) 
     items = dict(_pairs(composed)).get("statements")
     if not isinstance(items, SequenceNode) or source_id not in sources:
         return
-    source_text, _ = read_source_text(sources[str(source_id)])
+    source_text, _ = read_source_text(sources[str(source_id)], root)
     for raw, node in zip(doc.get("statements") or [], items.value, strict=False):
         if not isinstance(raw, dict) or "id" in raw or drop not in (raw.get("subject"), raw.get("object")):
             continue
@@ -295,7 +301,7 @@ def _statement_ids(path: Path, root: Path, drop: str, sources: dict[str, Path]) 
 def _source_texts(root: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for path in yaml_files(root / "sources") if (root / "sources").is_dir() else []:
-        doc = load_yaml(path)
+        doc = load_yaml(path, root)
         try:
             meta = SourceIn.model_validate(doc)
         except ValueError:
@@ -312,7 +318,7 @@ def plan_merge(root: Path, keep: str, drop: str, *, pin_ids: bool = False) -> Me
 
     def change(path: Path, text: str | None = None) -> FileChange:
         if path not in changes:
-            changes[path] = FileChange(path, display(path, root), text if text is not None else path.read_text(encoding="utf-8"))
+            changes[path] = FileChange(path, display(path, root), text if text is not None else _read(path, root))
         return changes[path]
 
     keep_edits, added = _merged_entry(entries[keep], entries[drop])
@@ -327,7 +333,7 @@ def plan_merge(root: Path, keep: str, drop: str, *, pin_ids: bool = False) -> Me
     unpinned: list[tuple[str, int, str]] = []
     pinned: list[tuple[str, int, str]] = []
     for path in files:
-        text = changes[path].old if path in changes else path.read_text(encoding="utf-8")
+        text = changes[path].old if path in changes else _read(path, root)
         if drop not in text:
             continue
         edits = [
