@@ -35,6 +35,7 @@ class QG(DefinedNamespace):
     Topic: URIRef
     Lawsuit: URIRef
     Counterclaim: URIRef
+    Motion: URIRef
     MergerProposal: URIRef
     Partnership: URIRef
     Email: URIRef
@@ -134,6 +135,9 @@ class QG(DefinedNamespace):
     defendant: URIRef
     sued: URIRef
     counterclaimTo: URIRef
+    moved: URIRef
+    granted: URIRef
+    denied: URIRef
     holdsStance: URIRef
     supports: URIRef
     opposes: URIRef
@@ -157,6 +161,7 @@ class QG(DefinedNamespace):
     threatened: URIRef
     urged: URIRef
     concerns: URIRef
+    authorOf: URIRef
     contains: URIRef
     partOf: URIRef
     keepsClosed: URIRef
