@@ -31,9 +31,9 @@ def sources_command(
     format: FormatOption = AnswerFormat.table,
     build: BuildOption = None,
 ) -> None:
-    """The sources of the graph, by date: licence, credit line, statements by voice, entities mentioned.
+    """The sources of the graph, by date: licence, statements by voice, entities mentioned.
 
-    With ENTITY: only the sources that mention it, and in how many statements it is the subject,
+    The credit line, publisher and URL of each are in -f json and csv. With ENTITY: only the sources that mention it, and in how many statements it is the subject,
     the object, the one who asserts, or where something was expressed.
     """
     store = build_dir(build).open_store()
@@ -83,17 +83,15 @@ def sources_command(
         out_console.print(Text(f"No source mentions {entity}." if entity else "The graph has no sources."))
         return
     table = Table(header_style="bold", show_lines=True, expand=True)
-    table.add_column("source", overflow="fold", ratio=4)
-    table.add_column("date", overflow="fold", ratio=2)
-    table.add_column("licence · credit", overflow="fold", ratio=5)
+    table.add_column("source", overflow="fold", ratio=5)
+    table.add_column("date", overflow="fold", min_width=10)
+    table.add_column("licence", overflow="fold", ratio=2)
     table.add_column("statements by voice", overflow="fold", ratio=3)
     table.add_column("entities" if roles is None else "mentions", overflow="fold", ratio=2)
     for r in records:
         head = Text(r["title"], style="bold")
-        head.append(f"\n{r['source']} · {r['language']}" + (f" · {r['publisher']}" if r["publisher"] else ""), style="dim")
+        head.append(f"\n{r['source']} · {r['language']}", style="dim")
         licence = Text(r["licence"] or "not recorded", style="" if r["licence"] else "yellow")
-        if r["attribution"]:
-            licence.append(f"\n{r['attribution']}", style="dim")
         voices = Text(f"{r['statements']}: " + ", ".join(f"{k} {v}" for k, v in r["statements_by_voice"].items()))
         if r["derived_statements"]:
             voices.append(f"\n+ {r['derived_statements']} derived", style="dim")
@@ -160,11 +158,13 @@ def timeline_command(
         out_console.print(Text(f"No statement has {ident} as its subject."))
         return
     sources: dict[str, str] = {}
+    translated = any(r["translation"] for r in records)  # English sources need no translation column
     table = Table(title=Text(labels.label(names.iris[ident], code), style="bold"), title_justify="left", show_lines=True, expand=True)
-    table.add_column("time", overflow="fold", ratio=2)
+    table.add_column("time", overflow="fold", min_width=10, ratio=2)
     table.add_column("position as stated", overflow="fold", ratio=4)
     table.add_column("quote (source language)", overflow="fold", ratio=5)
-    table.add_column("translation (en)", overflow="fold", ratio=4)
+    if translated:
+        table.add_column("translation (en)", overflow="fold", ratio=4)
     table.add_column("voice · by · source", overflow="fold", ratio=3)
     for r in records:
         ref = sources.setdefault(r["source"], f"[{len(sources) + 1}]")
@@ -184,7 +184,8 @@ def timeline_command(
         who = Text(f"{r['voice']} · {labels.label(_iri_of(names, r['asserted_by']), code)}\nsource {ref}")
         if r["hedged"]:
             who.append("\nhedged by the source", style="yellow")
-        table.add_row(when, what, Text(r["quote"]), Text(r["translation"]), who)
+        cells = [when, what, Text(r["quote"]), *([Text(r["translation"])] if translated else []), who]
+        table.add_row(*cells)
     out_console.print(table)
     for source, ref in sources.items():
         title = next(r["source_title"] for r in records if r["source"] == source)
