@@ -16,9 +16,11 @@ from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, 
 from graph.network.formats import NETWORK_FORMATS, export_projection
 from graph.network.names import IndexedNames
 from graph.query.dataset import CACHE_DIRNAME, read_dataset
+from graph.query.offline import offline
 from graph.query.params import Lang, resolve_params
 from graph.query.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
-from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, deadline, resolve_query, run_query
+from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bundled_queries, deadline, resolve_query, run_query
+from graph.store.builds import OutDir
 from graph.store.export import FORMATS, export_to_file, prefixes_for, write_export
 
 
@@ -54,6 +56,15 @@ def parse_param(raw: str, prefixes: dict[str, str]) -> tuple[str, pyoxigraph.Nam
         except ValueError:
             pass  # "entity:musk> } ..." is no IRI: it is text
     return name, pyoxigraph.Literal(value)
+
+
+def _warn_unfiltered(reason: str) -> None:
+    err_console.print(
+        f"warning: queries run without the network filter here ({reason}); only the query check keeps them offline",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _list_queries() -> None:
@@ -126,12 +137,7 @@ def query_command(
         manifest = target.manifest()
         prefixes = prefixes_for(manifest.get("base_iri", ""))
         given = dict(parse_param(p, prefixes) for p in (param or []))
-        store = target.open_store()
-        build = target.current()
-        # a bundled query's entity parameters are looked up in the build's name index (in the store without one)
-        names = IndexedNames.open(build / CACHE_DIRNAME)
-        params = resolve_params(store, bundled_queries().get(label), given, lang, names)
-        dataset = read_dataset(build)
+        served = OutDir(target.root, pinned=target.current())  # one build for everything below
 
         def expire() -> None:
             err_console.print(
@@ -140,8 +146,16 @@ def query_command(
             sys.stderr.flush()
             os._exit(2)  # Oxigraph cannot cancel a running query; end the process instead
 
-        with deadline(timeout, expire):
-            result = run_query(store, text, params=params, max_rows=max_rows, prefixes=prefixes, dataset=dataset)
+        def evaluate() -> QueryResult:
+            """Open, bind and run on a thread that cannot open network connections (graph.query.offline)."""
+            store = served.open_store()
+            # a bundled query's entity parameters are looked up in the build's name index (in the store without one)
+            names = IndexedNames.open(served.current() / CACHE_DIRNAME)
+            params = resolve_params(store, bundled_queries().get(label), given, lang, names)
+            with deadline(timeout, expire):
+                return run_query(store, text, params=params, max_rows=max_rows, prefixes=prefixes, dataset=read_dataset(served.current()))
+
+        result = offline(evaluate, on_unavailable=_warn_unfiltered)
     if result.kind == "graph":
         fmt = format.value if format.value in GRAPH_FORMATS else ("jsonld" if format is QueryFormat.json else "turtle")
         write_graph(result, sys.stdout.buffer, fmt, prefixes)

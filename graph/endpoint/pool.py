@@ -9,6 +9,11 @@ answers 504 and starts a replacement; the other workers go on serving. The same 
 worker dies (its memory is capped with ``RLIMIT_DATA``, and Oxigraph aborts on a failed
 allocation), which then answers 500. Workers are started once, not per request, so a request
 pays no start-up cost; they die with the server (``PR_SET_PDEATHSIG``) even if it is killed.
+
+Before a worker imports or opens anything, it gives up the network for good
+(:func:`graph.query.offline.deny_network`, process-wide): whatever a query says, the process
+that evaluates it cannot open a connection. A worker that cannot install the filter does not
+serve, unless the operator said ``--no-network-filter``.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ class PoolSettings:
     prefixes: dict[str, str]
     workers: int = 2
     memory_limit_mb: int | None = 1024
+    #: refuse to serve where the network filter cannot be installed (kg serve --no-network-filter: False)
+    network_filter: bool = True
 
 
 def _die_with_parent() -> None:
@@ -68,7 +75,15 @@ def _limit_memory(megabytes: int | None) -> None:
 
 
 def worker_main(conn: Connection, settings: PoolSettings) -> None:
-    """The body of one worker process: open the store, then answer jobs until told to stop."""
+    """The body of one worker process: give up the network, open the store, then answer jobs until told to stop."""
+    from graph.query.offline import NetworkFilterUnavailable, deny_network
+
+    try:
+        deny_network("process")
+    except NetworkFilterUnavailable as exc:
+        if settings.network_filter:
+            conn.send(("failed", f"the query workers cannot be kept off the network here ({exc}); kg serve --no-network-filter goes on without"))
+            return
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops us
     os.environ["RUST_BACKTRACE"] = "0"  # an aborted query is reported by the server, not as a backtrace

@@ -27,8 +27,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutio
 from graph.errors import QueryError, QueryRefused
 from graph.query.dataset import Dataset
 from graph.query.results import write_csv, write_graph, write_json, write_tsv
-from graph.query.run import DEFAULT_MAX_ROWS, QueryResult, checked
-from graph.query.shape import Shape
+from graph.query.run import DEFAULT_MAX_ROWS, Checked, QueryResult, checked
 
 #: About this much term text per answer, whatever --max-rows says: bounds a worker's memory.
 MAX_RESULT_BYTES = 16 * 1024 * 1024
@@ -125,8 +124,8 @@ class StoreContext:
     def known_graphs(self) -> frozenset[str]:
         return self.dataset.known_graphs
 
-    def check(self, query: str) -> Shape:
-        """:func:`graph.query.run.checked` against this store's graphs (remembered per text)."""
+    def check(self, query: str) -> Checked:
+        """:func:`graph.query.run.checked` against this store's graphs (remembered per text): the text to run and its shape."""
         return checked(query, self.known_graphs, self.prefixes, self.dataset.shapes)
 
     @classmethod
@@ -284,7 +283,8 @@ def answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes: 
 
 
 def _answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes: int) -> Reply:
-    shape = context.check(job.query)
+    found = context.check(job.query)
+    shape = found.shape
     _check_dataset(job.default_graph_uris, context.known_graphs, "default-graph-uri")
     _check_dataset(job.named_graph_uris, context.known_graphs, "named-graph-uri")
     kwargs: dict[str, Any] = {"prefixes": context.prefixes}
@@ -298,7 +298,7 @@ def _answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes:
         else:
             kwargs["default_graph"] = context.dataset.nodes() or None
     try:
-        results = store.query(job.query, **kwargs)
+        results = store.query(found.text, **kwargs)  # the canonical text: what was checked is what runs
         fmt = negotiate(_kind_of(results), job.accept, job.format)
         result, truncated = _collect(results, job.max_rows, max_bytes)
     except (ProtocolError, MemoryError):

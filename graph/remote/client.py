@@ -33,7 +33,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutio
 from graph import __version__
 from graph.errors import QueryTimeout, QuotegraphError, UsageError
 from graph.model.vocab import ONTOLOGY_IRI, QG
-from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bind_values, check_query
+from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bind_values, checked
 from graph.rdf.quads import Iris
 
 ENV_TOKEN = "QUOTEGRAPH_ENDPOINT_TOKEN"  # noqa: S105 - the name of a variable, not a secret
@@ -237,10 +237,10 @@ class Endpoint:
         timeout: float = DEFAULT_TIMEOUT_S,
         max_rows: int = DEFAULT_MAX_ROWS,
     ) -> QueryResult:
-        """Check the query as ``kg query`` does (no updates, LOAD or SERVICE), then run it remotely."""
-        text = bind_values(text, params or {})
-        has_dataset = check_query(text)
-        dataset = None if has_dataset or not self.dataset.default_graphs else self.dataset
+        """Check the query as ``kg query`` does (no updates, LOAD or SERVICE), then send its canonical text, bound."""
+        found = checked(text)
+        text = bind_values(found.text, params or {})
+        dataset = None if found.shape.has_dataset or not self.dataset.default_graphs else self.dataset
         return self._send(_with_prefixes(text, prefixes or {}), dataset, timeout, max_rows)
 
     def _send(self, text: str, dataset: RemoteDataset | None, timeout: float, max_rows: int) -> QueryResult:

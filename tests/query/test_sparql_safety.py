@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import time
@@ -9,11 +10,26 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from helpers.disguises import disguises
+from helpers.inprocess import crashed, run_kg
 from helpers.run import kg
 
 from graph.build.pipeline import Built
 from graph.errors import QueryError, QueryRefused
 from graph.query.run import check_query, run_query
+
+
+def _connected_by(cases: list[tuple[str, str]], connections: list[object], ask: object) -> list[str]:
+    """Send each case with ``ask(text)``; the names of the cases after which the listener saw a connection."""
+    guilty = []
+    for name, text in cases:
+        before = len(connections)
+        ask(text)  # type: ignore[operator]
+        time.sleep(0.01)
+        if len(connections) > before:
+            guilty.append(name)
+    time.sleep(0.5)
+    return guilty
 
 
 def test_the_listener_really_records_connections(listener: tuple[str, list[object]]) -> None:
@@ -47,6 +63,37 @@ def test_service_is_refused_and_no_connection_is_made(
     assert "SERVICE is refused" in result.stderr
     time.sleep(0.3)
     assert connections == []
+
+
+def test_no_disguised_service_or_update_reaches_the_network_from_run_query(
+    store: pyoxigraph.Store, listener: tuple[str, list[object]]
+) -> None:
+    url, connections = listener
+    cases = disguises(url)
+    before = len(store)
+
+    def ask(text: str) -> None:
+        with contextlib.suppress(QueryError):
+            run_query(store, text)
+
+    assert len(cases) >= 40
+    assert _connected_by(cases, connections, ask) == []
+    assert connections == []
+    assert len(store) == before
+
+
+def test_no_disguised_service_or_update_reaches_the_network_from_kg_query(built: Built, listener: tuple[str, list[object]]) -> None:
+    url, connections = listener
+    outcomes: dict[int, int] = {}
+
+    def ask(text: str) -> None:
+        result = run_kg("query", text, "--build", built.out.root, "-f", "json")
+        assert not crashed(result), result.exception
+        outcomes[result.exit_code] = outcomes.get(result.exit_code, 0) + 1
+
+    assert _connected_by(disguises(url), connections, ask) == []
+    assert connections == []
+    assert set(outcomes) <= {0, 2}
 
 
 @pytest.mark.parametrize(
