@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from enum import Enum, StrEnum
@@ -13,6 +14,8 @@ import typer
 from rich.table import Table
 
 from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, fail, handle_errors, out_console
+from graph.cli.output import Report, labelled, note
+from graph.errors import EXIT_USAGE
 from graph.network.formats import NETWORK_FORMATS, export_projection
 from graph.network.names import IndexedNames
 from graph.query.dataset import CACHE_DIRNAME, read_dataset
@@ -67,7 +70,22 @@ def _warn_unfiltered(reason: str) -> None:
     )
 
 
-def _list_queries() -> None:
+def _list_queries(format: QueryFormat) -> None:
+    if format is QueryFormat.json:
+        listed = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "params": [{"name": k, "kind": q.param_kinds[k], "description": v} for k, v in q.params.items()],
+            }
+            for q in bundled_queries().values()
+        ]
+        json.dump({"queries": listed}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if format is not QueryFormat.table:
+        raise fail(f"--list prints a table or json, not {format.value}")
     table = Table(title="Bundled queries (kg query NAME)", title_justify="left")
     table.add_column("name", style="bold cyan")
     table.add_column("title")
@@ -76,7 +94,7 @@ def _list_queries() -> None:
         # lang is set by --lang for every query that has it; the others are given with --param
         table.add_row(query.name, query.title, ", ".join(f"{k} ({query.param_kinds[k]})" for k in query.params if k != "lang"))
     out_console.print(table)
-    err_console.print("[dim]--param NAME=VALUE; an entity is named by id, label or alias; labels follow --lang[/]", highlight=False)
+    note("--param NAME=VALUE; an entity is named by id, label or alias; labels follow --lang")
 
 
 @app.command("query")
@@ -118,7 +136,7 @@ def query_command(
     entity parameters take an id, a label or an alias (--param entity=Musk).
     """
     if list_:
-        _list_queries()
+        _list_queries(format)
         return
     if query is None:
         raise fail("give a query: SPARQL text, a .rq file or a bundled query name (kg query --list)")
@@ -140,9 +158,8 @@ def query_command(
         served = OutDir(target.root, pinned=target.current())  # one build for everything below
 
         def expire() -> None:
-            err_console.print(
-                f"[bold red]error:[/] query exceeded the time limit of {timeout:g} s (raise it with --timeout)", highlight=False
-            )
+            message = f"query exceeded the time limit of {timeout:g} s (raise it with --timeout)"
+            Report.single("query-timeout", message, EXIT_USAGE).print(format is QueryFormat.json)
             sys.stderr.flush()
             os._exit(2)  # Oxigraph cannot cancel a running query; end the process instead
 
@@ -168,11 +185,11 @@ def query_command(
     elif format is QueryFormat.table:
         write_table(result, out_console, prefixes, title=None if label == "query" else label)
         if result.kind == "select":
-            err_console.print(f"[dim]{len(result.rows)} row(s)[/]", highlight=False)
+            note(f"{len(result.rows)} row(s)")
     else:
         raise fail(f"--format {format.value} is for CONSTRUCT/DESCRIBE results; use table, csv, tsv or json")
     if result.truncated:
-        err_console.print(f"[yellow]note:[/] stopped after {max_rows:,} rows (--max-rows)", highlight=False)
+        labelled("note", f"stopped after {max_rows:,} rows (--max-rows)")
 
 
 @app.command("export")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from graph.cli.app import BuildOption, app, build_dir, err_console, fail, handle_errors
+from graph.cli.output import labelled
 from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
@@ -82,11 +83,11 @@ def serve_command(
     origins = frozenset(_origin(o) for o in allow_origin or [])
     loopback = is_loopback(host)
     if not loopback:
-        err_console.print(
-            f"[bold yellow]warning:[/] listening on {host}, not on loopback: anyone who can reach this machine can query the graph "
+        labelled(
+            "warning",
+            f"listening on {host}, not on loopback: anyone who can reach this machine can query the graph "
             "(read-only). Use the default --host 127.0.0.1 unless you mean it.",
-            highlight=False,
-            soft_wrap=True,
+            "bold yellow",
         )
     sock = bind(host, port)
     settings = ServeSettings(

@@ -26,6 +26,8 @@ def fold(text: str) -> str:
 class EntityNotFound(UsageError):
     """No entity matches; the message lists the closest names."""
 
+    code = "not-found"
+
     def __init__(self, query: str, suggestions: list[str]):
         self.query = query
         self.suggestions = suggestions
@@ -36,6 +38,8 @@ class EntityNotFound(UsageError):
 class AmbiguousEntity(UsageError):
     """Several entities match equally well; the message lists them by id."""
 
+    code = "ambiguous-name"
+
     def __init__(self, query: str, candidates: list[str]):
         self.query = query
         self.candidates = candidates
@@ -44,6 +48,8 @@ class AmbiguousEntity(UsageError):
 
 class StatementNotFound(UsageError):
     """No statement has this id; the message lists the closest ids."""
+
+    code = "not-found"
 
     def __init__(self, query: str, suggestions: list[str]):
         self.query = query

@@ -70,6 +70,8 @@ _DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECAS
 class RemoteError(QuotegraphError):
     """An endpoint could not be reached or answered with an error."""
 
+    code = "remote-error"
+
 
 def check_url(url: str) -> str:
     """An ``http(s)`` URL without credentials in it; :class:`UsageError` otherwise."""
