@@ -1,9 +1,9 @@
 """The SPARQL 1.1 Protocol over the store: one request in, one complete answer out.
 
-Kept apart from HTTP (``graph/serve.py``) and from the worker processes
-(``graph/querypool.py``) so that the rules are plain functions: every request is checked with
+Kept apart from HTTP (:mod:`graph.endpoint.server`) and from the worker processes
+(:mod:`graph.endpoint.pool`) so that the rules are plain functions: every request is checked with
 :func:`graph.query.run.checked` (no updates, ``LOAD``, ``SERVICE`` or ``FROM`` a graph the store
-does not hold), the protocol's ``default-graph-uri``/``named-graph-uri`` may only name graphs of
+does not hold) and only the canonical text it returns is evaluated, the protocol's ``default-graph-uri``/``named-graph-uri`` may only name graphs of
 the store, and a query without a dataset sees the same default graph as ``kg query`` (every
 graph but the claims graphs). Results are capped in rows and in bytes and serialised completely
 before anything is sent, so that an answer is either whole (possibly marked truncated) or an

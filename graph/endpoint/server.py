@@ -141,8 +141,8 @@ def cross_origin(method: str, headers: dict[str, str], allowed: frozenset[str]) 
     """
     origin = headers.get("origin")
     if origin is not None:
-        own = f"http://{headers.get('host', '')}"
-        if origin == own or origin in allowed:
+        # the server's own pages: the same host and port, http or https (behind a proxy that terminates TLS)
+        if urllib.parse.urlsplit(origin).netloc == headers.get("host") or origin in allowed:
             return None
         return f"a query from a web page of {origin} is refused (kg serve --allow-origin {origin} allows it)"
     site = headers.get("sec-fetch-site", "none")

@@ -164,6 +164,8 @@ def test_the_servers_own_page_and_clients_without_a_browser_may_query(server: Se
         ("GET", {"sec-fetch-site": "same-site", "sec-fetch-mode": "cors", "host": "127.0.0.1:7878"}, True),
         ("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "host": "127.0.0.1:7878"}, False),
         ("POST", {"origin": "http://127.0.0.1:7878", "host": "127.0.0.1:7878", "sec-fetch-site": "same-origin"}, False),
+        ("POST", {"origin": "https://kg.example.org", "host": "kg.example.org"}, False),
+        ("POST", {"origin": "https://kg.example.org.evil.example", "host": "kg.example.org"}, True),
         ("POST", {"host": "127.0.0.1:7878"}, False),
     ],
 )

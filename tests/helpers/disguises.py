@@ -6,7 +6,7 @@ ended by characters rdflib does not end a comment on (CR, CRLF, form feed, NEL, 
 ``\\u`` escapes outside and inside strings and IRIs (an escaped quote moves where rdflib thinks a
 string ends); mixed case; SERVICE nested in subqueries, OPTIONAL, MINUS, UNION, GRAPH, EXISTS,
 HAVING, ORDER BY, after property paths; unusual whitespace; and updates (LOAD, INSERT ...), which a
-read-only graph never runs. Twelve of them went past the check before the canonical text
+read-only graph never runs. Sixteen of them went past the check before the canonical text
 (graph/query/canonical.py) existed.
 """
 

@@ -91,3 +91,16 @@ def test_a_filtered_process_cannot_reach_a_service(listener: tuple[str, list[obj
     assert (denied, status, outcome) == (True, {"Seccomp": "2", "NoNewPrivs": "1"}, "PermissionError")
     _settle(connections, 1)
     assert connections == []
+
+
+def test_where_the_filter_cannot_be_installed_the_caller_hears_why_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.query.offline as module
+
+    def unavailable() -> object:
+        raise module.NetworkFilterUnavailable(38, "no seccomp on testos")
+
+    heard: list[str] = []
+    monkeypatch.setattr(module, "_prepared", unavailable)
+    monkeypatch.setattr(module, "_warned", module.threading.Event())
+    assert [offline(lambda: 1, heard.append), offline(lambda: 2, heard.append)] == [1, 2]
+    assert heard == ["[Errno 38] no seccomp on testos"]
