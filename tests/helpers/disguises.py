@@ -12,6 +12,9 @@ read-only graph never runs. Sixteen of them went past the check before the canon
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 B = "\\"  # one backslash, so that the escapes below read as they are sent
 
 SERVICE = [
@@ -144,3 +147,20 @@ def disguises(url: str) -> list[tuple[str, str]]:
     base = url.rstrip("/") + "/"
     port = base.rsplit(":", 1)[1].strip("/")
     return [(name, text.replace("{U}", base).replace("{PORT}", port)) for name, text in SERVICE + UPDATE]
+
+
+def reaching_the_network(cases: list[tuple[str, str]], connections: list[object], ask: Callable[[str], object]) -> list[str]:
+    """Send each case with ``ask(text)``; the names of the cases after which the listener saw a connection.
+
+    Waits a moment after each case and half a second at the end, so that a late connection is
+    still seen (the caller then asserts that ``connections`` is empty too).
+    """
+    guilty = []
+    for name, text in cases:
+        before = len(connections)
+        ask(text)
+        time.sleep(0.01)
+        if len(connections) > before:
+            guilty.append(name)
+    time.sleep(0.5)
+    return guilty
