@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import UsageError
+from graph.sources.anchor import occurrences
 
 from . import lexicon as lx
 
@@ -248,7 +249,11 @@ class Generator:
         else:
             a, b = self._two(self.people.pick)
             de, en = f"E-Mail-Korrespondenz zwischen {a.label_de} und {b.label_de}", f"the e-mails between {a.label_en} and {b.label_en}"
-        return self._register(GenEntity(f"event-{i}-{slug(en)[:60].strip('-')}", "event", de, en, type=kind, participants=(a.id, b.id)))
+        # e-mails and posts are documents, a partnership an organisation (a W3C ORG collaboration)
+        entity_kind = {"Partnership": "organization", "Email": "document", "BlogPost": "document", "EmailExchange": "document"}.get(
+            kind, "event"
+        )
+        return self._register(GenEntity(f"event-{i}-{slug(en)[:60].strip('-')}", entity_kind, de, en, type=kind, participants=(a.id, b.id)))
 
     def _two(self, draw: Any) -> tuple[GenEntity, GenEntity]:
         a = draw()
@@ -389,8 +394,8 @@ class Generator:
             s, o = self._two(self.orgs.pick)
         elif relation == "profitMachineFor":
             s, o = self.orgs.pick(), self._agent()
-        elif relation == "repliedTo":
-            s, o = self._agent(), self.events.pick()
+        elif relation == "repliedTo":  # an answer to an e-mail, a letter or a post: a document
+            s, o = self._agent(), self._event_of(self.rng.choice(("Email", "BlogPost", "EmailExchange")))
         elif relation == "before":
             s, o = self.events.pick(), self.events.pick()
         else:  # partner
@@ -500,7 +505,7 @@ class Generator:
         for st in statements:
             quote = text[st.start : st.end]
             st.fields["quote"] = quote
-            starts = _occurrences(text, quote)
+            starts = occurrences(text, quote)
             if len(starts) > 1:
                 st.fields["occurrence"] = starts.index(st.start) + 1
         meta: dict[str, Any] = {"id": source_id, "title": title, "author": author.id, "language": lang}
@@ -548,15 +553,6 @@ class Generator:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _occurrences(text: str, quote: str) -> list[int]:
-    found = []
-    at = text.find(quote)
-    while at != -1:
-        found.append(at)
-        at = text.find(quote, at + 1)
-    return found
 
 
 # -- YAML, written by hand: fast, deterministic and in the style curators write -------------------
