@@ -100,6 +100,10 @@ class SourceIn(BaseModel):
     )
     licence_url: Url | None = None
     attribution: Line | None = Field(default=None, description="the credit line the licence asks for")
+    retrieved: dt.datetime | None = Field(default=None, description="when the text was read: the fetch of a URL, or the file kg add read")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="SHA-256 of the text file as added; the build refuses a text that no longer matches"
+    )
     note: Text | None = None
 
 
@@ -169,6 +173,7 @@ class Source(BaseModel):
     licence: str | None = None
     licence_url: str | None = None
     attribution: str | None = None
+    retrieved: dt.datetime | None = None
 
 
 class Entity(BaseModel):
