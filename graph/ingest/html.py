@@ -22,8 +22,11 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+#: fewer letters than this (spaces aside) is no article: trafilatura's fallback returns the menu of an index page
+MIN_ARTICLE_CHARACTERS = 50
 #: C0 controls other than tab and newline, DEL and C1 controls: never part of an article's text
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CHAR_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 _BLANK_LINES = re.compile(r"\n{3,}")
 #: a Creative Commons licence or dedication in a URL: /licenses/by-sa/4.0/, /publicdomain/zero/1.0/
 _CC_URL = re.compile(r"creativecommons\.org/(?:licenses|publicdomain)/(by-nc-nd|by-nc-sa|by-nc|by-nd|by-sa|by|zero)/([1-9]\.[0-9])", re.I)
@@ -63,10 +66,10 @@ def article_text(html: str | bytes, url: str | None = None) -> Article:
     """
     import trafilatura
     from htmldate import find_date
-    from trafilatura.utils import load_html
+    from trafilatura.utils import decode_file, load_html
     from trafilatura.xml import xmltotxt
 
-    tree = load_html(html)
+    tree = load_html(_without_controls(decode_file(html) if isinstance(html, bytes) else html))
     if tree is None:
         raise NoArticle("not an HTML page (nothing to parse)")
     document = trafilatura.bare_extraction(
@@ -88,8 +91,9 @@ def article_text(html: str | bytes, url: str | None = None) -> Article:
             blocks.append(body.text)
         blocks.extend(xmltotxt(element, include_formatting=False) for element in body)
     text = _tidy(blocks)
-    if not text:
-        raise NoArticle("no article text found (the page may be an index, a login wall or built by scripts)")
+    if len("".join(text.split())) < MIN_ARTICLE_CHARACTERS:
+        only = f" (only {text.strip()!r})" if text.strip() else ""
+        raise NoArticle(f"no article text found{only}: the page may be an index, a login wall or built by scripts")
     found = find_date(copy.deepcopy(tree), extensive_search=False, original_date=True, outputformat="%Y-%m-%d", url=url)
     licence_url = _licence_link(tree, url)
     return Article(
@@ -103,6 +107,21 @@ def article_text(html: str | bytes, url: str | None = None) -> Article:
         declared_language=_line(tree.get("lang")) if tree.tag == "html" else None,
         url=_http_url(getattr(document, "url", None)),
     )
+
+
+def _without_controls(html: str) -> str:
+    """The page with control characters, literal or as character references, replaced by spaces.
+
+    A single ``&#7;`` made lxml give up on a whole page (trafilatura found no text at all), and
+    no control character may enter a source text anyway.
+    """
+
+    def reference(match: re.Match[str]) -> str:
+        digits = match.group(1)
+        code = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+        return " " if code > 0x10FFFF or _CONTROL.match(chr(code)) or code == 0 else match.group(0)
+
+    return _CONTROL.sub(" ", _CHAR_REFERENCE.sub(reference, html))
 
 
 def _tidy(blocks: list[str]) -> str:

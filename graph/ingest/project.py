@@ -54,26 +54,39 @@ KNOWN_HEADER = """\
 
 def init_project(folder: Path, *, with_bundled_entities: bool = False) -> paths.Project:
     """Make a new project in ``folder`` (new or empty); refuse anything else. All or nothing."""
+    folder = folder.resolve()
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file; kg init makes a project in a new or empty folder")
     if folder.is_dir() and any(folder.iterdir()):
         raise UsageError(f"{folder} is not empty; kg init makes a project in a new or empty folder (use --data to point at existing data)")
+    if folder.is_dir():  # filled in place: replacing it would strand a shell whose current directory it is
+        try:
+            _fill(folder, with_bundled_entities)
+        except BaseException:
+            for child in folder.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+            raise
+        return paths.project_of(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        (staging / "sources").mkdir()
-        (staging / "statements").mkdir()
-        (staging / ENTITIES_FILE).write_text(ENTITIES_HEADER, encoding="utf-8")
-        (staging / ".gitignore").write_text(f"/{paths.DEFAULT_OUT_DIRNAME}/\n", encoding="utf-8")
-        if with_bundled_entities:
-            bundled = (paths.bundled_data_dir() / ENTITIES_FILE).read_text(encoding="utf-8")
-            (staging / KNOWN_FILE).write_text(KNOWN_HEADER + _without_leading_comments(bundled), encoding="utf-8")
+        _fill(staging, with_bundled_entities)
         staging.chmod(0o777 & ~_umask())
-        os.replace(staging, folder)  # an empty folder is replaced whole; a new one appears whole
+        os.rename(staging, folder)  # a new folder appears whole
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return paths.project_of(folder)
+
+
+def _fill(folder: Path, with_bundled_entities: bool) -> None:
+    (folder / "sources").mkdir()
+    (folder / "statements").mkdir()
+    (folder / ENTITIES_FILE).write_text(ENTITIES_HEADER, encoding="utf-8")
+    (folder / ".gitignore").write_text(f"/{paths.DEFAULT_OUT_DIRNAME}/\n", encoding="utf-8")
+    if with_bundled_entities:
+        bundled = (paths.bundled_data_dir() / ENTITIES_FILE).read_text(encoding="utf-8")
+        (folder / KNOWN_FILE).write_text(KNOWN_HEADER + _without_leading_comments(bundled), encoding="utf-8")
 
 
 def _umask() -> int:
