@@ -182,16 +182,16 @@ def _as_json(added: Added, data: dict[str, str]) -> dict[str, Any]:
 
 def _summary(added: Added) -> None:
     meta = added.meta
-    root = added.data
-    _say(f"Added source {added.id}: {meta['title']}")
-    language = meta["language"]
-    if added.detected is not None:
-        language += f", detected (p={added.detected.probability:.2f})"
-    read_as = "article text of the HTML page" if added.kind == "html" else "the text file as it is"
-    _say(f"  text:       {added.text_path.relative_to(root)} ({added.characters:,} characters, {read_as}; {language})")
-    found = [f"{key} {meta[key]}" for key in ("author", "date", "publisher", "url", "licence") if key in meta]
-    if added.new_entities:
-        found = [f + " (new entity in entities.yaml)" if f.startswith("author ") else f for f in found]
-    _say(f"  metadata:   {added.meta_path.relative_to(root)}" + (f" ({'; '.join(found)})" if found else ""))
-    _say(f"  statements: {added.statements_path.relative_to(root)} (none yet)")
-    _say(f"Next: read the text, write its statements (or draft them: kg extract {added.id}), then kg build")
+    _say(f"Added source {added.id} to {added.data}")
+    for key in ("title", "author", "date", "publisher", "url", "licence"):
+        if key in meta:
+            extra = " (a new person in entities.yaml)" if key == "author" and meta[key] in added.new_entities else ""
+            _say(f"  {key + ':':<12}{meta[key]}{extra}")
+    detected = f" (detected, p={added.detected.probability:.2f})" if added.detected is not None else ""
+    _say(f"  {'language:':<12}{meta['language']}{detected}")
+    read_as = "the article text of the page" if added.kind == "html" else "the file as it is"
+    _say(f"  {'text:':<12}{added.text_path.relative_to(added.data)} ({added.characters:,} characters: {read_as})")
+    _say(f"  {'metadata:':<12}{added.meta_path.relative_to(added.data)}")
+    _say(f"  {'statements:':<12}{added.statements_path.relative_to(added.data)} (none yet)")
+    drafting = f" (or draft them: kg extract {added.id})" if any(c.name == "extract" for c in app.registered_commands) else ""
+    _say(f"Next: read the text and write its statements{drafting}, then kg build.")

@@ -1,53 +1,72 @@
-"""From nothing to an answer, as a new user types it: kg init, kg add, statements, kg build, kg query."""
+"""From nothing to an answer, as a new user types it: the README's "Your own project", run as it stands.
+
+The section's console blocks (``$ command`` lines and what the terminal showed) and YAML blocks
+(files the curator writes: the first line names the file) are played in order in a fresh home
+folder, ``~`` in the README. Outputs must match exactly; of ``kg build``, whose output holds
+timings and a build id, the lines shown must appear in that order.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import re
+import shlex
 import shutil
 from pathlib import Path
 
-from helpers.run import kg
+from helpers.run import REPO, kg
 
+README = (REPO / "README.md").read_text(encoding="utf-8")
+_START = README.index("## Your own project")
+SECTION = README[_START : README.index("\n## ", _START + 1)]
 ARTICLE = Path(__file__).parent.parent / "ingest" / "pages" / "news-en.html"
 
-#: what a curator adds by hand after reading sources/<id>.txt
-ENTITIES = """\
-  - id: musk
-    kind: person
-    label: {de: Elon Musk, en: Elon Musk}
-  - id: openai
-    kind: organization
-    label: {de: OpenAI, en: OpenAI}
-"""
+
+def _steps() -> list[tuple[str, str]]:
+    return re.findall(r"```(console|yaml)\n(.*?)```", SECTION, re.DOTALL)
 
 
-def test_a_new_project_from_an_html_page_to_a_quoted_answer(tmp_path: Path) -> None:
-    assert kg("init", "story", cwd=tmp_path).returncode == 0
-    story = tmp_path / "story"
-    shutil.copy(ARTICLE, story / "article.html")
-    added = kg("add", "article.html", cwd=story)
-    assert added.returncode == 0, added.stderr
-    source_id = next(p.stem for p in (story / "sources").glob("*.txt"))
-    assert f"Added source {source_id}: Musk sues OpenAI again" in added.stdout
-    text = (story / "sources" / f"{source_id}.txt").read_text(encoding="utf-8")
-    quote = "Elon Musk sued OpenAI and its chief executive Sam Altman on Monday"
-    assert quote in text, "the curator quotes the stored text"
-    with (story / "entities.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(ENTITIES)
-    statements = story / "statements" / f"{source_id}.yaml"
-    statements.write_text(
-        statements.read_text(encoding="utf-8").replace(
-            "statements: []\n",
-            f"statements:\n  - subject: musk\n    predicate: sued\n    object: openai\n    voice: narration\n    quote: {quote}\n",
-        ),
-        encoding="utf-8",
-    )
-    built = kg("build", cwd=story / "statements")
-    assert built.returncode == 0, built.stderr
-    assert f"data: {story.resolve()} (the project found from" in built.stderr
-    assert (story / "quotegraph-out" / "current" / "store").is_dir()
-    answer = kg("query", "statements", "-f", "csv", cwd=story / "sources")
-    assert answer.returncode == 0, answer.stderr
-    rows = [(r["subject"], r["relation"], r["object"], r["asserted_by"], r["quote"]) for r in csv.DictReader(io.StringIO(answer.stdout))]
-    assert rows == [("Elon Musk", "sued", "OpenAI", "Jane Doe", quote)], "narration is the author's, from the byline"
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.rstrip("\n").split("\n")]
+
+
+def test_the_section_shows_init_add_build_and_query() -> None:
+    commands = [
+        line[2:].split()[:2] for kind, block in _steps() if kind == "console" for line in block.splitlines() if line.startswith("$ ")
+    ]
+    assert [c for c in commands if c[0] == "kg"] == [["kg", "init"], ["kg", "add"], ["kg", "build"], ["kg", "query"]]
+
+
+def test_a_new_project_from_an_html_page_to_a_quoted_answer_as_the_readme_shows(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(ARTICLE, home / "article.html")
+    cwd = home
+    for kind, block in _steps():
+        if kind == "yaml":
+            first, _, body = block.partition("\n")
+            named = re.match(r"# ([\w./-]+)", first)
+            assert named is not None, f"a YAML block of this section names its file on its first line: {first}"
+            target = cwd / named.group(1)
+            if target.name == "entities.yaml":
+                with target.open("a", encoding="utf-8") as handle:
+                    handle.write(body)
+            else:
+                target.write_text(block, encoding="utf-8")
+            continue
+        lines = block.rstrip("\n").split("\n")
+        starts = [i for i, line in enumerate(lines) if line.startswith("$ ")]
+        for i, start in enumerate(starts):
+            command = shlex.split(lines[start][2:])
+            shown = lines[start + 1 : starts[i + 1] if i + 1 < len(starts) else len(lines)]
+            if command[0] == "cd":
+                cwd = (cwd / command[1]).resolve()
+                continue
+            result = kg(*command[1:], cwd=cwd, env={"COLUMNS": "100"})
+            assert result.returncode == 0, f"{lines[start]}\n{result.stderr}"
+            printed = _lines(result.stdout.replace(str(home.resolve()), "~"))
+            if command[1] == "build":
+                found = iter(printed)
+                assert all(any(line == got for got in found) for line in shown), f"{lines[start]}:\n{result.stdout}"
+                assert f"data: {home.resolve()}/story (the project found from {cwd})" in result.stderr
+            else:
+                assert printed == [line.rstrip() for line in shown], lines[start]
