@@ -111,7 +111,7 @@ def add_command(
     A text file is stored byte for byte; an HTML page becomes its article text (trafilatura:
     no navigation, footers or comments; paragraphs separated by blank lines), which is what
     quotes are anchored in. The metadata records title, author, date, URL, publisher, language,
-    licence, retrieval time and the text's SHA-256; every option above overrides what was found.
+    licence, retrieval time and the text's SHA-256; each option below overrides what was found.
     A source already present (same text or same URL) is refused, naming it. Nothing is written
     unless everything is.
     """
