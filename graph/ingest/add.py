@@ -35,7 +35,7 @@ from graph import paths
 from graph.errors import DataError, UsageError
 from graph.ingest.fetch import MAX_BYTES, MAX_REDIRECTS, TIMEOUT_S, fetch
 from graph.ingest.html import Article, NoArticle, article_text
-from graph.ingest.language import Detected, detect_language
+from graph.ingest.language import Detected, identify
 from graph.ingest.project import ENTITIES_FILE, KNOWN_FILE, fold, read_entity_records, slug, with_entities_appended
 from graph.model.records import SourceIn
 from graph.sources.text import read_source_text
@@ -121,7 +121,7 @@ def add_source(data: Path, target: str, overrides: Overrides = Overrides(), limi
     detected: Detected | None = None
     language = overrides.language
     if not language:
-        detected = detect_language(text)
+        detected = identify(text)
         language = detected.language
         if detected.uncertain:
             warnings.append(

@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from graph.errors import EXIT_INVALID_DATA, QuotegraphError
+
 #: fewer letters than this (spaces aside) is no article: trafilatura's fallback returns the menu of an index page
 MIN_ARTICLE_CHARACTERS = 50
 #: C0 controls other than tab and newline, DEL and C1 controls: never part of an article's text
@@ -35,8 +37,10 @@ _HTTP_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _CC_NAME = re.compile(r"^cc (by-nc-nd|by-nc-sa|by-nc|by-nd|by-sa|by|zero) ([1-9]\.[0-9])$", re.I)
 
 
-class NoArticle(ValueError):
+class NoArticle(QuotegraphError):
     """The page has no main text that trafilatura can find (an index page, a login wall, a script-only app)."""
+
+    exit_code = EXIT_INVALID_DATA
 
 
 @dataclass(frozen=True)
