@@ -2,8 +2,9 @@
 
 The section's console blocks (``$ command`` lines and what the terminal showed) and YAML blocks
 (files the curator writes: the first line names the file) are played in order in a fresh home
-folder, ``~`` in the README. Outputs must match exactly; of ``kg build``, whose output holds
-timings and a build id, the lines shown must appear in that order.
+folder, ``~`` in the README. What a command prints (stdout, then stderr without the ``data: …``
+line the section explains) must match exactly; of ``kg build``, whose output holds timings and a
+build id, the lines shown must appear in that order.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ def test_a_new_project_from_an_html_page_to_a_quoted_answer_as_the_readme_shows(
                 continue
             result = kg(*command[1:], cwd=cwd, env={"COLUMNS": "100"})
             assert result.returncode == 0, f"{lines[start]}\n{result.stderr}"
-            printed = _lines(result.stdout.replace(str(home.resolve()), "~"))
+            # what the terminal shows, stdout then stderr, but the "data: …" line every data command starts with
+            notes = [line for line in result.stderr.splitlines() if not line.startswith("data: ")]
+            printed = _lines((result.stdout + "\n".join(notes)).replace(str(home.resolve()), "~"))
             if command[1] == "build":
                 found = iter(printed)
                 assert all(any(line == got for got in found) for line in shown), f"{lines[start]}:\n{result.stdout}"
