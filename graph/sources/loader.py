@@ -132,7 +132,7 @@ class Loader:
             return sources
         files = yaml_files(folder)
         if not files:
-            self.problems.add(display(folder, self.root), None, None, "no source metadata (*.yaml) found")
+            self.problems.add(display(folder, self.root), None, None, "no source metadata (*.yaml) found: kg add FILE|URL adds a source")
         for path in files:
             shown = display(path, self.root)
             doc = load_document(path, self.root, self.problems)

@@ -62,3 +62,10 @@ def test_known_names_are_not_read_by_the_build_until_adopted(tmp_path: Path) -> 
     assert ids == ["openai", "musk"]
     with pytest.raises(UsageError, match="unknown entity nobody"):
         adopt_entities(story, ["nobody"])
+
+
+def test_a_new_project_without_sources_says_how_to_add_one(tmp_path: Path) -> None:
+    assert kg("init", "story", cwd=tmp_path).returncode == 0
+    result = kg("validate", cwd=tmp_path / "story")
+    assert result.returncode == 1
+    assert "story/sources: no source metadata (*.yaml) found: kg add FILE|URL adds a source" in result.stderr
