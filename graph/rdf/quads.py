@@ -50,8 +50,10 @@ class Iris:
     base: str = DEFAULT_BASE_IRI
 
     def __post_init__(self) -> None:
-        if not self.base.endswith(("/", "#")):
-            raise UsageError(f"base IRI must end with '/' or '#': {self.base}")
+        if not self.base.endswith("/"):
+            raise UsageError(f"base IRI must end with '/': {self.base}")
+        if "#" in self.base:  # the parts of a statement are <statement>#quote; an IRI has one '#' at most
+            raise UsageError(f"base IRI must not contain '#' (a quote's IRI is <statement IRI>#quote): {self.base}")
         try:
             NamedNode(self.base)
         except ValueError as exc:
