@@ -38,7 +38,9 @@ from graph.ingest.html import Article, NoArticle, article_text
 from graph.ingest.language import Detected, identify
 from graph.ingest.project import ENTITIES_FILE, KNOWN_FILE, fold, read_entity_records, slug, with_entities_appended
 from graph.model.records import SourceIn
-from graph.sources.text import read_source_text
+from graph.sources.files import read_data_file
+from graph.sources.text import MAX_SOURCE_BYTES, read_source_text
+from graph.sources.yamlfile import MAX_YAML_BYTES
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _SEQUENCE = re.compile(r"^(\d{3,})_")
@@ -193,27 +195,27 @@ def _read_input(target: str, limits: Limits) -> _Input:
         got = fetch(target, timeout=limits.timeout, max_bytes=limits.max_bytes, max_redirects=limits.max_redirects)
         return _Input(got.kind, got.final_url, got.body, got.charset, got.final_url, got.retrieved)
     path = Path(target)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise UsageError(f"{target}: no such file (kg add takes a text file, an HTML file or an http(s) URL)")
     retrieved = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    if path.suffix.lower() in HTML_SUFFIXES:
-        kind = "html"
-    else:
-        with path.open("rb") as handle:
-            head = handle.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        kind = "html" if head.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head else "text"
-    size = path.stat().st_size
-    if kind == "html" and size > limits.max_bytes:
-        raise DataError.single(path, None, None, f"the page is {size:,} bytes, more than the {limits.max_bytes:,} allowed (--max-bytes)")
-    raw = path.read_bytes() if kind == "html" else b""
+    # the user's own file, wherever a link of theirs leads: read as data files are (a regular file, size capped)
+    raw = read_data_file(path, Path(os.path.realpath(path)).parent, max(MAX_SOURCE_BYTES, limits.max_bytes))
+    head = raw[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    sniffed = head.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head
+    kind = "html" if path.suffix.lower() in HTML_SUFFIXES or sniffed else "text"
+    if kind == "html" and len(raw) > limits.max_bytes:
+        raise DataError.single(
+            path, None, None, f"the page is {len(raw):,} bytes, more than the {limits.max_bytes:,} allowed (--max-bytes)"
+        )
     return _Input(kind, str(path), raw, None, None, retrieved)
 
 
 def _plain_text(given: _Input) -> bytes:
-    """A text file byte for byte (refused unless it passes the source-text rules), or a fetched text/plain re-encoded as UTF-8."""
+    """A text file byte for byte, or a fetched text/plain as UTF-8; refused unless it passes the source-text rules."""
     if given.url is None:
-        read_source_text(Path(given.shown))
-        return Path(given.shown).read_bytes()
+        path = Path(given.shown)
+        text, _digest = read_source_text(path, Path(os.path.realpath(path)).parent)
+        return text.encode("utf-8")  # strict UTF-8 both ways: the same bytes
     try:
         text = given.raw.decode(given.charset or "utf-8")
     except (UnicodeDecodeError, LookupError) as exc:
@@ -222,7 +224,7 @@ def _plain_text(given: _Input) -> bytes:
         probe = Path(tmp) / "text.txt"
         probe.write_bytes(text.encode("utf-8"))
         try:
-            read_source_text(probe)
+            read_source_text(probe, Path(tmp))
         except DataError as exc:
             raise DataError.single(given.shown, exc.problems[0].line, None, exc.problems[0].message) from None
     return text.encode("utf-8")
@@ -266,15 +268,18 @@ def _existing_sources(data: Path) -> list[dict[str, Any]]:
     found = []
     for meta_path in sorted((data / "sources").glob("*.y*ml")):
         try:
-            doc = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            doc = yaml.safe_load(read_data_file(meta_path, data, MAX_YAML_BYTES).decode("utf-8"))
+        except (DataError, UnicodeDecodeError, yaml.YAMLError):
             continue
         if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
             continue
         digest = doc.get("sha256")
         if not isinstance(digest, str):
             text_path = meta_path.parent / str(doc.get("text") or f"{doc['id']}.txt")
-            digest = hashlib.sha256(text_path.read_bytes()).hexdigest() if text_path.is_file() else None
+            try:
+                digest = hashlib.sha256(read_data_file(text_path, data, MAX_SOURCE_BYTES)).hexdigest()
+            except DataError:
+                digest = None
         found.append({"id": doc["id"], "url": doc.get("url"), "sha256": digest, "file": meta_path})
     return found
 

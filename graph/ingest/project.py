@@ -33,8 +33,9 @@ import yaml
 from graph import paths
 from graph.errors import DataError, UsageError
 from graph.model.records import Entity, EntityIn
+from graph.sources.files import read_data_file
 from graph.sources.located import Problems, display, load_document, validate_record
-from graph.sources.yamlfile import LineDict, LineList, load_yaml
+from graph.sources.yamlfile import MAX_YAML_BYTES, LineDict, LineList, load_yaml
 
 ENTITIES_FILE = "entities.yaml"
 KNOWN_FILE = "known-entities.yaml"
@@ -157,7 +158,7 @@ def entity_text(record: dict[str, Any]) -> str:
 def with_entities_appended(path: Path, records: Iterable[dict[str, Any]]) -> str:
     """The text of ``entities.yaml`` with ``records`` appended, checked by parsing it again."""
     new = list(records)
-    original = path.read_text(encoding="utf-8") if path.is_file() else "entities: []\n"
+    original = read_data_file(path, path.parent, MAX_YAML_BYTES).decode("utf-8") if os.path.lexists(path) else "entities: []\n"
     text = original if original.endswith("\n") else original + "\n"
     text, empties = re.subn(
         r"^entities:[ \t]*\[[ \t]*\][ \t]*(#.*)?$", lambda m: "entities:" + (f" {m.group(1)}" if m.group(1) else ""), text, flags=re.M
@@ -176,10 +177,12 @@ def with_entities_appended(path: Path, records: Iterable[dict[str, Any]]) -> str
 
 
 def _entity_ids(text: str, path: Path) -> list[str]:
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}.", suffix=".check", encoding="utf-8", delete=False
+    ) as handle:
         handle.write(text)
     try:
-        doc = load_yaml(Path(handle.name))
+        doc = load_yaml(Path(handle.name), path.parent)
     except DataError as exc:
         raise DataError.single(path, exc.problems[0].line, None, f"would no longer parse: {exc.problems[0].message}") from None
     finally:

@@ -296,3 +296,22 @@ def test_kg_add_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     result = kg("add", PAGES / "news-en.html", "--date", "5 August", cwd=tmp_path / "story")
     assert result.returncode == 2
     assert "is not a date like 2024-03-06" in result.stderr
+
+
+def test_a_fifo_in_the_sources_folder_does_not_hang_kg_add(story: Path, tmp_path: Path) -> None:
+    """The duplicate check reads every source's files as the build does: regular files only."""
+    import os
+
+    (story / "sources" / "000_stuck.yaml").write_text("id: 000_stuck\ntitle: Stuck\nlanguage: en\n", encoding="utf-8")
+    os.mkfifo(story / "sources" / "000_stuck.txt")
+    article = tmp_path / "a.txt"
+    article.write_text("A title\n\nA text long enough to be read as English by the language detector, surely.\n", encoding="utf-8")
+    assert add_source(story, str(article)).id.startswith("001_")
+
+
+def test_a_fifo_given_to_kg_add_is_refused(story: Path, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(DataError, match="is a FIFO"):
+        add_source(story, str(tmp_path / "pipe.txt"))

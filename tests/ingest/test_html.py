@@ -78,7 +78,7 @@ def test_hostile_html_is_kept_as_text_and_its_scripts_are_not_run_or_kept(tmp_pa
     assert article.title == "[bold red]Breaking[/] <script> news"
     stored = tmp_path / "text.txt"
     stored.write_bytes(text.encode("utf-8"))
-    assert read_source_text(stored)[0] == text, "the stored text passes the source-text rules (no control characters)"
+    assert read_source_text(stored, tmp_path)[0] == text, "the stored text passes the source-text rules (no control characters)"
 
 
 def test_a_control_character_reference_no_longer_loses_the_whole_page() -> None:
