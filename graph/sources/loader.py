@@ -355,8 +355,11 @@ class Loader:
 
         relation = self.onto.relations.get(raw.predicate)
         if relation is None or relation.abstract:
-            known = ", ".join(sorted(n for n, r in self.onto.relations.items() if not r.abstract))
-            fail("predicate", f"unknown predicate '{raw.predicate}'{self._suggest(raw.predicate, self.onto.relations)}; known: {known}")
+            usable = [n for n, r in self.onto.relations.items() if not r.abstract]
+            fail(
+                "predicate",
+                f"unknown predicate '{raw.predicate}'{self._suggest(raw.predicate, usable)}; `kg vocabulary` lists the {len(usable)} relations",
+            )
         subject = entity("subject", raw.subject)
         obj = entity("object", raw.object)
         asserted_by_id = raw.asserted_by or source.author

@@ -129,7 +129,10 @@ def source_with_bom(data: Path) -> tuple[str, str]:
 
 def wrong_predicate(data: Path) -> tuple[str, str]:
     line = _edit(data, STATEMENTS, "predicate: cutTiesWith", "predicate: cutTiesWit")
-    return r"statements\[\d+\]\.predicate: unknown predicate 'cutTiesWit' \(did you mean 'cutTiesWith'\?\)", f"data/{STATEMENTS}:{line}"
+    return (
+        r"statements\[\d+\]\.predicate: unknown predicate 'cutTiesWit' \(did you mean 'cutTiesWith'.*\?\); `kg vocabulary` lists the \d+ relations$",
+        f"data/{STATEMENTS}:{line}",
+    )
 
 
 def predicate_with_wrong_object_kind(data: Path) -> tuple[str, str]:
