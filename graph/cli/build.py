@@ -135,7 +135,7 @@ def build_command(
 
     from graph.build.pipeline import build
 
-    chosen = choose_data(data)
+    chosen = choose_data(data, announce=format is not SummaryFormat.json)  # -f json: said in the JSON, stderr holds only an error
     target = out_dir(out, chosen)
     started = time.perf_counter()
     with RichProgress(shown=format is not SummaryFormat.json) as progress:  # with -f json, stderr holds only an error
@@ -190,7 +190,7 @@ def validate_command(
     """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
     from graph.build.pipeline import check
 
-    chosen = choose_data(data)
+    chosen = choose_data(data, announce=format is not SummaryFormat.json)
     with RichProgress(shown=format is not SummaryFormat.json) as progress:
         checked: Checked = check(chosen.path, base_iri=base_iri, progress=progress, engine=shacl_engine)
     counts = checked.counts()

@@ -117,7 +117,7 @@ def add_command(
     """
     from graph.ingest.add import Limits, Overrides, add_source
 
-    chosen = choose_data(data)
+    chosen = choose_data(data, announce=format is not AddFormat.json)
     if chosen.origin == "bundled":
         raise fail(f"no project in {Path.cwd()} or above to add to: kg init DIR makes one, --data DIR names one")
     overrides = Overrides(
