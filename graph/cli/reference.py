@@ -42,7 +42,7 @@ def _row(command: Any, usage_name: str) -> tuple[str, str, str]:
     usage = f"`{usage_name}{' ' + arguments if arguments else ''}`"
     summary = (command.help or "").strip().split("\n\n")[0]
     flags = " ".join("`" + "/".join([max(p.opts, key=len), *p.secondary_opts]) + "`" for p in options)
-    return usage, _cell(summary), flags
+    return usage.replace("|", "\\|"), _cell(summary), flags
 
 
 def commands_table() -> str:

@@ -99,7 +99,11 @@ class SourceIn(BaseModel):
         default=None, description="licence of the text, an SPDX id where one exists (CC-BY-SA-4.0) or a short id (public-domain-us-gov)"
     )
     licence_url: Url | None = Field(default=None, description="where the licence (or the reason for public domain) is stated")
-    attribution: Text | None = Field(default=None, description="the credit line the licence asks for, as it should be shown")
+    attribution: Line | None = Field(default=None, description="the credit line the licence asks for, as it should be shown")
+    retrieved: dt.datetime | None = Field(default=None, description="when the text was read: the fetch of a URL, or the file kg add read")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="SHA-256 of the text file as added; the build refuses a text that no longer matches"
+    )
     excerpt: list[Line] = Field(
         default_factory=list,
         description="how the text differs from the published one, one line each: cuts, layout cleaning (curation record)",
@@ -177,6 +181,7 @@ class Source(BaseModel):
     licence: str | None = None
     licence_url: str | None = None
     attribution: str | None = None
+    retrieved: dt.datetime | None = None
     excerpt: list[str] = Field(default_factory=list)
     verified: str | None = None
 

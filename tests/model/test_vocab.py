@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.run import REPO
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -165,7 +166,7 @@ def test_inverse_and_symmetric_relations_are_declared_both_ways() -> None:
 def test_the_readme_vocabulary_table_is_the_one_generated_from_the_ontology() -> None:
     from graph.model.reference import BEGIN, END, readme_block
 
-    readme = (paths.PACKAGE_DIR.parent / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     shown = readme[readme.index(BEGIN) : readme.index(END) + len(END)]
     assert shown == readme_block(default_ontology()), "README's table is out of date: paste `kg vocabulary -f markdown` between the markers"
 
