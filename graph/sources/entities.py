@@ -33,13 +33,16 @@ def load_entities(root: Path, onto: Ontology, problems: Problems) -> tuple[dict[
     fields: dict[str, tuple[str, LineDict]] = {}
     if not files:
         problems.add(display(root, root), None, None, "no entities: add entities.yaml")
+    unread = False  # a file not read: references into it would be reported as unknown, one error each, all noise
     for path in files:
         shown = display(path, root)
         doc = load_document(path, root, problems)
         if doc is None:
+            unread = True
             continue
         if not isinstance(doc, LineDict) or not isinstance(doc.get("entities"), LineList):
             problems.add(shown, getattr(doc, "line", 1), "entities", "expected a top-level 'entities:' list")
+            unread = True
             continue
         unknown = set(doc) - {"entities"}
         for key in sorted(unknown):
@@ -71,6 +74,8 @@ def load_entities(root: Path, onto: Ontology, problems: Problems) -> tuple[dict[
             where[ent.id] = (shown, item.line)
             fields[ent.id] = (prefix, item)
             entities[ent.id] = Entity(**{**dict(ent), "negates": tuple(ent.negates), "distinct_from": tuple(ent.distinct_from)})
+    if unread:
+        return entities, where, files
     for ent_id, record in entities.items():
         for other in record.negates:
             target = entities.get(other)
