@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from graph.cli.app import DataOption, app, data_dir, err_console, handle_errors, out_console
+from graph.cli.app import DataOption, app, choose_data, err_console, handle_errors, out_console
 from graph.cli.ask import AnswerFormat, FormatOption, emit_csv, emit_json
 from graph.errors import EXIT_INVALID_DATA
 from graph.model.records import Entity
@@ -86,19 +86,19 @@ def entities_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    root = data_dir(data)
-    entities, where, problems = _entities(root)
+    chosen = choose_data(data, announce=format is not AnswerFormat.json)  # with -f json the folder is said in the JSON
+    entities, where, problems = _entities(chosen.path)
     _report_problems(problems)
     if duplicates:
         found = [c for c in candidates(entities) if include_distinct or not c.distinct]
-        _show_candidates(found, entities, where, format)
+        _show_candidates(found, entities, where, format, chosen.as_json())
     else:
-        _show_entities(entities, where, format)
+        _show_entities(entities, where, format, chosen.as_json())
     if problems.items:
         raise typer.Exit(EXIT_INVALID_DATA)
 
 
-def _show_entities(entities: dict[str, Entity], where: dict[str, tuple[str, int]], format: AnswerFormat) -> None:
+def _show_entities(entities: dict[str, Entity], where: dict[str, tuple[str, int]], format: AnswerFormat, folder: dict[str, str]) -> None:
     rows: list[dict[str, Any]] = [
         {
             "id": e.id,
@@ -113,7 +113,7 @@ def _show_entities(entities: dict[str, Entity], where: dict[str, tuple[str, int]
         for e in entities.values()
     ]
     if format is AnswerFormat.json:
-        emit_json({"entities": rows})
+        emit_json({**folder, "entities": rows})
     elif format is AnswerFormat.csv:
         emit_csv(list(rows[0]) if rows else ["id"], [[("; ".join(v) if isinstance(v, list) else v) for v in r.values()] for r in rows])
     else:
@@ -127,10 +127,12 @@ def _show_entities(entities: dict[str, Entity], where: dict[str, tuple[str, int]
         err_console.print(f"[dim]{len(rows)} entities[/]", highlight=False)
 
 
-def _show_candidates(found: list[Candidate], entities: dict[str, Entity], where: dict[str, tuple[str, int]], format: AnswerFormat) -> None:
+def _show_candidates(
+    found: list[Candidate], entities: dict[str, Entity], where: dict[str, tuple[str, int]], format: AnswerFormat, folder: dict[str, str]
+) -> None:
     records = [_candidate_dict(c, entities, where) for c in found]
     if format is AnswerFormat.json:
-        emit_json({"candidates": records})
+        emit_json({**folder, "candidates": records})
         return
     if format is AnswerFormat.csv:
         header = ["first", "second", "strength", "marked_distinct", "evidence", "merge"]

@@ -173,13 +173,16 @@ def _content_end(text: str, node: Node) -> int:
 
 
 def _remove_item(text: str, item: MappingNode) -> Edit:
-    """The lines of one block-sequence item, and one blank line after it if one precedes it too."""
+    """The lines of one block-sequence item and one blank line that separated it: the one after it,
+    or, for the last item of the file, the one before (else the file would end in a blank line)."""
     start = _line_start(text, item.start_mark.index)
     end = _line_end(text, _content_end(text, item))
     before_blank = start >= 2 and text[start - 2 : start] == "\n\n"
     after = text[end : _line_end(text, end)] if end < len(text) else ""
     if after and after.strip() == "" and before_blank:
         end += len(after)
+    elif before_blank and text[end:].strip() == "":
+        start -= 1
     return Edit(start, end, "")
 
 
