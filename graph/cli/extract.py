@@ -1,0 +1,225 @@
+"""``kg extract`` (drafted statements, or their evaluation) and ``kg drafts`` (review them)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from graph.cli.app import DataOption, app, data_dir, err_console, handle_errors, out_console
+from graph.cli.ask import emit_json
+from graph.errors import UsageError
+
+drafts_app = typer.Typer(
+    name="drafts",
+    help="Review drafted statements: list them, accept them into the curated data, or reject them.",
+    no_args_is_help=True,
+)
+app.add_typer(drafts_app, name="drafts")
+
+
+class ExtractFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+_MATCHING = (
+    "A draft matches a curated statement when subject, predicate and object (or value, compared "
+    "case-insensitively) are the same (either way round for a symmetric relation) and the quote spans "
+    "overlap. The gold statements are the source's curated statements and the shortcuts the build derives "
+    "from them. Precision: matched drafts / drafts; recall: matched gold / gold."
+)
+
+
+def _snippet(text: str, limit: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@app.command("extract")
+@handle_errors
+def extract_command(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="A source id of the data folder, or a text (.txt) or HTML (.html) file that is not a source yet.", show_default=False
+        ),
+    ] = None,
+    format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="table for people; json for scripts (stdout).")
+    ] = ExtractFormat.table,
+    evaluate: Annotated[
+        bool, typer.Option("--evaluate", help=f"Compare the drafts of each source (default: all) with its curated statements. {_MATCHING}")
+    ] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of a file: de or en. Default: detected (a source's is in its metadata).")
+    ] = None,
+    write: Annotated[bool, typer.Option("--write/--no-write", help="Write the review file drafts/<source>.yaml (for a source).")] = True,
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help="Leave out drafts below this confidence (0-1).", min=0.0, max=1.0)
+    ] = 0.0,
+    data: DataOption = None,
+) -> None:
+    """Draft statements from a text, offline: each with an exact quote, who asserts it, the rule and a confidence.
+
+    For a source, the drafts go to drafts/<source>.yaml beside statements/ (the build ignores them
+    until you accept them with `kg drafts accept ID…`). A file that is not a source is only read.
+    """
+    from graph.ingest.drafts import write_drafts
+    from graph.ingest.run import Workspace
+
+    if lang is not None and lang not in ("de", "en"):
+        raise typer.BadParameter("--lang must be de or en")
+    work = Workspace.open(data_dir(data))
+    if evaluate:
+        _evaluate(work, targets or sorted(work.scan.sources), format, min_confidence)
+        return
+    if not targets or len(targets) != 1:
+        raise UsageError("name one source id or file (or use --evaluate for several sources)")
+    target = targets[0]
+    is_source = work.is_source(target)
+    if is_source:
+        extraction = work.extract_source(target)
+    elif Path(target).is_file():
+        extraction = work.extract_file(Path(target), lang)
+    else:
+        raise UsageError(f"no source '{target}' in {work.data}/sources/ and no file '{target}'")
+    extraction.drafts = [d for d in extraction.drafts if d.confidence >= min_confidence]
+    if is_source and write:
+        path, counts = write_drafts(work.data, extraction)
+        err_console.print(
+            f"{len(extraction.drafts)} drafts ({counts['new']} new, {counts['accepted']} accepted, {counts['rejected']} rejected before) "
+            f"written to {path}",
+            highlight=False,
+            markup=False,
+        )
+    if format is ExtractFormat.json:
+        emit_json(extraction.as_json())
+        return
+    table = Table(title=f"Drafts of {extraction.source} ({extraction.language})", title_justify="left")
+    for column in ("id", "conf", "subject", "predicate", "object / value", "voice", "asserted by", "quote"):
+        table.add_column(column, overflow="fold")
+    for d in extraction.drafts:
+        table.add_row(
+            Text(d.id),
+            Text(f"{d.confidence:.2f}"),
+            Text(d.subject),
+            Text(d.predicate),
+            Text(d.object or f"“{d.value}”"),
+            Text(d.voice),
+            Text(d.asserted_by or "—"),
+            Text(_snippet(d.quote)),
+        )
+    out_console.print(table)
+    new = [e for e in extraction.entities if not e.known]
+    if new:
+        out_console.print(Text(f"New entities drafted: {', '.join(f'{e.id} ({e.kind})' for e in new)}"))
+
+
+def _evaluate(work: Any, sources: list[str], format: ExtractFormat, min_confidence: float) -> None:
+    from graph.ingest.evaluate import Evaluation
+
+    results = []
+    total = Evaluation("all")
+    for source in sources:
+        result = work.evaluate_source(source)
+        if min_confidence:
+            from graph.ingest.evaluate import evaluate as score
+
+            extraction = work.extract_source(source)
+            kept = [d for d in extraction.drafts if d.confidence >= min_confidence]
+            unit = work.loader.load_unit(work.scan.sources[source], work.entities)
+            result = score(source, extraction.text, kept, unit.all_statements(), work.onto)
+        results.append(result)
+        total.add(result)
+    if format is ExtractFormat.json:
+        emit_json({"matching": _MATCHING, "sources": [r.as_json() for r in results], "overall": total.as_json()})
+        return
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x:.2f}"
+
+    table = Table(title="Drafts against curated statements", title_justify="left")
+    for column in ("source / predicate", "drafts", "gold", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column.startswith("source") else "right")
+    for r in [*results, total]:
+        s = r.overall
+        table.add_row(Text(r.source), str(s.drafted), str(s.gold), pct(s.precision), pct(s.recall), pct(s.f1))
+    for name, s in sorted(total.by_predicate.items()):
+        table.add_row(Text(f"  {name}"), str(s.drafted), str(s.gold), pct(s.precision), pct(s.recall), pct(s.f1))
+    out_console.print(table)
+    err_console.print(Text(_MATCHING), highlight=False)
+
+
+@drafts_app.command("list")
+@handle_errors
+def drafts_list(
+    source: Annotated[str | None, typer.Argument(help="Only the drafts of this source.", show_default=False)] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only drafts with this status: pending, accepted or rejected.")] = None,
+    data: DataOption = None,
+) -> None:
+    """The drafts in drafts/*.yaml with their status."""
+    from graph.ingest.drafts import drafts_dir, read_drafts
+
+    folder = drafts_dir(data_dir(data))
+    table = Table(title="Drafts", title_justify="left")
+    for column in ("id", "status", "conf", "subject", "predicate", "object / value", "quote"):
+        table.add_column(column, overflow="fold")
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        doc = read_drafts(path)
+        if source is not None and doc["source"] != source:
+            continue
+        for d in doc["statements"]:
+            if status is not None and d.get("status", "pending") != status:
+                continue
+            obj = d.get("object") or f"“{d.get('value')}”"
+            table.add_row(
+                *(
+                    Text(str(x))
+                    for x in (
+                        d["id"],
+                        d.get("status", "pending"),
+                        d.get("confidence"),
+                        d["subject"],
+                        d["predicate"],
+                        obj,
+                        _snippet(str(d["quote"])),
+                    )
+                )
+            )
+    out_console.print(table)
+
+
+@drafts_app.command("accept")
+@handle_errors
+def drafts_accept(
+    ids: Annotated[list[str], typer.Argument(help="Draft ids (from `kg extract` or `kg drafts list`).")],
+    data: DataOption = None,
+) -> None:
+    """Copy drafts into statements/<source>.yaml (and the new entities they need into the entities file)."""
+    from graph.ingest.review import accept
+
+    done = accept(data_dir(data), ids)
+    where = ", ".join(str(p) for p in done.statements_files)
+    err_console.print(Text(f"accepted {len(done.ids)} draft(s) into {where}"), highlight=False)
+    if done.new_entities and done.entities_file is not None:
+        err_console.print(
+            Text(f"added {len(done.new_entities)} entit(ies) to {done.entities_file}: {', '.join(done.new_entities)}"), highlight=False
+        )
+
+
+@drafts_app.command("reject")
+@handle_errors
+def drafts_reject(
+    ids: Annotated[list[str], typer.Argument(help="Draft ids.")],
+    data: DataOption = None,
+) -> None:
+    """Mark drafts rejected: they stay in the review file, and extracting again keeps the decision."""
+    from graph.ingest.drafts import set_status
+
+    done = set_status(data_dir(data), ids, "rejected")
+    err_console.print(Text(f"rejected {len(done)} draft(s)"), highlight=False)

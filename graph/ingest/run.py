@@ -1,0 +1,88 @@
+"""``kg extract`` as library calls: a source of a data folder, or a text or HTML file that is not one yet.
+
+The CLI stays thin: it resolves what the user named here and prints what comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import DataError, UsageError
+from graph.ingest.evaluate import Evaluation, evaluate
+from graph.ingest.extract import Extraction, Extractor
+from graph.ingest.language import detect_language
+from graph.model.ontology import Ontology, default_ontology
+from graph.model.records import Entity
+from graph.sources.loader import Loader, Scan
+from graph.sources.text import read_source_text
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+@dataclass
+class Workspace:
+    """A data folder scanned once, with one extractor per language."""
+
+    data: Path
+    scan: Scan
+    loader: Loader
+    onto: Ontology
+    _extractors: dict[str, Extractor]
+
+    @classmethod
+    def open(cls, data: Path, onto: Ontology | None = None) -> Workspace:
+        onto = onto or default_ontology()
+        loader = Loader(data, onto)
+        scan = loader.scan()
+        bad = [p for p in loader.problems.items if "sources" in str(p.file) or "entities" in str(p.file)]
+        if bad:
+            raise DataError(bad)
+        return cls(data, scan, loader, onto, {})
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        return self.scan.entities
+
+    def extractor(self, language: str) -> Extractor:
+        lang = language.split("-")[0].lower()
+        if lang not in self._extractors:
+            self._extractors[lang] = Extractor(self.entities, self.onto, lang)
+        return self._extractors[lang]
+
+    def is_source(self, name: str) -> bool:
+        return name in self.scan.sources
+
+    def extract_source(self, source: str) -> Extraction:
+        files = self.scan.sources.get(source)
+        if files is None:
+            raise UsageError(f"no source '{source}' in {self.data}/sources/ and no file of that name")
+        text, _ = read_source_text(files.text_path)
+        return self.extractor(files.meta.language).extract(text, source, files.meta.author)
+
+    def extract_file(self, path: Path, language: str | None = None) -> Extraction:
+        """A text file (UTF-8, read as a source is) or an HTML page (its article text, as ``kg add`` stores it)."""
+        if path.suffix.lower() in HTML_SUFFIXES:
+            from graph.ingest.html import article_text
+
+            try:
+                html = path.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+            text = article_text(html).text
+            if not text.strip():
+                raise DataError.single(path, None, None, "no article text found in the page")
+        else:
+            text, _ = read_source_text(path)
+        lang = language or detect_language(text)
+        return self.extractor(lang).extract(text, path.stem)
+
+    def evaluate_source(self, source: str) -> Evaluation:
+        files = self.scan.sources.get(source)
+        if files is None:
+            raise UsageError(f"no source '{source}' in {self.data}/sources/")
+        extraction = self.extract_source(source)
+        unit = self.loader.load_unit(files, self.entities)
+        self.loader.problems.raise_if_any()
+        assert unit is not None
+        return evaluate(source, extraction.text, extraction.drafts, unit.all_statements(), self.onto)
