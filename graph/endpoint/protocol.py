@@ -114,8 +114,8 @@ class Reply:
 class StoreContext:
     """What every request needs to know about the store, computed once per worker.
 
-    Checked queries are remembered by :mod:`graph.query.shape` (parsing with rdflib costs ~20 ms,
-    evaluating a bundled query ~1 ms); the bundled queries' checks come with the build.
+    Checked queries are remembered by :mod:`graph.query.shape` (parsing with rdflib costs more than
+    evaluating a selective bundled query); the bundled queries' checks come with the build.
     """
 
     dataset: Dataset

@@ -3,13 +3,14 @@
 Three things are read from a SPARQL text before it runs:
 
 * **the check** of :func:`graph.query.run.check_query` (no update, no ``SERVICE``, which ``FROM``
-  graphs it names), with rdflib's SPARQL parser. Parsing costs 20–150 ms, more than a selective
-  query on Oxigraph, so the result is kept per text (:func:`shape`, an LRU cache) and a build
+  graphs it names), with rdflib's SPARQL parser. Parsing costs more than a selective
+  query on Oxigraph (compare the benchmark phases "kg query relations-of (median)" and its raw floor), so the result is kept per text (:func:`shape`, an LRU cache) and a build
   stores the shapes of the bundled queries (``cache/dataset.json``), which a new process then
   looks up by the text's SHA-256 instead of parsing;
 * **where parameters are bound** (:func:`where_group`): right after the ``{`` that opens the
   query's ``WHERE`` group, so that Oxigraph's planner starts from the bound values (a trailing
-  ``VALUES`` is joined last: 3,000 times slower on a selective bundled query at 10,000 statements);
+  ``VALUES`` is joined last: orders of magnitude slower on a selective bundled query, see the phase
+  "kg query relations-of (median)");
 * **which predicates the default-graph patterns can match** (``predicates``): if none of them
   can match a triple in a claims graph, the union of all graphs gives the same answer as the
   default graph and is one index lookup instead of one per graph (see :mod:`graph.query.dataset`).
