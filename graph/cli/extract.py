@@ -126,14 +126,7 @@ def _evaluate(work: Any, sources: list[str], format: ExtractFormat, min_confiden
     results = []
     total = Evaluation("all")
     for source in sources:
-        result = work.evaluate_source(source)
-        if min_confidence:
-            from graph.ingest.evaluate import evaluate as score
-
-            extraction = work.extract_source(source)
-            kept = [d for d in extraction.drafts if d.confidence >= min_confidence]
-            unit = work.loader.load_unit(work.scan.sources[source], work.entities)
-            result = score(source, extraction.text, kept, unit.all_statements(), work.onto)
+        result = work.evaluate_source(source, min_confidence)
         results.append(result)
         total.add(result)
     if format is ExtractFormat.json:

@@ -51,6 +51,8 @@ class Grammar:
     titles: frozenset[str]
     #: words never taken as (part of) a proper name even when capitalised
     not_names: frozenset[str]
+    #: words that name only a kind of thing, not what it is described as ("die Firma Solaris")
+    generic_nouns: frozenset[str] = frozenset()
 
 
 #: Legal forms of organisations, compared as written.
@@ -131,6 +133,7 @@ GERMAN = Grammar(
         "dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz april mai juni juli august "
         "september oktober november dezember"
     ),
+    generic_nouns=_words("firma unternehmen konzern gruppe gesellschaft organisation person"),
 )
 
 ENGLISH = Grammar(
@@ -163,6 +166,7 @@ ENGLISH = Grammar(
         "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
         "august september october november december mr. mrs. ms. dr."
     ),
+    generic_nouns=_words("company firm group organisation organization person"),
 )
 
 GRAMMARS: dict[str, Grammar] = {"de": GERMAN, "en": ENGLISH}

@@ -67,38 +67,73 @@ class Pairing:
     stance: tuple[str, int, int] | None = None
 
 
-def find_signals(sentence: Sentence, index: SignalIndex) -> list[SignalMatch]:
-    """Every signal phrase in the sentence; a phrase inside a longer one of the same relation is dropped."""
+def _forms(word: str, german: bool) -> list[str]:
+    """The token and, in German, the masculine form of a feminine one ("chefin" → "chef")."""
+    if german:
+        if word.endswith("innen") and len(word) > 7:
+            return [word, word[:-5]]
+        if word.endswith("in") and len(word) > 5:
+            return [word, word[:-2]]
+    return [word]
+
+
+def find_signals(sentence: Sentence, index: SignalIndex, german: bool = False) -> list[SignalMatch]:
+    """Every signal phrase in the sentence; a phrase inside a longer one is dropped.
+
+    "Fusion vorgeschlagen" is a proposal, not the merger "Fusion" alone would signal, and
+    "kündigte an" (announced) is not "kündigte" (resigned): the longer phrase wins. In German a
+    feminine role noun matches its masculine signal ("Chefin", "Gründerin").
+    """
     doc = sentence.span.doc
     lower = {t: doc[t].lower_ for t in range(sentence.span.start, sentence.span.end)}
     found: list[SignalMatch] = []
     for t in range(sentence.span.start, sentence.span.end):
-        for signal in index.by_first.get(lower[t], ()):
-            tokens = [t]
-            at = t
-            for word in signal.tokens[1:]:
-                nxt = next((k for k in range(at + 1, min(at + 2 + MAX_GAP, sentence.span.end)) if lower[k] == word), None)
-                if nxt is None:
-                    break
-                tokens.append(nxt)
-                at = nxt
-            if len(tokens) == len(signal.tokens):
-                found.append(SignalMatch(signal.relation, tuple(tokens), signal.phrase))
+        for form in _forms(lower[t], german):
+            for signal in index.by_first.get(form, ()):
+                tokens = [t]
+                at = t
+                for word in signal.tokens[1:]:
+                    nxt = next((k for k in range(at + 1, min(at + 2 + MAX_GAP, sentence.span.end)) if lower[k] == word), None)
+                    if nxt is None:
+                        break
+                    tokens.append(nxt)
+                    at = nxt
+                if len(tokens) == len(signal.tokens):
+                    found.append(SignalMatch(signal.relation, tuple(tokens), signal.phrase))
     kept = []
     for match in found:
-        inside = any(other is not match and other.relation == match.relation and set(match.tokens) < set(other.tokens) for other in found)
-        if not inside:
+        inside = any(other is not match and set(match.tokens) < set(other.tokens) for other in found)
+        if not inside and match not in kept:
             kept.append(match)
     return kept
+
+
+#: classes too general to make a one-word signal such as "über" or "vor" specific
+_GENERAL = frozenset(
+    URIRef(i)
+    for i in (
+        "https://w3id.org/quotegraph/ontology#Entity",
+        "https://w3id.org/quotegraph/ontology#Person",
+        "https://w3id.org/quotegraph/ontology#Organization",
+        "http://www.w3.org/ns/prov#Agent",
+    )
+)
+_POSSESSIVE = frozenset({"-", "–", "'s", "’s", "'", "’"})
+_RELATIVE = frozenset({"der", "die", "das", "dem", "den", "deren", "dessen"})
+#: German finite auxiliaries and modals of a verb-final main clause ("hat … verklagt", "will … kaufen")
+_FINITE_AUX = frozenset(
+    ["hat", "haben", "hatte", "hatten", "ist", "sind", "war", "waren", "wird", "werden", "will", "wollte", "wollen", "soll", "sollte", "kann", "konnte", "muss", "musste"]
+)
 
 
 class RelationReader:
     """Pairs mentions through signals, with the ontology's domains and ranges as the check."""
 
-    def __init__(self, onto: Ontology, grammar: Grammar, classes_of: Callable[[str], frozenset[URIRef]]):
+    def __init__(self, onto: Ontology, grammar: Grammar, classes_of: Callable[[str], frozenset[URIRef]], german: bool = False):
         self.onto = onto
         self.grammar = grammar
         self.classes_of = classes_of
+        self.german = german
         stance = onto.kinds.get("stance")
         self.stance_relations = {
             name
@@ -107,11 +142,17 @@ class RelationReader:
         }
 
     def fits(self, relation: Relation, subject: str, obj: str) -> bool:
-        if subject == obj:
-            return False
+        if subject == obj or self._is_stance(subject) or self._is_stance(obj):
+            return False  # a stance is the object of a stance relation only (see _stance)
         if relation.domain is not None and relation.domain not in self.classes_of(subject):
             return False
         return relation.range is None or relation.range in self.classes_of(obj)
+
+    def weak(self, sentence: Sentence, signal: SignalMatch, relation: Relation) -> bool:
+        """A one-word function-word signal ("über", "vor", "about") between two general classes says too little."""
+        if len(signal.tokens) > 1 or not sentence.span.doc[signal.first].is_stop:
+            return False
+        return (relation.domain is None or relation.domain in _GENERAL) and (relation.range is None or relation.range in _GENERAL)
 
     def negated(self, sentence: Sentence, lo: int, hi: int, signal: SignalMatch) -> bool:
         """A negation in the stretch the relation spans (to the end of its clause) or a denial before it."""
@@ -127,13 +168,20 @@ class RelationReader:
 
     def read(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> list[Pairing]:
         found: list[Pairing] = []
+        compounds, modifiers = self._compounds(sentence, signals, mentions)
+        found += compounds
+        used = {id(p.signal) for p in compounds}
         for signal in signals:
+            if id(signal) in used:
+                continue
             relation = self.onto.relations.get(signal.relation)
             if relation is None or relation.is_attribute or relation.abstract:
                 continue
-            near = [m for m in mentions if abs(m.first - signal.first) <= MAX_REACH]
+            near = [m for m in mentions if abs(m.first - signal.first) <= MAX_REACH and id(m) not in modifiers]
             if signal.relation in self.stance_relations:
-                pairing = self._stance(sentence, signal, near)
+                pairing = self._stance(sentence, signal, near, weak=len(signal.tokens) == 1 and sentence.span.doc[signal.first].is_stop)
+            elif self.weak(sentence, signal, relation):
+                continue
             else:
                 pairing = self._pair(sentence, relation, signal, near)
             if pairing is None:
@@ -143,7 +191,58 @@ class RelationReader:
             if self.negated(sentence, lo, hi, signal):
                 continue
             found.append(pairing)
+            found += self._coordinated(sentence, pairing, near)
         return found
+
+    # -- "Nordwind-Chef Markus Brandt", "Quantix CEO David Chen", "BrightPath's chairman Simon Hale"
+    def _compounds(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> tuple[list[Pairing], set[int]]:
+        """A name, a role word and a name in a row: the role relation between them, read by its types.
+
+        The first name is then a modifier ("Nordwind" in "Nordwind-Chef Markus Brandt wirft …
+        vor") and takes no part in the sentence's other relations.
+        """
+        doc = sentence.span.doc
+        found: list[Pairing] = []
+        modifiers: set[int] = set()
+        for signal in signals:
+            relation = self.onto.relations.get(signal.relation)
+            if relation is None or relation.is_attribute or signal.relation in self.stance_relations:
+                continue
+            before = [
+                m for m in mentions if m.last <= signal.first and all(doc[t].text in _POSSESSIVE for t in range(m.last, signal.first))
+            ]
+            after = [m for m in mentions if m.first > signal.last and m.first - signal.last <= 2]
+            after = [m for m in after if all(not doc[t].is_punct for t in range(signal.last + 1, m.first))]
+            if not before or not after:
+                continue
+            a, b = before[-1], min(after, key=lambda m: m.first)
+            for subject, obj in ((a, b), (b, a)):
+                if self.fits(relation, subject.entity, obj.entity):
+                    found.append(Pairing(relation.name, subject, obj, signal, "compound", 0.75))
+                    modifiers.add(id(a))
+                    break
+        return found, modifiers
+
+    def _coordinated(self, sentence: Sentence, pairing: Pairing, mentions: list[Mention]) -> list[Pairing]:
+        """ "von Elena Vogel und Paul Lindner": the relation holds for each name of a coordination."""
+        doc = sentence.span.doc
+        relation = self.onto.relations[pairing.relation]
+        more: list[Pairing] = []
+        for side in ("subject", "object"):
+            m = getattr(pairing, side)
+            if m is None:
+                continue
+            for other in mentions:
+                if other.first <= m.last or other.first - m.last > 1 or other.entity == m.entity:
+                    continue
+                if other.first - m.last == 1 and doc[m.last].lower_ in ("und", "and", "sowie", "&"):
+                    subject = other if side == "subject" else pairing.subject
+                    obj = other if side == "object" else pairing.object
+                    if obj is not None and self.fits(relation, subject.entity, obj.entity):
+                        more.append(
+                            Pairing(pairing.relation, subject, obj, pairing.signal, pairing.rule + "+and", pairing.confidence - 0.05)
+                        )
+        return more
 
     # -- entity to entity ----------------------------------------------------------------------
     def _passive(self, sentence: Sentence, signal: SignalMatch, mentions: list[Mention]) -> tuple[Mention, Mention] | None:
@@ -153,17 +252,36 @@ class RelationReader:
         if not aux:
             return None
         for agent in mentions:
-            k = agent.first - 1
-            if k > sentence.span.start and doc[k].lower_ in g.determiners:
-                k -= 1
-            if k < sentence.span.start or doc[k].lower_ not in g.agent_prep:
+            # "von Musk", "von der Firma Solaris", "by its former battery supplier Tessera"
+            prep = next(
+                (k for k in range(agent.first - 1, max(sentence.span.start - 1, agent.first - 6), -1) if doc[k].lower_ in g.agent_prep),
+                None,
+            )
+            if prep is None or any(doc[k].is_punct or any(o.first <= k < o.last for o in mentions) for k in range(prep + 1, agent.first)):
                 continue
-            if abs(agent.first - signal.last) > 6 and abs(agent.first - signal.first) > 6:
+            if min(abs(agent.first - signal.last), abs(agent.first - signal.first)) > 7:
                 continue
-            patients = [m for m in mentions if m.last <= min(aux[0], agent.first) and m.entity != agent.entity]
+            patients = [m for m in mentions if m.last <= min(aux[0], prep) and m.entity != agent.entity]
             if patients:
                 return agent, max(patients, key=lambda m: m.first)
         return None
+
+    def _verb_final(self, sentence: Sentence, first: Mention, second: Mention) -> bool:
+        """German verb-final order: a finite auxiliary between the two ("Nordwind hat Helios verklagt"),
+        or a complementiser or relative pronoun opening the clause of the first ("…, dass Musk OpenAI verklagte")."""
+        if not self.german:
+            return False
+        doc = sentence.span.doc
+        if any(doc[t].lower_ in _FINITE_AUX for t in range(first.last, second.first)):
+            return True
+        if any(doc[t].text == "," and doc[t + 1].lower_ in _RELATIVE for t in range(first.last, second.first - 1)):
+            return True  # "Rheinfeld Ventures, das 2021 in Kranich investierte"
+        k = first.first - 1
+        while k >= sentence.span.start and doc[k].text != ",":
+            if doc[k].lower_ in self.grammar.complementisers:
+                return True
+            k -= 1
+        return k >= sentence.span.start and k + 1 < first.first and doc[k + 1].lower_ in _RELATIVE
 
     def _pair(self, sentence: Sentence, relation: Relation, signal: SignalMatch, mentions: list[Mention]) -> Pairing | None:
         passive = self._passive(sentence, signal, mentions)
@@ -171,6 +289,7 @@ class RelationReader:
             agent, patient = passive
             if self.fits(relation, agent.entity, patient.entity):
                 return Pairing(relation.name, agent, patient, signal, "passive", 0.7)
+        doc = sentence.span.doc
         named = [m for m in mentions if _overlaps(m, signal)]
         others = [m for m in mentions if not _overlaps(m, signal)]
         left = sorted((m for m in others if m.last <= signal.first), key=lambda m: -m.first)
@@ -185,24 +304,32 @@ class RelationReader:
         if left and right:
             options.append((left[0], right[0], "active", 0.6))
         if len(right) >= 2:
-            options.append((right[0], right[1], "verb-second", 0.45))
-        if len(left) >= 2:
-            options.append((left[1], left[0], "verb-final", 0.45))
-        # further afield: the nearest mentions on each side that the relation's types accept
+            options.append((right[0], right[1], "verb-second", 0.5))
+        if len(left) >= 2 and self._verb_final(sentence, left[1], left[0]):
+            options.append((left[1], left[0], "verb-final", 0.5))
+        # further afield: the nearer mentions on each side that the relation's types accept
         for a in left[:3]:
             for b in right[:3]:
                 options.append((a, b, "active-types", 0.45))
-        # word order first; a direction only the types allow comes second
-        for a, b, rule, confidence in options:
-            if self.fits(relation, a.entity, b.entity):
-                return Pairing(relation.name, a, b, signal, rule, confidence - 0.02 * max(0, _distance(a, b, signal) - 6))
-        for a, b, _rule, confidence in options:
-            if self.fits(relation, b.entity, a.entity):
-                return Pairing(relation.name, b, a, signal, "types", confidence - 0.02 * max(0, _distance(a, b, signal) - 6))
+
+        def commas(a: Mention, b: Mention) -> int:
+            lo = min(a.first, b.first, signal.first)
+            hi = max(a.last, b.last, signal.last + 1)
+            return sum(1 for t in range(lo, hi) if doc[t].text in (",", ";", "–", "—"))
+
+        # within the clause before across a comma; word order before a direction only the types allow
+        for crossing in (False, True):
+            group = [o for o in options if (commas(o[0], o[1]) > 0) == crossing]
+            for reverse in (False, True):
+                for a, b, rule, confidence in group:
+                    subject, obj = (b, a) if reverse else (a, b)
+                    if self.fits(relation, subject.entity, obj.entity):
+                        penalty = 0.02 * max(0, _distance(a, b, signal) - 6) + (0.15 if crossing else 0.0) + (0.05 if reverse else 0.0)
+                        return Pairing(relation.name, subject, obj, signal, "types" if reverse else rule, confidence - penalty)
         return None
 
     # -- stances -------------------------------------------------------------------------------
-    def _stance(self, sentence: Sentence, signal: SignalMatch, mentions: list[Mention]) -> Pairing | None:
+    def _stance(self, sentence: Sentence, signal: SignalMatch, mentions: list[Mention], weak: bool = False) -> Pairing | None:
         agents = [m for m in mentions if self._is_agent(m.entity)]
         left = sorted((m for m in agents if m.last <= signal.first), key=lambda m: -m.first)
         right = sorted((m for m in agents if m.first > signal.last), key=lambda m: m.first)
@@ -231,10 +358,12 @@ class RelationReader:
         ]
         if stances:
             return Pairing(signal.relation, holder, stances[0], signal, "stance-named", 0.6)
+        if weak:
+            return None  # "für die EMA" is no proposition: a function word names a stance only when the stance is named
         if all(any(m.first <= t < m.last for m in mentions) for t in range(first, last)):
             return None  # only a name follows: "unterstützt OpenAI" is not a proposition
         start, stop = sentence.token_start(first), sentence.token_end(last - 1)
-        return Pairing(signal.relation, holder, None, signal, "stance-new", 0.4, stance=("", start, stop))
+        return Pairing(signal.relation, holder, None, signal, "stance-new", 0.3, stance=("", start, stop))
 
     def _is_agent(self, entity: str) -> bool:
         agent = URIRef("http://www.w3.org/ns/prov#Agent")

@@ -77,7 +77,7 @@ class Workspace:
         lang = language or detect_language(text)
         return self.extractor(lang).extract(text, path.stem)
 
-    def evaluate_source(self, source: str) -> Evaluation:
+    def evaluate_source(self, source: str, min_confidence: float = 0.0) -> Evaluation:
         files = self.scan.sources.get(source)
         if files is None:
             raise UsageError(f"no source '{source}' in {self.data}/sources/")
@@ -85,4 +85,5 @@ class Workspace:
         unit = self.loader.load_unit(files, self.entities)
         self.loader.problems.raise_if_any()
         assert unit is not None
-        return evaluate(source, extraction.text, extraction.drafts, unit.all_statements(), self.onto)
+        drafts = [d for d in extraction.drafts if d.confidence >= min_confidence]
+        return evaluate(source, extraction.text, drafts, unit.all_statements(), self.onto)

@@ -40,6 +40,11 @@ class Voice:
     rule: str
     #: the speaker's mention, which is not a party to the relation reported
     speaker_mention: Mention | None = None
+    #: the tokens (of the sentence's doc) that are reported, end exclusive; None: the whole sentence
+    region: tuple[int, int] | None = None
+
+    def covers(self, token: int) -> bool:
+        return self.region is None or self.region[0] <= token < self.region[1]
 
 
 def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -101,8 +106,8 @@ class Attribution:
                 return q
         return None
 
-    def voice_at(self, sentence: Sentence, offset: int) -> Voice:
-        """The voice of what a sentence says at ``offset`` (where its signal word stands)."""
+    def voice_at(self, sentence: Sentence, offset: int, token: int | None = None) -> Voice:
+        """The voice of what a sentence says at ``offset`` (where its signal word, token ``token``, stands)."""
         quote = self.in_quote(offset)
         if quote is not None:
             speaker = self._quote_speaker.get(quote)
@@ -110,23 +115,41 @@ class Attribution:
                 return Voice("quotation", speaker.entity, "direct-speech", speaker)
             return Voice("quotation", None, "direct-speech-unattributed")
         frame = self._frames.get(sentence.index)
-        if frame is not None:
+        if frame is not None and (token is None or frame.covers(token)):
             return frame
         return Voice("narration", self.author, "narration")
+
+    def frame_speaker(self, sentence: Sentence, token: int) -> Mention | None:
+        """Who speaks, when token ``token`` stands in what a sentence reports and the speaker is named in it."""
+        frame = self._frames.get(sentence.index)
+        if frame is None or frame.speaker_mention is None or frame.speaker_mention.sentence != sentence.index:
+            return None
+        return frame.speaker_mention if frame.covers(token) else None
 
     # -- speakers ----------------------------------------------------------------------------
     def _outside_quotes(self, m: Mention) -> bool:
         return self.in_quote(m.start) is None
 
     def speaker_of_verb(self, sentence: Sentence, verb: int) -> Mention | None:
-        """The agent who says: named just after the verb ("sagte Musk") or nearest before it."""
+        """The agent who says: named just after the verb ("sagte Musk") or before it in its clause.
+
+        Before the verb, a comma ends the search, except around an apposition ("Sam Altman, the
+        CEO of OpenAI, said"): the name just before the first of its two commas.
+        """
         doc = sentence.span.doc
         candidates = [m for m in self._by_sentence.get(sentence.index, []) if self._outside_quotes(m)]
         after = [m for m in candidates if verb < m.first <= verb + _AFTER_WINDOW]
-        before = [m for m in candidates if m.last <= verb]
+        after = [m for m in after if all(not doc[t].is_punct for t in range(verb + 1, m.first))]
         inverted = verb > sentence.span.start and (doc[verb - 1].is_punct or doc[verb - 1].is_quote)
-        if after and (inverted or not before):
+        if after and inverted:
             return min(after, key=lambda m: m.first)
+        commas = [t for t in range(sentence.span.start, verb) if doc[t].text == ","]
+        clause_start = commas[-1] + 1 if commas else sentence.span.start
+        if commas and commas[-1] == verb - 1 and len(commas) >= 2:
+            clause_start = commas[-2] - 1  # an apposition closes just before the verb
+            before = [m for m in candidates if m.last == commas[-2]]
+        else:
+            before = [m for m in candidates if clause_start <= m.first and m.last <= verb]
         persons = [m for m in before if self.kinds.get(m.entity) == "person"]
         if persons:
             return max(persons, key=lambda m: m.first)
@@ -173,7 +196,7 @@ class Attribution:
                 source = [m for m in agents if base + k + n <= m.first <= base + k + n + 2]
                 if source:
                     speaker = min(source, key=lambda m: m.first)
-                    return Voice("claim", speaker.entity, "according-to", speaker)
+                    return Voice("claim", speaker.entity, "according-to", speaker, None)
         for k, word in enumerate(lower):
             if word in g.according_after:
                 source = [m for m in agents if m.last in (base + k, base + k - 1)]
@@ -182,7 +205,9 @@ class Attribution:
         for verb in self._speech_verbs(sentence):
             said_by = self.speaker_of_verb(sentence, verb)
             if said_by is not None:
-                return Voice("claim", said_by.entity, "reported-speech", said_by)
+                # "X sagte, dass …" reports what follows the verb; "…, sagte X" what precedes it
+                region = (verb + 1, sentence.span.end) if said_by.first < verb else (sentence.span.start, verb)
+                return Voice("claim", said_by.entity, "reported-speech", said_by, region)
         if any(w in g.subjunctive for w in lower) and last is not None:
             return Voice("claim", last.entity, "konjunktiv", last)
         return None
