@@ -53,6 +53,8 @@ class Grammar:
     not_names: frozenset[str]
     #: words that name only a kind of thing, not what it is described as ("die Firma Solaris")
     generic_nouns: frozenset[str] = frozenset()
+    #: finite auxiliaries and modals of a German verb-final main clause ("hat … verklagt", "habe … verklagt")
+    finite_aux: frozenset[str] = frozenset()
 
 
 #: Legal forms of organisations, compared as written.
@@ -134,6 +136,10 @@ GERMAN = Grammar(
         "september oktober november dezember"
     ),
     generic_nouns=_words("firma unternehmen konzern gruppe gesellschaft organisation person"),
+    finite_aux=_words(
+        "hat haben hatte hatten ist sind war waren wird werden will wollte wollen soll sollte kann konnte muss musste "
+        "habe sei seien werde könne müsse solle wolle hätte hätten wäre wären würde würden"
+    ),
 )
 
 ENGLISH = Grammar(

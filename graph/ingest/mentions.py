@@ -188,7 +188,13 @@ class NameFinder:
         before = doc[i - 1] if i > sentence.span.start else None
         # a German capitalised word after an article is a common noun ("der Milliardär Elon Musk")
         titled = before is not None and before.lower_ in g.titles
-        while tokens and (doc[tokens[0]].lower_ in g.titles or (german and before is not None and before.lower_ in g.determiners)):
+        # a legal form makes the whole run a name, article or not ("die Nordwind Energie GmbH")
+        legal_run = doc[tokens[-1]].text in LEGAL_FORMS or (j < sentence.span.end and doc[j].text in LEGAL_FORMS)
+        while (
+            tokens
+            and not (legal_run and doc[tokens[0]].lower_ not in g.titles)
+            and (doc[tokens[0]].lower_ in g.titles or (german and before is not None and before.lower_ in g.determiners))
+        ):
             titled = titled or doc[tokens[0]].lower_ in g.titles
             before = doc[tokens[0]]
             tokens = tokens[1:]

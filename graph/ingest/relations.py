@@ -120,10 +120,6 @@ _GENERAL = frozenset(
 )
 _POSSESSIVE = frozenset({"-", "–", "'s", "’s", "'", "’"})
 _RELATIVE = frozenset({"der", "die", "das", "dem", "den", "deren", "dessen"})
-#: German finite auxiliaries and modals of a verb-final main clause ("hat … verklagt", "will … kaufen")
-_FINITE_AUX = frozenset(
-    ["hat", "haben", "hatte", "hatten", "ist", "sind", "war", "waren", "wird", "werden", "will", "wollte", "wollen", "soll", "sollte", "kann", "konnte", "muss", "musste"]
-)
 
 
 class RelationReader:
@@ -154,6 +150,17 @@ class RelationReader:
             return False
         return (relation.domain is None or relation.domain in _GENERAL) and (relation.range is None or relation.range in _GENERAL)
 
+    def _weak_stance(self, sentence: Sentence, signal: SignalMatch) -> bool:
+        """A one-word function word before a noun ("für die EMA") is no verb of wanting ("will, dass …")."""
+        doc = sentence.span.doc
+        if len(signal.tokens) > 1 or not doc[signal.first].is_stop:
+            return False
+        nxt = signal.last + 1
+        return not (
+            nxt < sentence.span.end
+            and (doc[nxt].text == "," or doc[nxt].lower_ in self.grammar.complementisers or doc[nxt].lower_ in ("zu", "to"))
+        )
+
     def negated(self, sentence: Sentence, lo: int, hi: int, signal: SignalMatch) -> bool:
         """A negation in the stretch the relation spans (to the end of its clause) or a denial before it."""
         doc = sentence.span.doc
@@ -169,7 +176,9 @@ class RelationReader:
     def read(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> list[Pairing]:
         found: list[Pairing] = []
         compounds, modifiers = self._compounds(sentence, signals, mentions)
-        found += compounds
+        for p in compounds:
+            if not self.negated(sentence, min(p.subject.first, p.object.first if p.object else p.subject.first), p.signal.last, p.signal):
+                found.append(p)
         used = {id(p.signal) for p in compounds}
         for signal in signals:
             if id(signal) in used:
@@ -179,7 +188,7 @@ class RelationReader:
                 continue
             near = [m for m in mentions if abs(m.first - signal.first) <= MAX_REACH and id(m) not in modifiers]
             if signal.relation in self.stance_relations:
-                pairing = self._stance(sentence, signal, near, weak=len(signal.tokens) == 1 and sentence.span.doc[signal.first].is_stop)
+                pairing = self._stance(sentence, signal, near, weak=self._weak_stance(sentence, signal))
             elif self.weak(sentence, signal, relation):
                 continue
             else:
@@ -208,8 +217,15 @@ class RelationReader:
             relation = self.onto.relations.get(signal.relation)
             if relation is None or relation.is_attribute or signal.relation in self.stance_relations:
                 continue
+            head = doc[signal.first]
+            # a noun: capitalised ("Chef", "CEO") or a title ("chairman"); a verb ("verklagte") is no compound
+            noun = head.text[:1].isupper() or head.lower_ in self.grammar.titles
             before = [
-                m for m in mentions if m.last <= signal.first and all(doc[t].text in _POSSESSIVE for t in range(m.last, signal.first))
+                m
+                for m in mentions
+                if m.last <= signal.first
+                and all(doc[t].text in _POSSESSIVE for t in range(m.last, signal.first))
+                and (noun or m.last < signal.first)
             ]
             after = [m for m in mentions if m.first > signal.last and m.first - signal.last <= 2]
             after = [m for m in after if all(not doc[t].is_punct for t in range(signal.last + 1, m.first))]
@@ -272,7 +288,7 @@ class RelationReader:
         if not self.german:
             return False
         doc = sentence.span.doc
-        if any(doc[t].lower_ in _FINITE_AUX for t in range(first.last, second.first)):
+        if any(doc[t].lower_ in self.grammar.finite_aux for t in range(first.last, second.first)):
             return True
         if any(doc[t].text == "," and doc[t + 1].lower_ in _RELATIVE for t in range(first.last, second.first - 1)):
             return True  # "Rheinfeld Ventures, das 2021 in Kranich investierte"

@@ -205,8 +205,17 @@ class Attribution:
         for verb in self._speech_verbs(sentence):
             said_by = self.speaker_of_verb(sentence, verb)
             if said_by is not None:
-                # "X sagte, dass …" reports what follows the verb; "…, sagte X" what precedes it
-                region = (verb + 1, sentence.span.end) if said_by.first < verb else (sentence.span.start, verb)
+                # "X sagte, dass …" reports what follows the verb; "…, sagte X" and "…, X said" what precedes them
+                doc = sentence.span.doc
+                opening = min(said_by.first, verb)
+                commas = [t for t in range(sentence.span.start, opening) if doc[t].text == ","]
+                follows = any(doc[t].lower_ in g.complementisers for t in range(verb + 1, min(verb + 3, sentence.span.end)))
+                if commas and not follows:
+                    region = (sentence.span.start, commas[-1])
+                elif said_by.first < verb:
+                    region = (verb + 1, sentence.span.end)
+                else:
+                    region = (sentence.span.start, verb)
                 return Voice("claim", said_by.entity, "reported-speech", said_by, region)
         if any(w in g.subjunctive for w in lower) and last is not None:
             return Voice("claim", last.entity, "konjunktiv", last)
