@@ -83,7 +83,7 @@ def extract_command(
     target = targets[0]
     is_source = work.is_source(target)
     if is_source:
-        extraction = work.extract_source(target)
+        extraction = work.without_curated(work.extract_source(target))
     elif Path(target).is_file():
         extraction = work.extract_file(Path(target), lang)
     else:

@@ -26,8 +26,8 @@ def article_text(html: str) -> Article:
     """Main text and metadata of a page; navigation, footers and comments left out."""
     import trafilatura  # imported lazily: it pulls in lxml and its date parser
 
-    found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False, as_dict=True)
-    doc: dict[str, Any] = found if isinstance(found, dict) else {}
+    found: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    doc: dict[str, Any] = found.as_dict() if hasattr(found, "as_dict") else (found or {})
     body = str(doc.get("text") or "")
     if not body.strip():
         return Article(text="")

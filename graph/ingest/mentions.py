@@ -69,12 +69,23 @@ class Found:
     mentions: list[Mention] = field(default_factory=list)
 
 
+def _legal(text: str) -> bool:
+    """A legal form, also with the full stop spaCy keeps on it at the end of a sentence ("GmbH.")."""
+    return text in LEGAL_FORMS or (text.endswith(".") and text[:-1] in LEGAL_FORMS)
+
+
+def _dotted(form: str) -> str | None:
+    """ "Nordwind Energie GmbH" as spaCy tokenizes it before a full stop: "… GmbH." (one token)."""
+    last = form.rsplit(" ", 1)[-1]
+    return form + "." if last in LEGAL_FORMS and not last.endswith(".") else None
+
+
 def _is_name_token(token: Token, grammar: Grammar) -> bool:
     text = token.text
     if not text[:1].isalpha() or token.lower_ in grammar.not_names:
         return False
     if text[:1].isupper():
-        return not (token.is_stop and not token.is_title) or text in LEGAL_FORMS
+        return not (token.is_stop and not token.is_title) or _legal(text)
     return bool(_CAMEL.match(text))
 
 
@@ -93,6 +104,9 @@ class NameFinder:
         forms = name_forms(sorted(entities.values(), key=lambda e: e.id), language)
         for form in forms:
             self.by_text[form.text].append((form.entity, form.via))
+            dotted = _dotted(form.text)
+            if dotted is not None:
+                self.by_text[dotted].append((form.entity, form.via))
         texts = sorted(self.by_text)
         for text, doc in zip(texts, _tokenize_all(nlp, texts), strict=True):
             if len(doc):
@@ -124,6 +138,8 @@ class NameFinder:
                 continue
             start = sentence.token_start(first)
             end = sentence.token_end(last - 1)
+            if text.endswith(".") and _dotted(text[:-1]) == text:
+                end -= 1
             mentions.append(
                 Mention(
                     entity,
@@ -189,7 +205,7 @@ class NameFinder:
         # a German capitalised word after an article is a common noun ("der Milliardär Elon Musk")
         titled = before is not None and before.lower_ in g.titles
         # a legal form makes the whole run a name, article or not ("die Nordwind Energie GmbH")
-        legal_run = doc[tokens[-1]].text in LEGAL_FORMS or (j < sentence.span.end and doc[j].text in LEGAL_FORMS)
+        legal_run = _legal(doc[tokens[-1]].text) or (j < sentence.span.end and _legal(doc[j].text))
         while (
             tokens
             and not (legal_run and doc[tokens[0]].lower_ not in g.titles)
@@ -200,14 +216,16 @@ class NameFinder:
             tokens = tokens[1:]
         if not tokens:
             return None
-        legal = doc[tokens[-1]].text in LEGAL_FORMS
-        if not legal and tokens[-1] + 1 < sentence.span.end and doc[tokens[-1] + 1].text in LEGAL_FORMS:
+        legal = _legal(doc[tokens[-1]].text)
+        if not legal and tokens[-1] + 1 < sentence.span.end and _legal(doc[tokens[-1] + 1].text):
             tokens.append(tokens[-1] + 1)
             legal = True
-        while tokens and doc[tokens[-1]].text in LEGAL_FORMS and len(tokens) > 1 and doc[tokens[-2]].text in LEGAL_FORMS:
+        while tokens and _legal(doc[tokens[-1]].text) and len(tokens) > 1 and _legal(doc[tokens[-2]].text):
             tokens = tokens[:-1]
         start = sentence.token_start(tokens[0])
         end = sentence.token_end(tokens[-1])
+        if doc[tokens[-1]].text not in LEGAL_FORMS and _legal(doc[tokens[-1]].text):
+            end -= 1  # "GmbH." closes the sentence: the full stop is not part of the name
         label = sentence.span.doc.text[start - sentence.base : end - sentence.base]
         if "\n" in label:
             return None
@@ -244,6 +262,7 @@ class NameFinder:
             words = cand.label.split()
             if cand.kind == "person" and len(words) > 1:
                 forms += [words[-1], *genitive_forms(words[-1], self.language)]
+            forms += [d for d in map(_dotted, forms) if d is not None]
             for form in forms:
                 if form not in owner and form not in self.by_text:
                     owner[form] = cand.id
@@ -263,8 +282,12 @@ class NameFinder:
                 if ident is None:
                     continue
                 start, end = sentence.token_start(span.start), sentence.token_end(span.end - 1)
-                via = "candidate" if span.text == by_id[ident].label else "surname"
-                mention = Mention(ident, start, end, span.text, sentence.index, span.start, span.end, via)
+                written = span.text
+                if written.endswith(".") and _dotted(written[:-1]) == written:
+                    end -= 1
+                    written = written[:-1]
+                via = "candidate" if written == by_id[ident].label else "surname"
+                mention = Mention(ident, start, end, written, sentence.index, span.start, span.end, via)
                 mentions.append(mention)
                 by_id[ident].mentions.append(mention)
         return mentions

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import DataError, UsageError
-from graph.ingest.evaluate import Evaluation, evaluate
+from graph.ingest.evaluate import Evaluation, evaluate, matches, symmetric_relations
 from graph.ingest.extract import Extraction, Extractor
 from graph.ingest.language import detect_language
 from graph.model.ontology import Ontology, default_ontology
@@ -59,6 +59,21 @@ class Workspace:
             raise UsageError(f"no source '{source}' in {self.data}/sources/ and no file of that name")
         text, _ = read_source_text(files.text_path)
         return self.extractor(files.meta.language).extract(text, source, files.meta.author)
+
+    def without_curated(self, extraction: Extraction) -> Extraction:
+        """The drafts not already curated: no statement of the source matches them (as ``--evaluate`` matches).
+
+        A source whose statements do not load (yet) keeps every draft.
+        """
+        files = self.scan.sources[extraction.source]
+        loader = Loader(self.data, self.onto)
+        unit = loader.load_unit(files, self.entities)
+        if unit is None or loader.problems.items:
+            return extraction
+        symmetric = symmetric_relations(self.onto)
+        gold = list(unit.statements.values())
+        extraction.drafts = [d for d in extraction.drafts if not any(matches(d, g, symmetric) for g in gold)]
+        return extraction
 
     def extract_file(self, path: Path, language: str | None = None) -> Extraction:
         """A text file (UTF-8, read as a source is) or an HTML page (its article text, as ``kg add`` stores it)."""
