@@ -145,7 +145,7 @@ class NameFinder:
                     entity,
                     start,
                     end,
-                    sentence.span.doc.text[start - sentence.base : end - sentence.base],
+                    sentence.slice(start, end),
                     sentence.index,
                     first,
                     last,
@@ -226,7 +226,7 @@ class NameFinder:
         end = sentence.token_end(tokens[-1])
         if doc[tokens[-1]].text not in LEGAL_FORMS and _legal(doc[tokens[-1]].text):
             end -= 1  # "GmbH." closes the sentence: the full stop is not part of the name
-        label = sentence.span.doc.text[start - sentence.base : end - sentence.base]
+        label = sentence.slice(start, end)
         if "\n" in label:
             return None
         words = [doc[t].text for t in tokens]

@@ -66,10 +66,16 @@ class Sentence:
     span: Span
     #: offset of the paragraph the span's character offsets count from
     base: int
+    #: the paragraph's text (``Doc.text`` would join its tokens anew on every call)
+    paragraph_text: str
 
     @property
     def text(self) -> str:
-        return str(self.span.doc.text[self.start - self.base : self.end - self.base])
+        return self.paragraph_text[self.start - self.base : self.end - self.base]
+
+    def slice(self, start: int, end: int) -> str:
+        """``text[start:end]`` of the whole text, for offsets within this sentence's paragraph."""
+        return self.paragraph_text[start - self.base : end - self.base]
 
     def token_start(self, i: int) -> int:
         """Offset in the whole text where token ``i`` (index in its doc) starts."""
@@ -89,7 +95,7 @@ def sentences(text: str, language: str) -> tuple[list[Doc], list[Sentence]]:
     parts = paragraphs(text)
     docs = list(nlp.pipe(p for _, p in parts))
     found: list[Sentence] = []
-    for number, ((offset, _paragraph), doc) in enumerate(zip(parts, docs, strict=True)):
+    for number, ((offset, paragraph), doc) in enumerate(zip(parts, docs, strict=True)):
         for sent in doc.sents:
             body = sent.text
             lead = len(body) - len(body.lstrip())
@@ -103,6 +109,7 @@ def sentences(text: str, language: str) -> tuple[list[Doc], list[Sentence]]:
                         end=offset + sent.start_char + trail,
                         span=sent,
                         base=offset,
+                        paragraph_text=paragraph,
                     )
                 )
     return docs, found
