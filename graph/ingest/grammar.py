@@ -55,6 +55,10 @@ class Grammar:
     generic_nouns: frozenset[str] = frozenset()
     #: finite auxiliaries and modals of a German verb-final main clause ("hat … verklagt", "habe … verklagt")
     finite_aux: frozenset[str] = frozenset()
+    #: nouns that, after a definite article, stand for an organisation named before ("das Unternehmen")
+    org_anaphors: frozenset[str] = frozenset()
+    #: definite articles
+    definite: frozenset[str] = frozenset()
 
 
 #: Legal forms of organisations, compared as written.
@@ -136,6 +140,8 @@ GERMAN = Grammar(
         "september oktober november dezember"
     ),
     generic_nouns=_words("firma unternehmen konzern gruppe gesellschaft organisation person"),
+    org_anaphors=_words("unternehmen konzern firma"),
+    definite=_words("der die das dem den des"),
     finite_aux=_words(
         "hat haben hatte hatten ist sind war waren wird werden will wollte wollen soll sollte kann konnte muss musste "
         "habe sei seien werde könne müsse solle wolle hätte hätten wäre wären würde würden"
@@ -173,6 +179,8 @@ ENGLISH = Grammar(
         "august september october november december mr. mrs. ms. dr."
     ),
     generic_nouns=_words("company firm group organisation organization person"),
+    org_anaphors=_words("company firm"),
+    definite=_words("the"),
 )
 
 GRAMMARS: dict[str, Grammar] = {"de": GERMAN, "en": ENGLISH}

@@ -340,7 +340,7 @@ class RelationReader:
                 for a, b, rule, confidence in group:
                     subject, obj = (b, a) if reverse else (a, b)
                     if self.fits(relation, subject.entity, obj.entity):
-                        penalty = 0.02 * max(0, _distance(a, b, signal) - 6) + (0.15 if crossing else 0.0) + (0.05 if reverse else 0.0)
+                        penalty = 0.02 * max(0, _distance(a, b, signal) - 6) + (0.2 if crossing else 0.0) + (0.05 if reverse else 0.0)
                         return Pairing(relation.name, subject, obj, signal, "types" if reverse else rule, confidence - penalty)
         return None
 
