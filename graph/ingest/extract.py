@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from rdflib import URIRef
 
 from graph.ingest.grammar import grammar as grammar_of
@@ -34,8 +34,10 @@ _HONORIFICS = frozenset({"herr", "frau", "mr.", "mrs.", "ms.", "dr.", "prof."})
 #: labelled with a clause of the text, readings across a comma. Chosen on the tuning articles
 #: (tests/ingest/corpus/tuning), where it gave the best F1; never set on the held-out ones.
 DEFAULT_MIN_CONFIDENCE = 0.35
-#: a paraphrase of a known stance at least this similar (rapidfuzz token-set ratio) names it
-STANCE_SIMILARITY = 72.0
+#: a paraphrase of a known stance at least this similar (rapidfuzz token-set ratio of the content
+#: words), and this much closer than the next stance, names it
+STANCE_SIMILARITY = 65.0
+STANCE_MARGIN = 8.0
 
 
 @dataclass
@@ -137,8 +139,18 @@ class Extractor:
         self._classes: dict[str, frozenset[URIRef]] = {}
         self._kinds: dict[str, str] = {e.id: e.kind for e in entities.values()}
         self.reader = RelationReader(onto, self.grammar, self.classes_of, german=self.language == "de")
-        self.stances = {e.id: (e.label.de if self.language == "de" else e.label.en) for e in entities.values() if e.kind == "stance"}
+        self._stop = frozenset(self.nlp.Defaults.stop_words)
+        self.stances: dict[tuple[str, int], str] = {}
+        for e in entities.values():
+            if e.kind == "stance":
+                names = [self.label(e), *(e.aliases.de if self.language == "de" else e.aliases.en)]
+                for n, name in enumerate(names):
+                    self.stances[(e.id, n)] = self._content(name)
         self.described_as = "describedAs" in onto.relations
+
+    def _content(self, text: str) -> str:
+        """The content words of a phrase, lower case: what a paraphrase keeps ("OpenAI", "Tesla", "fusionieren")."""
+        return " ".join(w for w in utils.default_process(text).split() if w not in self._stop)
 
     def _tokenize(self, phrase: str) -> list[str]:
         return [t.text for t in self.nlp.tokenizer(phrase)]
@@ -223,9 +235,16 @@ class Extractor:
         obj = pairing.object.entity if pairing.object is not None else None
         confidence = pairing.confidence
         rule = pairing.rule
+        predicate = pairing.relation
         if pairing.stance is not None:
             obj, stance_rule, bonus = self._stance_object(state, pairing.stance)
             rule, confidence = stance_rule, confidence + bonus
+        if pairing.negated_proposition and obj is not None and obj in self.entities:
+            # wanting that a known stance not hold is opposing it ("einverstanden, dass OpenAI den Code nicht offenlegt")
+            flipped = self.reader.opposite(predicate)
+            if flipped is None:
+                return None
+            predicate, rule = flipped, rule + "+negated"
         if obj is None:
             return None
         participants = [pairing.subject, *([pairing.object] if pairing.object else [])]
@@ -240,11 +259,11 @@ class Extractor:
         if hedged:
             confidence -= 0.05
         quote = state.text[sentence.start : sentence.end]
-        ident = derive_statement_id(source, pairing.subject.entity, pairing.relation, obj, None, sentence.start, sentence.end)
+        ident = derive_statement_id(source, pairing.subject.entity, predicate, obj, None, sentence.start, sentence.end)
         return Draft(
             id=ident,
             subject=pairing.subject.entity,
-            predicate=pairing.relation,
+            predicate=predicate,
             object=obj,
             value=None,
             quote=quote,
@@ -269,9 +288,13 @@ class Extractor:
         _, start, end = span
         words = state.text[start:end]
         if self.stances:
-            best = process.extractOne(words, self.stances, scorer=fuzz.token_set_ratio)
-            if best is not None and best[1] >= STANCE_SIMILARITY:
-                return str(best[2]), "stance-paraphrase", 0.1
+            ranked = process.extract(self._content(words), self.stances, scorer=fuzz.token_set_ratio, limit=None)
+            best: dict[str, float] = {}
+            for _text, score, (ident, _n) in ranked:
+                best[ident] = max(best.get(ident, 0.0), score)
+            order = sorted(best.items(), key=lambda kv: -kv[1])
+            if order and order[0][1] >= STANCE_SIMILARITY and (len(order) == 1 or order[0][1] - order[1][1] >= STANCE_MARGIN):
+                return order[0][0], "stance-paraphrase", 0.1
         ident = slug(" ".join(words.split()[:8]))
         while ident in self.entities or (ident in state.found and state.found[ident].label != words):
             ident += "-new"

@@ -59,6 +59,8 @@ class Grammar:
     org_anaphors: frozenset[str] = frozenset()
     #: definite articles
     definite: frozenset[str] = frozenset()
+    #: prepositions: a name inside a prepositional phrase is not the subject of its clause
+    prepositions: frozenset[str] = frozenset()
 
 
 #: Legal forms of organisations, compared as written.
@@ -141,6 +143,10 @@ GERMAN = Grammar(
     ),
     generic_nouns=_words("firma unternehmen konzern gruppe gesellschaft organisation person"),
     org_anaphors=_words("unternehmen konzern firma"),
+    prepositions=_words(
+        "in im an am auf aus bei beim mit nach von vom zu zum zur für über unter vor gegen ohne um durch seit wegen "
+        "laut trotz während hinter neben zwischen"
+    ),
     definite=_words("der die das dem den des"),
     finite_aux=_words(
         "hat haben hatte hatten ist sind war waren wird werden will wollte wollen soll sollte kann konnte muss musste "
@@ -180,6 +186,7 @@ ENGLISH = Grammar(
     ),
     generic_nouns=_words("company firm group organisation organization person"),
     org_anaphors=_words("company firm"),
+    prepositions=_words("in on at of to for from by with about against into over under after before since during without"),
     definite=_words("the"),
 )
 

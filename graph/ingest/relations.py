@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import URIRef
+from rdflib.namespace import RDFS
 
 from graph.ingest.grammar import Grammar
 from graph.ingest.lexicon import SignalIndex
@@ -65,6 +66,8 @@ class Pairing:
     confidence: float
     #: for a stance: the stance's id and, for a new one, its exact span
     stance: tuple[str, int, int] | None = None
+    #: the proposition is negated ("dass OpenAI seinen Code nicht offenlegt"): against a known stance it is the opposite position
+    negated_proposition: bool = False
 
 
 def _forms(word: str, german: bool) -> list[str]:
@@ -118,6 +121,7 @@ _GENERAL = frozenset(
         "http://www.w3.org/ns/prov#Agent",
     )
 )
+_ENTITY = URIRef("https://w3id.org/quotegraph/ontology#Entity")
 _POSSESSIVE = frozenset({"-", "–", "'s", "’s", "'", "’"})
 _RELATIVE = frozenset({"der", "die", "das", "dem", "den", "deren", "dessen"})
 
@@ -137,6 +141,16 @@ class RelationReader:
             if r.range is not None and stance is not None and stance in onto.superclasses(r.range)
         }
 
+    def opposite(self, name: str) -> str | None:
+        """The stance relation of the other polarity (``qg:polarity`` For ↔ Against), if the ontology has one."""
+        polarity = self.onto.relations[name].polarity
+        if polarity is None:
+            return None
+        others = [r for r in self.onto.relations.values() if r.polarity is not None and r.polarity != polarity and not r.abstract]
+        parents = set(self.onto.graph.objects(self.onto.relations[name].iri, RDFS.subPropertyOf))
+        siblings = [r.name for r in others if parents & set(self.onto.graph.objects(r.iri, RDFS.subPropertyOf))]
+        return siblings[0] if len(siblings) == 1 else None
+
     def fits(self, relation: Relation, subject: str, obj: str) -> bool:
         if subject == obj or self._is_stance(subject) or self._is_stance(obj):
             return False  # a stance is the object of a stance relation only (see _stance)
@@ -146,20 +160,13 @@ class RelationReader:
 
     def weak(self, sentence: Sentence, signal: SignalMatch, relation: Relation) -> bool:
         """A one-word function-word signal ("über", "vor", "about") between two general classes says too little."""
-        if len(signal.tokens) > 1 or not sentence.span.doc[signal.first].is_stop:
+        if not all(sentence.span.doc[t].is_stop for t in signal.tokens):
             return False
         return (relation.domain is None or relation.domain in _GENERAL) and (relation.range is None or relation.range in _GENERAL)
 
     def _weak_stance(self, sentence: Sentence, signal: SignalMatch) -> bool:
-        """A one-word function word before a noun ("für die EMA") is no verb of wanting ("will, dass …")."""
-        doc = sentence.span.doc
-        if len(signal.tokens) > 1 or not doc[signal.first].is_stop:
-            return False
-        nxt = signal.last + 1
-        return not (
-            nxt < sentence.span.end
-            and (doc[nxt].text == "," or doc[nxt].lower_ in self.grammar.complementisers or doc[nxt].lower_ in ("zu", "to"))
-        )
+        """A preposition ("für die EMA", "gegen Google") names a stance only when the stance is named; a verb of wanting does more."""
+        return len(signal.tokens) == 1 and sentence.span.doc[signal.first].lower_ in self.grammar.prepositions
 
     def negated(self, sentence: Sentence, lo: int, hi: int, signal: SignalMatch) -> bool:
         """A negation in the stretch the relation spans (to the end of its clause) or a denial before it."""
@@ -180,8 +187,12 @@ class RelationReader:
             if not self.negated(sentence, min(p.subject.first, p.object.first if p.object else p.subject.first), p.signal.last, p.signal):
                 found.append(p)
         used = {id(p.signal) for p in compounds}
+        # what someone wants ("X will, dass Y mit Z fusioniert") is a stance, not a relation that holds
+        wishes = [s.last for s in signals if s.relation in self.stance_relations and not self._weak_stance(sentence, s)]
         for signal in signals:
             if id(signal) in used:
+                continue
+            if signal.relation not in self.stance_relations and any(w < signal.first for w in wishes):
                 continue
             relation = self.onto.relations.get(signal.relation)
             if relation is None or relation.is_attribute or relation.abstract:
@@ -306,16 +317,18 @@ class RelationReader:
             if self.fits(relation, agent.entity, patient.entity):
                 return Pairing(relation.name, agent, patient, signal, "passive", 0.7)
         doc = sentence.span.doc
+        g = self.grammar
         named = [m for m in mentions if _overlaps(m, signal)]
         others = [m for m in mentions if not _overlaps(m, signal)]
         left = sorted((m for m in others if m.last <= signal.first), key=lambda m: -m.first)
         right = sorted((m for m in others if m.first > signal.first), key=lambda m: m.first)
         options: list[tuple[Mention, Mention, str, float]] = []
-        # the signal word names one party itself ("Klage gegen OpenAI": the lawsuit is the subject)
+        # the signal word names one party itself ("Klage gegen OpenAI": the lawsuit is the subject);
+        # as the object it needs its owner right before it ("Musks Klage"): "reagierte auf die Klage" says nothing of who filed it
         for head in named:
             if right:
                 options.append((head, right[0], "nominal", 0.55))
-            if left:
+            if left and (left[0].via == "genitive" or all(doc[t].text in _POSSESSIVE for t in range(left[0].last, head.first))):
                 options.append((left[0], head, "nominal", 0.55))
         if left and right:
             options.append((left[0], right[0], "active", 0.6))
@@ -329,19 +342,41 @@ class RelationReader:
                 options.append((a, b, "active-types", 0.45))
 
         def commas(a: Mention, b: Mention) -> int:
+            """Clause breaks between the parties; a comma before "dass"/"that" opens an argument, not a new clause."""
             lo = min(a.first, b.first, signal.first)
             hi = max(a.last, b.last, signal.last + 1)
-            return sum(1 for t in range(lo, hi) if doc[t].text in (",", ";", "–", "—"))
+            return sum(
+                1
+                for t in range(lo, hi)
+                if doc[t].text in (",", ";", "–", "—") and not (t + 1 < len(doc) and doc[t + 1].lower_ in g.complementisers)
+            )
 
-        # within the clause before across a comma; word order before a direction only the types allow
+        def governed(m: Mention) -> bool:
+            """Named inside a prepositional phrase ("In der Klage", "in den E-Mails"): not a subject."""
+            k = m.first - 1
+            if k >= sentence.span.start and doc[k].lower_ in g.determiners:
+                k -= 1
+            if m.last + 1 < sentence.span.end and doc[m.last].text == "," and doc[m.last + 1].lower_ in _RELATIVE:
+                return False  # the antecedent of a relative clause is its subject ("von Rheinfeld, das … investierte")
+            return k >= sentence.span.start and doc[k].lower_ in g.prepositions
+
+        loose = (relation.domain is None or relation.domain == _ENTITY) and (relation.range is None or relation.range == _ENTITY)
+        # a German noun as signal ("die Finanzierung", "die Klage") is weaker evidence than a verb
+        noun = self.german and doc[signal.first].text[:1].isupper() and signal.first > sentence.span.start
         for crossing in (False, True):
             group = [o for o in options if (commas(o[0], o[1]) > 0) == crossing]
             for reverse in (False, True):
                 for a, b, rule, confidence in group:
                     subject, obj = (b, a) if reverse else (a, b)
-                    if self.fits(relation, subject.entity, obj.entity):
-                        penalty = 0.02 * max(0, _distance(a, b, signal) - 6) + (0.2 if crossing else 0.0) + (0.05 if reverse else 0.0)
-                        return Pairing(relation.name, subject, obj, signal, "types" if reverse else rule, confidence - penalty)
+                    if reverse and rule == "nominal":
+                        continue  # the noun that names a party says which party it is
+                    if governed(subject) or not self.fits(relation, subject.entity, obj.entity):
+                        continue
+                    if loose and _distance(a, b, signal) > len(signal.tokens) + 4:
+                        continue  # two things merely "about" each other must stand right beside their signal
+                    penalty = 0.02 * max(0, _distance(a, b, signal) - 6) + (0.2 if crossing else 0.0) + (0.05 if reverse else 0.0)
+                    penalty += 0.25 if noun and rule != "nominal" else 0.0
+                    return Pairing(relation.name, subject, obj, signal, "types" if reverse else rule, confidence - penalty)
         return None
 
     # -- stances -------------------------------------------------------------------------------
@@ -369,17 +404,18 @@ class RelationReader:
             last -= 1
         if last - first < 2:
             return None
+        denied = any(doc[t].lower_ in self.grammar.negation for t in range(first, last))
         stances = [
             m for m in mentions if first <= m.first and m.last <= last and not self._is_agent(m.entity) and self._is_stance(m.entity)
         ]
         if stances:
-            return Pairing(signal.relation, holder, stances[0], signal, "stance-named", 0.6)
+            return Pairing(signal.relation, holder, stances[0], signal, "stance-named", 0.6, negated_proposition=denied)
         if weak:
             return None  # "für die EMA" is no proposition: a function word names a stance only when the stance is named
         if all(any(m.first <= t < m.last for m in mentions) for t in range(first, last)):
             return None  # only a name follows: "unterstützt OpenAI" is not a proposition
         start, stop = sentence.token_start(first), sentence.token_end(last - 1)
-        return Pairing(signal.relation, holder, None, signal, "stance-new", 0.3, stance=("", start, stop))
+        return Pairing(signal.relation, holder, None, signal, "stance-new", 0.3, stance=("", start, stop), negated_proposition=denied)
 
     def _is_agent(self, entity: str) -> bool:
         agent = URIRef("http://www.w3.org/ns/prov#Agent")

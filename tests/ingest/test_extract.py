@@ -199,3 +199,18 @@ def test_the_test_articles_load_as_a_data_folder() -> None:
         corpus = loader.load()
         assert len(corpus.sources) >= 6
         assert {s.voice for s in corpus.statements.values()} >= {"narration", "claim"}
+
+
+def test_a_known_stance_paraphrased_is_supported_and_its_negation_opposed() -> None:
+    entities = {**ENTITIES, "open-code": entity("open-code", "stance", "OpenAI sollte seinen Code offenlegen")}
+    extractor = Extractor(entities, signal_ontology(), "de")
+    wants = extractor.extract("Elon Musk will, dass OpenAI seinen Code offenlegt.\n", "test", "reporter")
+    refuses = extractor.extract("Elon Musk will, dass OpenAI seinen Code nicht offenlegt.\n", "test", "reporter")
+    assert ("musk", "supports", "open-code") in triples(wants)
+    assert ("musk", "opposes", "open-code") in triples(refuses)
+    assert ("musk", "supports", "open-code") not in triples(refuses)
+
+
+def test_what_someone_wants_is_not_drafted_as_a_relation_that_holds() -> None:
+    result = extract("Elon Musk will, dass OpenAI Microsoft verklagt.\n", "de")
+    assert not any(d.predicate == "sued" for d in result.drafts)
