@@ -216,3 +216,46 @@ def drafts_reject(
 
     done = set_status(data_dir(data), ids, "rejected")
     err_console.print(Text(f"rejected {len(done)} draft(s)"), highlight=False)
+
+
+@drafts_app.command("review")
+@handle_errors
+def drafts_review(
+    source: Annotated[str, typer.Argument(help="The source whose pending drafts to go through.")],
+    data: DataOption = None,
+) -> None:
+    """Go through the pending drafts of a source one by one: [a]ccept, [r]eject, [s]kip or [q]uit.
+
+    Decisions are applied together at the end (or at quit), as `kg drafts accept` and `reject` would.
+    """
+    from graph.ingest.drafts import drafts_path, read_drafts, set_status
+    from graph.ingest.review import accept
+
+    root = data_dir(data)
+    path = drafts_path(root, source)
+    if not path.exists():
+        raise UsageError(f"no drafts for '{source}' in {path.parent}/ (run `kg extract {source}` first)")
+    pending = [d for d in read_drafts(path)["statements"] if d.get("status", "pending") == "pending"]
+    chosen: dict[str, list[str]] = {"a": [], "r": []}
+    for number, d in enumerate(pending, 1):
+        obj = d.get("object") or f"“{d.get('value')}”"
+        err_console.print(
+            Text(
+                f"\n[{number}/{len(pending)}] {d['subject']} —{d['predicate']}→ {obj}   ({d['voice']}, {d.get('asserted_by') or '—'}, {d.get('confidence')})"
+            )
+        )
+        err_console.print(Text(f"  “{_snippet(str(d['quote']), 300)}”", style="italic"))
+        answer = typer.prompt("  accept, reject, skip, quit? [a/r/s/q]", default="s", show_default=False, err=True).strip().lower()[:1]
+        if answer == "q":
+            break
+        if answer in chosen:
+            chosen[answer].append(str(d["id"]))
+    if chosen["a"]:
+        accept(root, chosen["a"])
+    if chosen["r"]:
+        set_status(root, chosen["r"], "rejected")
+    err_console.print(
+        Text(
+            f"accepted {len(chosen['a'])}, rejected {len(chosen['r'])}, {len(pending) - len(chosen['a']) - len(chosen['r'])} still pending"
+        )
+    )

@@ -183,3 +183,17 @@ def test_the_bundled_source_drafts_only_what_is_not_curated_yet(tmp_path: Path, 
     out = _json(SOURCE_ID, "--data", data, "--no-write")
     assert out["language"] == "de"
     _check_shape(out, (data / "sources" / f"{SOURCE_ID}.txt").read_text(encoding="utf-8"))
+
+
+def test_an_interactive_review_accepts_and_rejects_in_the_terminal(project: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    assert run_kg("extract", "news", "--data", project).exit_code == 0
+    pending = yaml.safe_load((project / "drafts" / "news.yaml").read_text(encoding="utf-8"))["statements"]
+    answers = "a\n" + "r\n" * (len(pending) - 1)
+    result = CliRunner().invoke(app, ["drafts", "review", "news", "--data", str(project)], input=answers)
+    assert result.exit_code == 0, result.output
+    statuses = [d["status"] for d in yaml.safe_load((project / "drafts" / "news.yaml").read_text(encoding="utf-8"))["statements"]]
+    assert statuses == ["accepted", *["rejected"] * (len(pending) - 1)]
