@@ -78,15 +78,16 @@ class Workspace:
     def extract_file(self, path: Path, language: str | None = None) -> Extraction:
         """A text file (UTF-8, read as a source is) or an HTML page (its article text, as ``kg add`` stores it)."""
         if path.suffix.lower() in HTML_SUFFIXES:
-            from graph.ingest.html import article_text
+            from graph.ingest.html import NoArticle, article_text
 
             try:
-                html = path.read_text(encoding="utf-8", errors="replace")
+                page = path.read_bytes()
             except OSError as exc:
                 raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-            text = article_text(html).text
-            if not text.strip():
-                raise DataError.single(path, None, None, "no article text found in the page")
+            try:
+                text = article_text(page).text
+            except NoArticle as exc:
+                raise DataError.single(path, None, None, str(exc)) from None
         else:
             text, _ = read_source_text(path)
         lang = language or detect_language(text)
