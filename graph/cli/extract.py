@@ -13,6 +13,7 @@ from rich.text import Text
 from graph.cli.app import DataOption, app, data_dir, err_console, handle_errors, out_console
 from graph.cli.ask import emit_json
 from graph.errors import UsageError
+from graph.ingest.extract import DEFAULT_MIN_CONFIDENCE
 
 drafts_app = typer.Typer(
     name="drafts",
@@ -60,8 +61,11 @@ def extract_command(
     ] = None,
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write the review file drafts/<source>.yaml (for a source).")] = True,
     min_confidence: Annotated[
-        float, typer.Option("--min-confidence", help="Leave out drafts below this confidence (0-1).", min=0.0, max=1.0)
-    ] = 0.0,
+        float,
+        typer.Option(
+            "--min-confidence", help="Leave out drafts below this confidence (0-1); 0 shows every draft, new stances too.", min=0.0, max=1.0
+        ),
+    ] = DEFAULT_MIN_CONFIDENCE,
     data: DataOption = None,
 ) -> None:
     """Draft statements from a text, offline: each with an exact quote, who asserts it, the rule and a confidence.

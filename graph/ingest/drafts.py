@@ -69,7 +69,7 @@ def _dump(data: Any) -> str:
 
 def read_drafts(path: Path) -> dict[str, Any]:
     """A review file as written by :func:`write_drafts`; a broken one is one clear error."""
-    doc = load_yaml(path)
+    doc = load_yaml(path, path.resolve().parent.parent)  # drafts/ is a folder of the data folder
     if not isinstance(doc, dict) or not isinstance(doc.get("statements"), list) or not isinstance(doc.get("source"), str):
         raise DataError.single(path, 1, None, "not a drafts file: expected 'source:' and a list under 'statements:'")
     for index, item in enumerate(doc["statements"]):

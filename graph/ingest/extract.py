@@ -33,7 +33,7 @@ _HONORIFICS = frozenset({"herr", "frau", "mr.", "mrs.", "ms.", "dr.", "prof."})
 #: Drafts below this confidence are left out unless asked for (``--min-confidence 0``): new stances
 #: labelled with a clause of the text, readings across a comma. Chosen on the tuning articles
 #: (tests/ingest/corpus/tuning), where it gave the best F1; never set on the held-out ones.
-DEFAULT_MIN_CONFIDENCE = 0.35
+DEFAULT_MIN_CONFIDENCE = 0.2
 #: a paraphrase of a known stance at least this similar (rapidfuzz token-set ratio of the content
 #: words), and this much closer than the next stance, names it
 STANCE_SIMILARITY = 65.0

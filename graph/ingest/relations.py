@@ -415,7 +415,7 @@ class RelationReader:
         if all(any(m.first <= t < m.last for m in mentions) for t in range(first, last)):
             return None  # only a name follows: "unterstützt OpenAI" is not a proposition
         start, stop = sentence.token_start(first), sentence.token_end(last - 1)
-        return Pairing(signal.relation, holder, None, signal, "stance-new", 0.3, stance=("", start, stop), negated_proposition=denied)
+        return Pairing(signal.relation, holder, None, signal, "stance-new", 0.15, stance=("", start, stop), negated_proposition=denied)
 
     def _is_agent(self, entity: str) -> bool:
         agent = URIRef("http://www.w3.org/ns/prov#Agent")

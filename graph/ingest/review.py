@@ -62,7 +62,7 @@ def accept(data: Path, ids: list[str]) -> Accepted:
         files = scan.sources.get(source_id)
         if files is None:
             raise UsageError(f"{where}: its source '{source_id}' is not in {data}/sources/")
-        text, _ = read_source_text(files.text_path)
+        text, _ = read_source_text(files.text_path, data)
         start, end = int(draft["start"]), int(draft["end"])
         if text[start:end] != draft["quote"]:
             raise DataError.single(

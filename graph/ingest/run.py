@@ -57,7 +57,7 @@ class Workspace:
         files = self.scan.sources.get(source)
         if files is None:
             raise UsageError(f"no source '{source}' in {self.data}/sources/ and no file of that name")
-        text, _ = read_source_text(files.text_path)
+        text, _ = read_source_text(files.text_path, self.data)
         return self.extractor(files.meta.language).extract(text, source, files.meta.author)
 
     def without_curated(self, extraction: Extraction) -> Extraction:
@@ -89,7 +89,7 @@ class Workspace:
             except NoArticle as exc:
                 raise DataError.single(path, None, None, str(exc)) from None
         else:
-            text, _ = read_source_text(path)
+            text, _ = read_source_text(path, path.resolve().parent)
         lang = language or detect_language(text)
         return self.extractor(lang).extract(text, path.stem)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers.extraction import TUNING, signal_ontology
+from helpers.extraction import TUNING
 from helpers.inprocess import run_kg
 from helpers.run import DATA, SOURCE_ID
 
@@ -16,12 +16,6 @@ from graph.ingest.html import article_text
 from graph.store.builds import OutDir
 
 TEXT = "Elon Musk criticised OpenAI on Monday.\n\nSam Altman responded to Elon Musk.\n\nElon Musk criticised Nordwind Energie GmbH.\n"
-
-
-@pytest.fixture(autouse=True)
-def _signal_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``kg extract`` reads the ontology with signal words (provisional until the vocabulary lands)."""
-    monkeypatch.setattr("graph.ingest.run.default_ontology", signal_ontology)
 
 
 @pytest.fixture
@@ -171,12 +165,8 @@ def test_accepting_an_unknown_draft_is_one_line_and_exit_2(project: Path) -> Non
     assert "s-0000000000000000" in result.stderr
 
 
-def test_the_bundled_source_drafts_only_what_is_not_curated_yet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_bundled_source_drafts_only_what_is_not_curated_yet(tmp_path: Path) -> None:
     import shutil
-
-    from graph.model.ontology import default_ontology
-
-    monkeypatch.setattr("graph.ingest.run.default_ontology", default_ontology)  # the bundled data needs its own ontology
 
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
@@ -197,3 +187,12 @@ def test_an_interactive_review_accepts_and_rejects_in_the_terminal(project: Path
     assert result.exit_code == 0, result.output
     statuses = [d["status"] for d in yaml.safe_load((project / "drafts" / "news.yaml").read_text(encoding="utf-8"))["statements"]]
     assert statuses == ["accepted", *["rejected"] * (len(pending) - 1)]
+
+
+def test_new_stances_are_left_out_by_default_and_shown_with_min_confidence_0(project: Path, tmp_path: Path) -> None:
+    article = tmp_path / "wish.txt"
+    article.write_text("Elon Musk will, dass OpenAI seine Modelle offenlegt.\n", encoding="utf-8")
+    default = _json(article, "--data", project)
+    everything = _json(article, "--data", project, "--min-confidence", "0")
+    assert not [s for s in default["statements"] if s["predicate"] == "supports"]  # type: ignore[attr-defined]
+    assert [s["rule"].split(":")[0] for s in everything["statements"] if s["predicate"] == "supports"] == ["stance-new"]  # type: ignore[attr-defined]
