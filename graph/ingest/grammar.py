@@ -147,7 +147,7 @@ GERMAN = Grammar(
         "in im an am auf aus bei beim mit nach von vom zu zum zur für über unter vor gegen ohne um durch seit wegen "
         "laut trotz während hinter neben zwischen"
     ),
-    definite=_words("der die das dem den des"),
+    definite=_words("der die das dem den des zum zur vom beim im am"),
     finite_aux=_words(
         "hat haben hatte hatten ist sind war waren wird werden will wollte wollen soll sollte kann konnte muss musste "
         "habe sei seien werde könne müsse solle wolle hätte hätten wäre wären würde würden"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 from rdflib.namespace import RDFS
@@ -32,6 +33,9 @@ from graph.ingest.lexicon import SignalIndex
 from graph.ingest.mentions import Mention
 from graph.ingest.nlp import Sentence
 from graph.model.ontology import Ontology, Relation
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: most tokens allowed between two words of one signal phrase
 MAX_GAP = 8
@@ -328,7 +332,8 @@ class RelationReader:
         for head in named:
             if right:
                 options.append((head, right[0], "nominal", 0.55))
-            if left and (left[0].via == "genitive" or all(doc[t].text in _POSSESSIVE for t in range(left[0].last, head.first))):
+            bare = all(head.first <= t < head.last for t in signal.tokens)  # the signal is the noun alone, not "reichte eine Klage ein"
+            if left and (not bare or left[0].via == "genitive" or all(doc[t].text in _POSSESSIVE for t in range(left[0].last, head.first))):
                 options.append((left[0], head, "nominal", 0.55))
         if left and right:
             options.append((left[0], right[0], "active", 0.6))
@@ -384,18 +389,33 @@ class RelationReader:
         agents = [m for m in mentions if self._is_agent(m.entity)]
         left = sorted((m for m in agents if m.last <= signal.first), key=lambda m: -m.first)
         right = sorted((m for m in agents if m.first > signal.last), key=lambda m: m.first)
+        doc = sentence.span.doc
+        if (
+            left
+            and self.german
+            and _clause_end(doc, signal.last + 1, sentence.span.end) - signal.last <= 2
+            and signal.first - left[0].last >= 2
+        ):
+            # verb-final: the proposition stands between the holder and the verb ("…, dass Musk OpenAI und Tesla fusionieren wollte")
+            return self._proposition(sentence, signal, left[0], left[0].last, signal.first, mentions, weak)
         if left:
             holder, complement_from = left[0], signal.last + 1
         elif right and right[0].first - signal.last <= 3:  # "Deshalb wollte er …", "fordert Musk, dass …"
             holder, complement_from = right[0], right[0].last
         else:
             return None
-        doc = sentence.span.doc
         end = sentence.span.end
         for t in range(complement_from, sentence.span.end):
             if doc[t].text in (";", ":") or (doc[t].is_quote and t > complement_from):
                 end = t
                 break
+        return self._proposition(sentence, signal, holder, complement_from, end, mentions, weak)
+
+    def _proposition(
+        self, sentence: Sentence, signal: SignalMatch, holder: Mention, complement_from: int, end: int, mentions: list[Mention], weak: bool
+    ) -> Pairing | None:
+        """The stance a holder takes: a known stance named in tokens ``complement_from:end``, or a new one worded by them."""
+        doc = sentence.span.doc
         first = complement_from
         while first < end and (doc[first].is_punct or doc[first].lower_ in self.grammar.complementisers):
             first += 1
@@ -424,6 +444,11 @@ class RelationReader:
     def _is_stance(self, entity: str) -> bool:
         stance = self.onto.kinds.get("stance")
         return stance is not None and stance in self.classes_of(entity)
+
+
+def _clause_end(doc: Doc, start: int, stop: int) -> int:
+    """The first token from ``start`` that ends a clause (punctuation), or ``stop``."""
+    return next((t for t in range(start, stop) if doc[t].is_punct), stop)
 
 
 def _overlaps(m: Mention, signal: SignalMatch) -> bool:
