@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Kind = Literal["person", "organization", "stance", "office", "event", "document", "topic"]
 KINDS: tuple[str, ...] = ("person", "organization", "stance", "office", "event", "document", "topic")
@@ -54,12 +55,43 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"{}|\\^`]+$", 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+#: The languages tables, views and queries show labels in (``--lang``).
+DISPLAY_LANGS: tuple[str, ...] = ("en", "de")
+
+
 class Labels(BaseModel):
-    """A name in German and English; both are required (data labels in German and English)."""
+    """A name in German and/or English: at least one. The loader asks for the language of every source that mentions the entity."""
 
     model_config = _STRICT
-    de: Line
-    en: Line
+    de: Line | None = None
+    en: Line | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Labels:
+        if self.de is None and self.en is None:
+            raise ValueError("give at least one label: de or en (the language of the sources that mention it)")
+        return self
+
+    def get(self, lang: str) -> str | None:
+        value = getattr(self, lang, None)
+        return value if isinstance(value, str) else None
+
+    def as_dict(self) -> dict[str, str]:
+        return {lang: value for lang in ("de", "en") if (value := self.get(lang))}
+
+
+def display_label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
+    """The label to show in ``lang``: the entity's own, else one in another language marked with it ("Elon Musk (de)").
+
+    Tables and views never fall back silently: a reader sees that the name is not in the language asked for.
+    """
+    own = labels.get(lang)
+    if own:
+        return own
+    for other in ("en", "de", *sorted(labels)):
+        if labels.get(other):
+            return f"{labels[other]} ({other})"
+    return fallback
 
 
 class Aliases(BaseModel):

@@ -87,6 +87,7 @@ class QG(DefinedNamespace):
     text: URIRef
     sha256: URIRef
     graphOf: URIRef
+    displayLabel: URIRef
     # relations, in the order of the Turtle
     roleIn: URIRef
     memberOf: URIRef

@@ -31,7 +31,7 @@ from graph import paths
 from graph.defaults import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
 from graph.errors import UsageError
 from graph.model.ontology import Ontology
-from graph.model.records import Corpus, Entity, Source, Statement
+from graph.model.records import DISPLAY_LANGS, Corpus, Entity, Source, Statement, display_label
 from graph.model.vocab import DCTERMS, OA, ONTOLOGY_IRI, ORG, PROV, QG, RDF, RDFS, SDO, SKOS, WIKIDATA, XSD
 
 VOICE_CLASS = {"narration": QG.Narration, "claim": QG.Claim, "quotation": QG.Quotation, "judgement": QG.Judgement}
@@ -219,8 +219,12 @@ class NQuads:
         node = self.entity(entity.id)
         lines = [f"{node} {_TYPE} {cls} {g} .\n" for cls in self._types(entity.kind, entity.type)]
         lines.append(f"{node} {_IDENTIFIER} {_plain(entity.id)} {g} .\n")
-        lines.append(f"{node} {_LABEL} {_lang(entity.label.de, 'de')} {g} .\n")
-        lines.append(f"{node} {_LABEL} {_lang(entity.label.en, 'en')} {g} .\n")
+        labels = entity.label.as_dict()
+        for lang, text in labels.items():
+            lines.append(f"{node} {_LABEL} {_lang(text, lang)} {g} .\n")
+            lines.append(f"{node} {_NAME} {_lang(text, lang)} {g} .\n")
+        for lang in DISPLAY_LANGS:  # what tables and views show: the own label, or another marked with its language
+            lines.append(f"{node} {_DISPLAY_LABEL} {_lang(display_label(labels, lang, entity.id), lang)} {g} .\n")
         for lang in ("de", "en"):
             for alias in getattr(entity.aliases, lang):
                 lines.append(f"{node} {_ALT_LABEL} {_lang(alias, lang)} {g} .\n")
@@ -377,6 +381,8 @@ class NQuads:
 _TYPE = f"<{RDF.type}>"
 _IDENTIFIER = f"<{SDO.identifier}>"
 _LABEL = f"<{RDFS.label}>"
+_NAME = f"<{SDO.name}>"
+_DISPLAY_LABEL = f"<{QG.displayLabel}>"
 _ALT_LABEL = f"<{SKOS.altLabel}>"
 _DESCRIPTION = f"<{SDO.description}>"
 _SAME_AS = f"<{SDO.sameAs}>"

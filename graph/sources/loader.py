@@ -15,6 +15,7 @@ collected with file, line and field, so one run shows all of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from typing import Any, Literal
 from graph.errors import DataError
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import (
+    DISPLAY_LANGS,
     Corpus,
     Entity,
     Quote,
@@ -117,6 +119,8 @@ class Loader:
         self.explicit_ids: dict[str, str] = {}
         self.pending_regarding: list[tuple[str, int, str, str]] = []
         self.used_entities: set[str] = set()
+        #: (source, entity) pairs already reported for a missing label in the source's language
+        self.missing_labels: set[tuple[str, str]] = set()
 
     def display(self, path: Path) -> str:
         return display(path, self.root)
@@ -233,6 +237,12 @@ class Loader:
                     None,
                     "author",
                     f"unknown entity '{source.author}'{_suggest(source.author, entities)}",
+                )
+            else:
+                self._label_in_language(
+                    entities[source.author],
+                    source,
+                    lambda message: self.problems.add(display(files.meta_path, self.root), None, "author", message),
                 )
         statements: dict[str, Statement] = {}
         where: dict[str, str] = {}
@@ -351,6 +361,9 @@ class Loader:
             fail("asserted_by", "missing: the source has no author, so say who asserts this")
         asserter = entity("asserted_by", asserted_by_id)
         context = entity("expressed_in", raw.expressed_in)
+        for field_name, mentioned in (("subject", subject), ("object", obj), ("asserted_by", asserter), ("expressed_in", context)):
+            if mentioned is not None:
+                self._label_in_language(mentioned, source, functools.partial(fail, field_name))
         if asserter is not None and asserter.kind not in ("person", "organization"):
             fail("asserted_by", f"'{asserter.id}' is a {asserter.kind}; only a person or organisation asserts")
         if context is not None and context.kind not in CONTEXT_KINDS:
@@ -414,6 +427,16 @@ class Loader:
             polarity=polarity,
             file=file,
             line=item.line,
+        )
+
+    def _label_in_language(self, entity: Entity, source: Source, report: Callable[[str], None]) -> None:
+        """An entity needs a label in the language of every source that mentions it (reported once per source)."""
+        lang = source.language.split("-", 1)[0]
+        if lang not in DISPLAY_LANGS or entity.label.get(lang) or (source.id, entity.id) in self.missing_labels:
+            return
+        self.missing_labels.add((source.id, entity.id))
+        report(
+            f"'{entity.id}' has no {lang} label, and source '{source.id}' is in {lang}: add label.{lang} to '{entity.id}' in the entities"
         )
 
     def load(self) -> Corpus:
