@@ -157,7 +157,10 @@ class StatementIn(BaseModel):
     value: Annotated[str, StringConstraints(min_length=1, max_length=2_000)] | int | float | bool | dt.date | None = None
     value_lang: LanguageTag | None = None
     voice: Voice
-    asserted_by: Id | None = Field(default=None, description="who asserts it; the source's author when absent")
+    asserted_by: Id | None = Field(
+        default=None,
+        description="who asserts it; the source's author when absent. For a quotation whose writer the source does not name, the document it is quoted from",
+    )
     expressed_in: Id | None = Field(default=None, description="event or document in which it was expressed (the lawsuit, an e-mail)")
     quote: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
     occurrence: Annotated[int, Field(ge=1)] | None = Field(default=None, description="which match, when a quote occurs more than once")
@@ -165,6 +168,9 @@ class StatementIn(BaseModel):
     when: Line | None = Field(default=None, description="time in the source's words, e.g. 'Derzeit'")
     date: dt.date | None = None
     hedged: bool = False
+    inferred: bool = Field(
+        default=False, description="the curator's inference: the text implies it but does not state it (say from what in note:)"
+    )
     regarding: list[Id] = Field(default_factory=list, description="ids of statements this one is about")
     note: Text | None = None
 
@@ -246,6 +252,11 @@ class Statement(BaseModel):
     polarity: Polarity | None
     derived_via: str | None = None
     derived_from: tuple[str, ...] = ()
+    #: the curator's inference, not stated by the text (``inferred: true``)
+    inferred: bool = False
+    #: the document a quotation's words are quoted from (an e-mail, a letter); equal to ``asserted_by``
+    #: when the source does not name the writer, so that the document is who the words are attributed to
+    quoted_from: str | None = None
     file: str = ""
     line: int = 0
 

@@ -80,6 +80,7 @@ class QG(DefinedNamespace):
     timeText: URIRef
     date: URIRef
     hedged: URIRef
+    inferred: URIRef
     regardingStatement: URIRef
     derivedVia: URIRef
     negates: URIRef
@@ -157,6 +158,7 @@ class QG(DefinedNamespace):
     discussed: URIRef
     threatened: URIRef
     urged: URIRef
+    meantFor: URIRef
     concerns: URIRef
     contains: URIRef
     partOf: URIRef

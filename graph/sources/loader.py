@@ -364,8 +364,15 @@ class Loader:
         for field_name, mentioned in (("subject", subject), ("object", obj), ("asserted_by", asserter), ("expressed_in", context)):
             if mentioned is not None:
                 self._label_in_language(mentioned, source, functools.partial(fail, field_name))
-        if asserter is not None and asserter.kind not in ("person", "organization"):
-            fail("asserted_by", f"'{asserter.id}' is a {asserter.kind}; only a person or organisation asserts")
+        if (
+            asserter is not None
+            and asserter.kind not in ("person", "organization")
+            and not (asserter.kind == "document" and raw.voice == "quotation")
+        ):
+            fail(
+                "asserted_by",
+                f"'{asserter.id}' is a {asserter.kind}; a person or organisation asserts (a document only the words quoted from it: voice quotation)",
+            )
         if context is not None and context.kind not in CONTEXT_KINDS:
             fail("expressed_in", f"'{context.id}' is a {context.kind}; only an event or document can be where something was expressed")
         if relation is not None and not relation.abstract:
@@ -425,6 +432,8 @@ class Loader:
             regarding=tuple(raw.regarding),
             note=raw.note,
             polarity=polarity,
+            inferred=raw.inferred,
+            quoted_from=_quoted_from(raw.voice, asserter, context),
             file=file,
             line=item.line,
         )
@@ -457,6 +466,16 @@ def derive_statement_id(source: str, subject: str, predicate: str, obj: str | No
     """A stable id from what makes a statement itself (FtM-style): same content, same id."""
     key = "\x1f".join([source, subject, predicate, obj or "", repr(value), str(start), str(end)])
     return "s-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _quoted_from(voice: str, asserter: Entity | None, context: Entity | None) -> str | None:
+    """The document a quotation's words come from: the asserter itself when it is a document, else where they were expressed."""
+    if voice != "quotation":
+        return None
+    for candidate in (asserter, context):
+        if candidate is not None and candidate.kind == "document":
+            return candidate.id
+    return None
 
 
 def _short(iri: object) -> str:

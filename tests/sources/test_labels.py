@@ -76,7 +76,10 @@ def test_a_german_only_label_shows_in_english_tables_marked_as_german(data_copy:
     assert {r["object"] for r in csv.DictReader(io.StringIO(german.stdout)) if r["id"] == "tesla-only-path-to-rival-google"} == {
         "Google-Konzern"
     }
-    assert len(rows) == 51, "no statement drops out of a table for want of a label"
+    assert len(rows) == 59, "no statement drops out of a table for want of a label"
     neighbours = run_kg("neighbors", "google", "-f", "csv", "--build", out.root)
     assert "Google-Konzern (de)" in run_kg("lookup", "google", "--build", out.root).stdout
     assert neighbours.exit_code == 0
+    page = tmp_path / "graph.html"
+    assert run_kg("view", "--build", out.root, "-o", page).exit_code == 0
+    assert "Google-Konzern (de)" in page.read_text(encoding="utf-8"), "the view marks the German label it falls back to"
