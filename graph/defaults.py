@@ -14,7 +14,8 @@ DEFAULT_BASE_IRI = "https://w3id.org/quotegraph/id/"
 SHACL_ENGINES = ("auto", "pyshacl", "sparql")
 #: triples per request of ``kg push`` (:mod:`graph.remote.push`)
 PUSH_BATCH_SIZE = 50_000
-#: at most this many entities on a page; a 5,000-node page is usable in about 3 s in Chromium (:mod:`graph.view.scope`)
+#: at most this many entities on a page (:mod:`graph.view.scope`); how long such a page takes to become usable in
+#: Chromium is the benchmark phase "that view usable in Chromium" (python -m tests.bench run)
 VIEW_MAX_NODES = 5_000
 #: at most this many statements on a page (:mod:`graph.view.scope`)
 VIEW_MAX_STATEMENTS = 20_000

@@ -87,26 +87,36 @@ class Link:
         """Everything a reader needs to check the link: relation, ends, quote, voice, source."""
         d = self.data
         return {
-            "statement": self.statement,
-            "subject": self.subject,
-            "subject_label": label(graph, self.subject, lang),
-            "relation": d["relation"],
-            "relation_label": term_label(graph, d["relation"], lang),
-            "object": self.object,
-            "object_label": label(graph, self.object, lang),
+            **statement_fields(graph, self.statement, self.subject, d["relation"], self.object, d, lang),
             "direction": "forward" if self.forward else "backward",
-            "voice": d["voice"],
-            "voice_label": term_label(graph, d["voice"].capitalize(), lang),
-            "asserted_by": d["asserted_by"],
-            "asserted_by_label": label(graph, d["asserted_by"], lang) if d["asserted_by"] in graph else d["asserted_by"],
-            "quote": d["quote"],
-            "translation": d["translation"],
-            "source": d["source"],
-            "expressed_in": d["expressed_in"],
-            "when": d["when"],
             "derived": d["derived"],
             "derived_from": list(d["derived_from"]),
         }
+
+
+def statement_fields(
+    graph: nx.MultiDiGraph, statement: str, subject: str, relation: str, obj: str, d: dict[str, Any], lang: str
+) -> dict[str, Any]:
+    """What every answer says of a statement (an edge's ``data``): its ends and relation with their
+    labels in ``lang``, its voice and who asserts it, the quote and its translation, where and when."""
+    return {
+        "statement": statement,
+        "subject": subject,
+        "subject_label": label(graph, subject, lang),
+        "relation": relation,
+        "relation_label": term_label(graph, relation, lang),
+        "object": obj,
+        "object_label": label(graph, obj, lang),
+        "voice": d["voice"],
+        "voice_label": term_label(graph, d["voice"].capitalize(), lang),
+        "asserted_by": d["asserted_by"],
+        "asserted_by_label": label(graph, d["asserted_by"], lang) if d["asserted_by"] in graph else d["asserted_by"],
+        "quote": d["quote"],
+        "translation": d["translation"],
+        "source": d["source"],
+        "expressed_in": d["expressed_in"],
+        "when": d["when"],
+    }
 
 
 def links_between(graph: nx.MultiDiGraph, near: str, far: str) -> list[Link]:

@@ -20,7 +20,7 @@ import pyoxigraph
 
 from graph.model.vocab import DCTERMS, OA, PROV, QG, RDF, SDO
 from graph.network.arrays import NetworkCache
-from graph.network.tsv import iri, language, rows, text
+from graph.network.rows import Term, iri, language, rows, text
 
 _VOICES = {str(QG.Narration), str(QG.Claim), str(QG.Quotation), str(QG.Judgement)}
 _POLARITY = {str(QG.For): "for", str(QG.Against): "against"}
@@ -38,17 +38,17 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(str(pyoxigraph.NamedNode(i)) for i in iris)
 
 
-def _select(store: pyoxigraph.Store, query: str, iris: Sequence[str]) -> Iterable[list[str]]:
-    """Rows (TSV terms) of ``query`` with ``{values}`` replaced by chunks of ``iris``."""
+def _select(store: pyoxigraph.Store, query: str, iris: Sequence[str]) -> Iterable[tuple[Term | None, ...]]:
+    """Rows of ``query`` with ``{values}`` replaced by chunks of ``iris``."""
     for start in range(0, len(iris), _CHUNK):
         yield from rows(store, query.replace("{values}", _values(iris[start : start + _CHUNK])))
 
 
-def _properties(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, dict[str, list[str]]]:
-    """Statement IRI → predicate IRI → objects (TSV terms), all in the statement's own graph."""
-    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+def _properties(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, dict[str, list[Term | None]]]:
+    """Statement IRI → predicate IRI → objects, all in the statement's own graph."""
+    found: dict[str, dict[str, list[Term | None]]] = defaultdict(lambda: defaultdict(list))
     for st, p, o in _select(store, "SELECT ?st ?p ?o WHERE { VALUES ?st { {values} } ?st ?p ?o }", iris):
-        found[st[1:-1]][p[1:-1]].append(o)
+        found[text(st)][text(p)].append(o)
     return found
 
 
@@ -58,11 +58,11 @@ def _quotes(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, list[dict
     query = f"""SELECT ?st ?q ?p ?v WHERE {{ VALUES ?st {{ {{values}} }}
       ?st <{QG.quote}> ?q .
       {{ ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v }} UNION {{ ?q <{OA.hasSource}>/<{DCTERMS.language}> ?v . BIND(<{DCTERMS.language}> AS ?p) }} }}"""
-    per_quote: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    per_quote: dict[str, dict[str, dict[str, Term | None]]] = defaultdict(lambda: defaultdict(dict))
     for st, quote, p, v in _select(store, query, iris):
-        per_quote[st[1:-1]][quote][_local(p[1:-1])] = v
+        per_quote[text(st)][str(quote)][_local(text(p))] = v
     found: dict[str, list[dict[str, Any]]] = {}
-    for st, quotes in per_quote.items():
+    for statement, quotes in per_quote.items():
         unique: dict[tuple[int, int], dict[str, Any]] = {}
         for props in quotes.values():
             if "exact" not in props or "start" not in props or "end" not in props:
@@ -76,14 +76,14 @@ def _quotes(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, list[dict
                 "prefix": text(props["prefix"]) if "prefix" in props else "",
                 "suffix": text(props["suffix"]) if "suffix" in props else "",
             }
-        found[st] = [unique[key] for key in sorted(unique)]
+        found[statement] = [unique[key] for key in sorted(unique)]
     return found
 
 
 def _identifiers(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, str]:
     """IRI → ``schema:identifier`` (one pattern, so that Oxigraph starts from the ``VALUES``)."""
     query = f"SELECT ?x ?id WHERE {{ VALUES ?x {{ {{values}} }} ?x <{SDO.identifier}> ?id }}"
-    return {x[1:-1]: text(ident) for x, ident in _select(store, query, iris)}
+    return {text(x): text(ident) for x, ident in _select(store, query, iris)}
 
 
 def subgraph(

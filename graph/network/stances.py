@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import GraphInvalid
-from graph.network.analysis import label, term_label
+from graph.network.analysis import label, statement_fields
 
 FOR, AGAINST = "for", "against"
 
@@ -49,25 +49,10 @@ class Statement:
     def as_dict(self, graph: nx.MultiDiGraph, lang: str = "en") -> dict[str, Any]:
         d = self.data
         return {
-            "statement": self.id,
-            "subject": self.subject,
-            "subject_label": label(graph, self.subject, lang),
-            "relation": self.relation,
-            "relation_label": term_label(graph, self.relation, lang),
-            "object": self.object,
-            "object_label": label(graph, self.object, lang),
-            "quote": d["quote"],
+            **statement_fields(graph, self.id, self.subject, self.relation, self.object, d, lang),
             "quotes": d["quotes"],
-            "translation": d["translation"],
-            "voice": d["voice"],
-            "voice_label": term_label(graph, d["voice"].capitalize(), lang),
-            "asserted_by": d["asserted_by"],
-            "asserted_by_label": label(graph, d["asserted_by"], lang) if d["asserted_by"] in graph else d["asserted_by"],
-            "source": d["source"],
             "source_title": d["source_title"],
-            "expressed_in": d["expressed_in"],
             "expressed_in_label": label(graph, d["expressed_in"], lang) if d["expressed_in"] in graph else "",
-            "when": d["when"],
             "hedged": d["hedged"],
         }
 

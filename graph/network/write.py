@@ -2,7 +2,7 @@
 
 Everything is read from the finished store, never from the loader, so an incremental build
 (which loads only the changed sources) writes exactly the cache a full build writes. The scans
-are single triple patterns serialised as TSV by Oxigraph (:mod:`graph.network.tsv`): a join of the
+are single triple patterns read row by row (:mod:`graph.network.rows`): a join of the
 statement's seven properties in SPARQL costs several times as much as reading them one by one.
 Rows are numbered in sorted order (entities by id, statements by id), so the same graph always
 gives the same files.
@@ -26,7 +26,7 @@ import pyoxigraph
 from graph.model.vocab import PREFIXES, QG
 from graph.network.files import ARRAYS_FILENAME, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME
 from graph.network.projection import entity_nodes, vocabulary_labels
-from graph.network.tsv import iri, rows, text
+from graph.network.rows import iri, rows, text
 from graph.query.dataset import DATASET_FILENAME, Dataset
 from graph.query.lookup import fold
 from graph.query.run import bundled_queries
@@ -45,9 +45,10 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 _VOICE_CLASSES = {str(getattr(QG, v.capitalize())): i for i, v in enumerate(VOICES)}
 
 
-def _pairs(store: pyoxigraph.Store, query: str) -> Iterable[tuple[str, str]]:
+def _pairs(store: pyoxigraph.Store, query: str) -> Iterable[tuple[str, Any]]:
+    """(IRI or text of the first column, term of the second) of every solution."""
     for row in rows(store, _PREFIXES + query):
-        yield row[0], row[1]
+        yield text(row[0]), row[1]
 
 
 def _local(value: str) -> str:
@@ -98,7 +99,7 @@ def _statement_arrays(
     for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:object ?x }"):
         obj[i] = entity_index.get(iri(value) or "", -1)  # -1: a literal value (describedAs)
     for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:predicate ?x }"):
-        rel[i] = names.setdefault(_local(iri(value) or value), len(names))
+        rel[i] = names.setdefault(_local(text(value)), len(names))
     for i, value in scan("SELECT ?st ?x WHERE { ?st prov:wasDerivedFrom ?x . ?x a qg:Source }"):
         source[i] = source_index.get(iri(value) or "", -1)
     classes = " ".join(f"<{c}>" for c in _VOICE_CLASSES)
@@ -133,9 +134,9 @@ def _sources(store: pyoxigraph.Store) -> dict[str, tuple[str, str, str]]:
       OPTIONAL { ?src schema:datePublished ?date } }"""
     found: dict[str, tuple[str, str, str]] = {}
     for row in rows(store, _PREFIXES + query):
-        src = iri(row[0]) or row[0]
+        src = text(row[0])
         if src not in found:
-            found[src] = (text(row[1]), text(row[2]), text(row[3]) if len(row) > 3 and row[3] else "")
+            found[src] = (text(row[1]), text(row[2]), text(row[3]))
     return found
 
 
@@ -200,7 +201,7 @@ def write_cache(store: pyoxigraph.Store, directory: Path) -> dict[str, Any]:
         directory / SQLITE_FILENAME,
         meta,
         ((i, ident, nodes[ident]) for i, ident in enumerate(order)),
-        ((i, iri(st) or st) for i, st in enumerate(statement_iris)),
+        enumerate(statement_iris),
         ((i, sources[s][0], s, sources[s][1], sources[s][2]) for i, s in enumerate(source_order)),
     )
     return {"nodes": n, "statements": m, "edges": meta["edges"]}

@@ -6,7 +6,8 @@ which are claims graphs; a million statements come from tens of thousands of sou
 each, so the build writes the answer into the build folder (``cache/dataset.json``).
 
 Handing Oxigraph that list as ``default_graph`` is correct but slow: every triple pattern is then
-looked up once per graph (a selective bundled query went from 2 ms to 3 s at 100,000 statements).
+looked up once per graph (orders of magnitude slower for a selective bundled query at 100,000 statements:
+the benchmark phase "kg query relations-of (median)" against "floor: raw pyoxigraph relations-of" shows it).
 Oxigraph's union of all graphs is one index lookup. The claims graphs hold nothing but the direct
 triples of what someone asserts, so their predicates are few and known (``claims_predicates``): a
 query none of whose default-graph patterns can match such a triple (no variable predicate, no

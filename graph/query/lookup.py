@@ -24,33 +24,37 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-class EntityNotFound(UsageError):
-    """No entity matches; the message lists the closest names."""
+class NotFound(UsageError):
+    """Nothing has this name; the message lists the closest names (``what`` says what was looked for)."""
+
+    what = "nothing matches"
+
+    code = "not-found"
 
     def __init__(self, query: str, suggestions: list[str]):
         self.query = query
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no entity matches '{query}'{hint}")
+        super().__init__(f"{self.what} '{query}'{hint}")
+
+
+class EntityNotFound(NotFound):
+    what = "no entity matches"
+
+
+class StatementNotFound(NotFound):
+    what = "no statement has the id"
 
 
 class AmbiguousEntity(UsageError):
     """Several entities match equally well; the message lists them by id."""
 
+    code = "ambiguous-name"
+
     def __init__(self, query: str, candidates: list[str]):
         self.query = query
         self.candidates = candidates
         super().__init__(f"'{query}' matches several entities: {', '.join(candidates)}; use an id")
-
-
-class StatementNotFound(UsageError):
-    """No statement has this id; the message lists the closest ids."""
-
-    def __init__(self, query: str, suggestions: list[str]):
-        self.query = query
-        self.suggestions = suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no statement has the id '{query}'{hint}")
 
 
 # Names as the store holds them: read from the entities graph, so a lookup needs no projection.

@@ -50,8 +50,10 @@ class Iris:
     base: str = DEFAULT_BASE_IRI
 
     def __post_init__(self) -> None:
-        if not self.base.endswith(("/", "#")):
-            raise UsageError(f"base IRI must end with '/' or '#': {self.base}")
+        if not self.base.endswith("/"):
+            raise UsageError(f"base IRI must end with '/': {self.base}")
+        if "#" in self.base:  # the parts of a statement are <statement>#quote; an IRI has one '#' at most
+            raise UsageError(f"base IRI must not contain '#' (a quote's IRI is <statement IRI>#quote): {self.base}")
         try:
             NamedNode(self.base)
         except ValueError as exc:
@@ -258,6 +260,8 @@ class NQuads:
         if source.author:
             out.append(f"{node} <{SDO.author}> {self.entity(source.author)} {g} .\n")
             out.append(f"{node} {_ATTRIBUTED} {self.entity(source.author)} {g} .\n")
+            # the byline names the author: a source's author is mentioned in it even before any statement quotes them
+            out.append(f"{self.entity(source.author)} {_MENTIONED_IN} {node} {g} .\n")
         if source.date:
             out.append(f'{node} <{SDO.datePublished}> "{source.date.isoformat()}"^^<{XSD.date}> {g} .\n')
         if source.url:

@@ -2,9 +2,8 @@
 
 vis-network's in-browser physics is pleasant for a few hundred nodes but does not settle on a
 5,000-node graph in minutes, and networkx's layouts are quadratic (``spring_layout`` needs SciPy
-past 500 nodes, ``forceatlas2_layout`` builds an n×n matrix: 1.4 s per iteration at 5,000 nodes
-here). This is Fruchterman–Reingold with the repulsion computed the way particle simulations do
-it (particle–mesh): node masses are binned on a grid and convolved with the k²/d force kernel by
+past 500 nodes, ``forceatlas2_layout`` builds an n×n matrix per iteration). This is
+Fruchterman–Reingold with the repulsion computed the way particle simulations do it (particle–mesh): node masses are binned on a grid and convolved with the k²/d force kernel by
 FFT, so an iteration costs O(grid² log grid + n + edges) in numpy instead of O(n²). Nodes sharing
 one grid cell do not push each other, which a cell a third of the node spacing wide makes rare.
 """

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import UsageError
+from graph.sources.anchor import occurrences
 
 from . import lexicon as lx
 
@@ -504,7 +505,7 @@ class Generator:
         for st in statements:
             quote = text[st.start : st.end]
             st.fields["quote"] = quote
-            starts = _occurrences(text, quote)
+            starts = occurrences(text, quote)
             if len(starts) > 1:
                 st.fields["occurrence"] = starts.index(st.start) + 1
         meta: dict[str, Any] = {"id": source_id, "title": title, "author": author.id, "language": lang}
@@ -552,15 +553,6 @@ class Generator:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _occurrences(text: str, quote: str) -> list[int]:
-    found = []
-    at = text.find(quote)
-    while at != -1:
-        found.append(at)
-        at = text.find(quote, at + 1)
-    return found
 
 
 # -- YAML, written by hand: fast, deterministic and in the style curators write -------------------
