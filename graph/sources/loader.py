@@ -36,6 +36,7 @@ from graph.model.records import (
     StatementIn,
 )
 from graph.sources.anchor import AnchorError, SentenceIndex, anchor
+from graph.sources.attribution import asserter_problem, quoted_from, short_name, suggest
 from graph.sources.derive import derive_shortcuts
 from graph.sources.entities import load_entities
 from graph.sources.files import read_data_file
@@ -128,7 +129,7 @@ class Loader:
 
     def _suggest(self, name: str, known: Iterable[str]) -> str:
         """Close matches of a misspelt name; not looked for once no more problems are kept."""
-        return "" if self.problems.full else _suggest(name, known)
+        return "" if self.problems.full else suggest(name, known)
 
     # -- sources ---------------------------------------------------------------------------
     def load_source_files(self) -> dict[str, SourceFiles]:
@@ -380,15 +381,8 @@ class Loader:
         for field_name, mentioned in (("subject", subject), ("object", obj), ("asserted_by", asserter), ("expressed_in", context)):
             if mentioned is not None:
                 self._label_in_language(mentioned, source, functools.partial(fail, field_name))
-        if (
-            asserter is not None
-            and asserter.kind not in ("person", "organization")
-            and not (asserter.kind == "document" and raw.voice == "quotation")
-        ):
-            fail(
-                "asserted_by",
-                f"'{asserter.id}' is a {asserter.kind}; a person or organisation asserts (a document only the words quoted from it: voice quotation)",
-            )
+        if (problem := asserter_problem(asserter, raw.voice)) is not None:
+            fail("asserted_by", problem)
         if context is not None and context.kind not in CONTEXT_KINDS:
             fail("expressed_in", f"'{context.id}' is a {context.kind}; only an event or document can be where something was expressed")
         if relation is not None and not relation.abstract:
@@ -399,12 +393,13 @@ class Loader:
                 fail("object", f"'{raw.predicate}' takes an entity 'object:', not a 'value:'")
             if subject is not None and relation.domain is not None and relation.domain not in self.entity_classes(subject):
                 fail(
-                    "subject", f"'{raw.predicate}' expects a subject of class {_short(relation.domain)}; '{subject.id}' is a {subject.kind}"
+                    "subject",
+                    f"'{raw.predicate}' expects a subject of class {short_name(relation.domain)}; '{subject.id}' is a {subject.kind}",
                 )
             if obj is not None and relation.range is not None and relation.range not in self.entity_classes(obj):
                 fail(
                     "object",
-                    f"'{raw.predicate}' expects an object of class {_short(relation.range)}; '{obj.id}' is a {obj.kind}{' (' + obj.type + ')' if obj.type else ''}",
+                    f"'{raw.predicate}' expects an object of class {short_name(relation.range)}; '{obj.id}' is a {obj.kind}{' (' + obj.type + ')' if obj.type else ''}",
                 )
         if raw.when is not None and raw.when not in source.text:
             fail("when", f"'{raw.when}' does not occur in the source; give the time in the source's own words")
@@ -449,7 +444,7 @@ class Loader:
             note=raw.note,
             polarity=polarity,
             inferred=raw.inferred,
-            quoted_from=_quoted_from(raw.voice, asserter, context),
+            quoted_from=quoted_from(raw.voice, asserter, context),
             file=file,
             line=item.line,
         )
@@ -484,35 +479,10 @@ def derive_statement_id(source: str, subject: str, predicate: str, obj: str | No
     return "s-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _quoted_from(voice: str, asserter: Entity | None, context: Entity | None) -> str | None:
-    """The document a quotation's words come from: the asserter itself when it is a document, else where they were expressed."""
-    if voice != "quotation":
-        return None
-    for candidate in (asserter, context):
-        if candidate is not None and candidate.kind == "document":
-            return candidate.id
-    return None
-
-
 def _line_of_key(path: Path, key: str) -> int | None:
     """The line of a top-level key in a YAML file, found without parsing it again."""
     found = re.search(rf"^{re.escape(key)}:", path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
     return None if found is None else found.string.count("\n", 0, found.start()) + 1
-
-
-def _short(iri: object) -> str:
-    text = str(iri)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1]
-    return text
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def load_corpus(data_dir: Path, ontology: Ontology | None = None, progress: Callable[[str, int], None] | None = None) -> Corpus:
