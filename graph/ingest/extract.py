@@ -168,7 +168,9 @@ class Extractor:
         return found
 
     def label(self, entity: Entity) -> str:
-        return entity.label.de if self.language == "de" else entity.label.en
+        # an entity may have a label in one language only: the other one, else its id
+        own = entity.label.de if self.language == "de" else entity.label.en
+        return own or entity.label.en or entity.label.de or entity.id
 
     # -- one text ------------------------------------------------------------------------------
     def extract(self, text: str, source: str = "text", author: str | None = None) -> Extraction:

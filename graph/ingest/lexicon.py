@@ -105,7 +105,7 @@ def name_forms(entities: Iterable[Entity], language: str) -> list[NameForm]:
     forms: list[NameForm] = []
     for entity in entities:
         seen: set[str] = set()
-        names = [(entity.label.de, "label"), (entity.label.en, "label")]
+        names = [(label, "label") for label in (entity.label.de, entity.label.en) if label]  # one may be missing
         names += [(a, "alias") for a in (*entity.aliases.de, *entity.aliases.en)]
         for name, via in names:
             variants = [(name, via)]
