@@ -81,6 +81,7 @@ class QG(DefinedNamespace):
     timeText: URIRef
     date: URIRef
     hedged: URIRef
+    inferred: URIRef
     regardingStatement: URIRef
     derivedVia: URIRef
     negates: URIRef
@@ -88,6 +89,7 @@ class QG(DefinedNamespace):
     text: URIRef
     sha256: URIRef
     graphOf: URIRef
+    displayLabel: URIRef
     # relations, in the order of the Turtle
     roleIn: URIRef
     memberOf: URIRef
@@ -160,6 +162,7 @@ class QG(DefinedNamespace):
     discussed: URIRef
     threatened: URIRef
     urged: URIRef
+    meantFor: URIRef
     concerns: URIRef
     authorOf: URIRef
     contains: URIRef
