@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph
 import pytest
 from helpers.inprocess import run_kg
-from helpers.run import DATA, SOURCE_ID, kg
+from helpers.run import first_source_only, kg
 
 from graph.build.pipeline import Built, build
 from graph.network.projection import project
@@ -29,22 +28,9 @@ from graph.query.run import bundled_queries, run_query
 from graph.store.builds import OutDir
 
 
-def _first_source_only(target: Path) -> Path:
-    """A copy of the bundled data with the first source alone and its entities (entities.yaml; the
-    court orders' own entities are in entities/)."""
-    shutil.copytree(DATA, target)
-    shutil.rmtree(target / "entities")
-    for folder in ("sources", "statements"):
-        for path in (target / folder).iterdir():
-            if not path.name.startswith(SOURCE_ID):
-                path.unlink()
-    return target
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    root = tmp_path_factory.mktemp("first-source")
-    return build(_first_source_only(root / "data"), OutDir(root / "out"))
+def built(first_source_built: Built) -> Built:
+    return first_source_built
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +203,7 @@ statements:
 
 @pytest.mark.slow
 def test_a_second_source_adds_its_positions_to_the_same_propositions(tmp_path: Path) -> None:
-    data_copy = _first_source_only(tmp_path / "data")
+    data_copy = first_source_only(tmp_path / "data")
     (data_copy / "sources" / "001_second_report.txt").write_text(SECOND_TEXT, encoding="utf-8")
     (data_copy / "sources" / "001_second_report.yaml").write_text(SECOND_META, encoding="utf-8")
     (data_copy / "statements" / "001_second_report.yaml").write_text(SECOND_STATEMENTS, encoding="utf-8")
