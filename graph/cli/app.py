@@ -2,24 +2,68 @@
 
 Commands live in sibling modules (one per verb group) and register themselves on :data:`app`.
 Results go to stdout; progress, logs and errors go to stderr, so pipes stay clean. Exit codes:
-0 success, 1 invalid data, 2 usage or runtime error.
+0 success, 1 invalid data, 2 usage or runtime error. Every error, a bad option included, is
+printed in the one style of :mod:`graph.cli.output` (as JSON with ``-f json``).
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from typer._click import exceptions as click_errors  # typer (0.28) raises its own vendored click's errors, not click's
+from typer.core import TyperGroup
 
 from graph import __version__, paths
-from graph.errors import EXIT_USAGE, DataError, GraphInvalid, QuotegraphError
+from graph.cli.output import Report, err_console, out_console, wants_json
+from graph.errors import EXIT_USAGE, QuotegraphError
 from graph.query.params import Lang
 from graph.store.builds import OutDir
+
+__all__ = ["app", "err_console", "fail", "handle_errors", "main", "out_console"]
+
+
+def _command_path(ctx: Any) -> str:
+    """``kg query``, however the program was started (``python -m graph`` included)."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(["kg", *reversed(names)])
+
+
+class _Group(TyperGroup):
+    """The ``kg`` group: a bad option or argument is reported like every other error (one ``error:`` line, or JSON)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        words = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(words, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click_errors.ClickException as exc:
+            command = _command_path(exc.ctx if isinstance(exc, click_errors.UsageError) else None)
+            Report.single("usage-error", f"{exc.format_message()} ({command} --help)", exc.exit_code).print(wants_json(words))
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            Report.single("interrupted", "interrupted", 130).print(wants_json(words))
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
     name="kg",
@@ -32,11 +76,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    cls=_Group,
 )
-
-#: stdout: results. stderr: progress, logs, errors.
-out_console = Console(soft_wrap=False)
-err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,32 +127,29 @@ def build_dir(build: Path | None) -> OutDir:
     return OutDir.for_reading(build if build is not None else paths.default_out_dir())
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+def fail(message: str, code: int = EXIT_USAGE, *, as_json: bool = False, name: str = "usage-error") -> typer.Exit:
+    """Print ``error: message`` (or its JSON) and return the exit to raise."""
+    Report.single(name, message, code).print(as_json)
     return typer.Exit(code)
 
 
+def _asks_json(kwargs: dict[str, Any]) -> bool:
+    return str(getattr(kwargs.get("format"), "value", kwargs.get("format"))) == "json"
+
+
 def handle_errors(func: F) -> F:
-    """Turn every quotegraph error into one line per problem on stderr and its exit code."""
+    """Turn every quotegraph error into one line per problem on stderr (JSON with ``-f json``) and its exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except DataError as exc:
-            for problem in exc.problems:
-                err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True, markup=True, emoji=False)
-            err_console.print(f"{len(exc.problems)} problem(s) in the data; nothing was written.", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
-        except GraphInvalid as exc:
-            for message in exc.messages:
-                err_console.print(f"[bold red]SHACL violation:[/] {message}", highlight=False, soft_wrap=True, emoji=False)
-            err_console.print("The built graph does not conform to ontology/shapes.ttl; nothing was written.", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
         except QuotegraphError as exc:
-            raise fail(str(exc).replace("[", "\\["), exc.exit_code) from None
+            report = Report.of(exc)
+            report.print(_asks_json(kwargs))
+            raise typer.Exit(report.exit_code) from None
         except KeyboardInterrupt:
-            raise fail("interrupted; nothing was published", 130) from None
+            raise fail("interrupted; nothing was published", 130, as_json=_asks_json(kwargs), name="interrupted") from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from graph.cli.app import BuildOption, DataOption, OutOption, app, build_dir, data_dir, err_console, handle_errors, out_console, out_dir
 from graph.defaults import DEFAULT_BASE_IRI
@@ -39,16 +40,17 @@ EngineOption = Annotated[
 class RichProgress:
     """Progress bars on stderr: one per phase, with counts, rate and elapsed time."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown: bool = True) -> None:
         self.bars = Progress(
-            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.description}", style="bold", markup=False),
             BarColumn(bar_width=30),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[unit]}"),
-            TextColumn("[dim]{task.fields[rate]}"),
+            TextColumn("{task.fields[unit]}", markup=False),
+            TextColumn("{task.fields[rate]}", style="dim", markup=False),
             TimeElapsedColumn(),
             console=err_console,
             transient=False,
+            disable=not shown,
         )
         self.task: TaskID | None = None
 
@@ -135,7 +137,7 @@ def build_command(
 
     target = out_dir(out)
     started = time.perf_counter()
-    with RichProgress() as progress:
+    with RichProgress(shown=format is not SummaryFormat.json) as progress:  # with -f json, stderr holds only an error
         built: Built = build(
             data_dir(data), target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine, exports=export_formats(export)
         )
@@ -160,7 +162,7 @@ def build_command(
     out_console.print(_counts_table(f"Built {built.out.current_link}  →  {built.build_dir.name}{how}", built.counts))
     timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in built.timings.items())
     # phases marked "(workers, cpu)" ran in other processes at the same time: the total is the wall time
-    out_console.print(f"[dim]{timings}; total {wall:.2f} s[/]", highlight=False)
+    out_console.print(Text(f"{timings}; total {wall:.2f} s", style="dim"))
     out_console.print(f"Store:   {built.out.current_link / 'store'}", highlight=False, soft_wrap=True)
     if built.exports:
         exports = f"{built.out.current_link / 'export'} ({', '.join(p.name for p in built.exports.values())})"
@@ -185,7 +187,7 @@ def validate_command(
     """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
     from graph.build.pipeline import check
 
-    with RichProgress() as progress:
+    with RichProgress(shown=format is not SummaryFormat.json) as progress:
         checked: Checked = check(data_dir(data), base_iri=base_iri, progress=progress, engine=shacl_engine)
     counts = checked.counts()
     if format is SummaryFormat.json:
