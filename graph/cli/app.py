@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -83,13 +84,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", help="Data folder (sources/, entities.yaml, statements/). Default: the bundled data.", show_default=False),
+    typer.Option(
+        "--data",
+        help="Data folder (sources/, statements/, entities.yaml). Default: the project found from the current "
+        "directory upwards (a data folder, or a folder holding data/); the bundled demo where there is none.",
+        show_default=False,
+    ),
 ]
 OutOption = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help=f"Output folder to write the new build into. Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
+        help=f"Output folder to write the new build into. Default: ${paths.OUT_ENV}, else {paths.DEFAULT_OUT_DIRNAME}/ in the "
+        "project's root, else ./" + paths.DEFAULT_OUT_DIRNAME + ".",
         show_default=False,
     ),
 ]
@@ -98,7 +105,8 @@ BuildOption = Annotated[
     typer.Option(
         "--build",
         help="The build to read: an output folder (its current build) or one of its build folders "
-        f"(builds/<id>). Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
+        f"(builds/<id>). Default: ${paths.OUT_ENV}, else {paths.DEFAULT_OUT_DIRNAME}/ in the project's root "
+        f"(found from the current directory upwards), else ./{paths.DEFAULT_OUT_DIRNAME}.",
         show_default=False,
     ),
 ]
@@ -113,18 +121,56 @@ LangOption = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class DataChoice:
+    """The data folder a command reads, and why that one: ``--data``, the project found, or the demo."""
+
+    path: Path
+    project: paths.Project | None
+    origin: str  # "option" | "project" | "bundled"
+
+    def as_json(self) -> dict[str, str]:
+        return {"data_dir": str(self.path), "data_from": self.origin}
+
+
+def choose_data(data: Path | None, *, announce: bool = True) -> DataChoice:
+    """``--data``, else the project of the current directory, else the bundled demo; said on stderr.
+
+    Saying it every time is the point: a build that silently read another folder than the user
+    meant (the copy in site-packages, the demo) is the mistake this prevents.
+    """
+    cwd = Path.cwd()
+    if data is not None:
+        choice = DataChoice(data.resolve(), paths.project_of(data), "option")
+        note = f"data: {choice.path} (--data)"
+    elif (found := paths.find_project(cwd)) is not None:
+        choice = DataChoice(found.data, found, "project")
+        note = f"data: {found.data} (the project found from {cwd})"
+    else:
+        choice = DataChoice(paths.bundled_data_dir(), None, "bundled")
+        note = f"data: the bundled demo in {choice.path}: no project in {cwd} or above (kg init DIR starts one, --data DIR names one)"
+    if announce:
+        err_console.print(note, highlight=False, markup=False, soft_wrap=True, emoji=False)
+    return choice
+
+
 def data_dir(data: Path | None) -> Path:
-    return data if data is not None else paths.bundled_data_dir()
+    """The data folder a command reads (see :func:`choose_data`), said on stderr."""
+    return choose_data(data).path
 
 
-def out_dir(out: Path | None) -> OutDir:
-    """The output folder a build writes into."""
-    return OutDir(out if out is not None else paths.default_out_dir())
+def out_dir(out: Path | None, data: DataChoice | None = None) -> OutDir:
+    """The output folder a build writes into: ``--out``, ``$QUOTEGRAPH_OUT``, the project's, or ./quotegraph-out."""
+    return OutDir(out if out is not None else paths.default_out_dir(data.project if data else None))
 
 
 def build_dir(build: Path | None) -> OutDir:
-    """The build a reading command reads: ``--build`` (an output folder or a build folder), else the default."""
-    return OutDir.for_reading(build if build is not None else paths.default_out_dir())
+    """The build a reading command reads: ``--build`` (an output folder or a build folder), else the default.
+
+    The default is the output folder of the project found from the current directory, so that
+    ``kg query`` in any subfolder of a project reads what ``kg build`` there wrote.
+    """
+    return OutDir.for_reading(build if build is not None else paths.default_out_dir(paths.find_project()))
 
 
 def fail(message: str, code: int = EXIT_USAGE, *, as_json: bool = False, name: str = "usage-error") -> typer.Exit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -77,6 +78,7 @@ def serve_command(
     rebuilds (header Quotegraph-Build). Errors are JSON: {"error": {"status", "code", "message"}}.
     """
     from graph.endpoint.server import ServeSettings, bind, find_view, is_loopback, run
+    from graph.store.publish import lease
 
     target = build_dir(build)
     target.open_store()  # a store that cannot be opened fails here, in one line, before anything listens
@@ -119,5 +121,8 @@ def serve_command(
             markup=False,
         )
 
-    if not run(settings, sock, ready, access_log=access_log):
+    # a pinned build is kept from pruning while it is served; the current one is followed instead
+    with lease(target.current()) if target.pinned else contextlib.nullcontext():
+        started = run(settings, sock, ready, access_log=access_log)
+    if not started:
         raise fail("the server could not start (see the messages above)")

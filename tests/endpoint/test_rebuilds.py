@@ -85,3 +85,21 @@ def test_a_worker_that_cannot_start_is_reported_once_and_answered_503_not_retrie
         assert len(errors) == 1, running.stderr
     finally:
         running.stop()
+
+
+def test_a_server_pinned_to_one_build_keeps_it_through_rebuilds_and_lets_it_go_after(out: OutDir) -> None:
+    """``kg serve --build builds/<id>`` holds a lease: pruning skips that build until the server stops."""
+    pinned = out.current()
+    running = start_kg_serve(pinned, "--workers", "1")
+    try:
+        for _ in range(2):
+            build(DATA, out, exports=[])
+        assert out.current() != pinned
+        assert pinned.is_dir(), "two rebuilds would prune it, but the server holds it"
+        answer = ask(running)
+        assert answer.status_code == 200
+        assert answer.headers["quotegraph-build"] == pinned.name
+    finally:
+        running.stop()
+    build(DATA, out, exports=[])
+    assert not pinned.exists(), "once nobody serves it, the next build prunes it"
