@@ -83,6 +83,9 @@ def test_without_a_project_the_bundled_demo_is_used_and_the_command_says_so(tmp_
     summary = json.loads(result.stdout)
     assert summary["data_from"] == "bundled"
     assert summary["data_dir"] == str(paths.bundled_data_dir())
+    assert result.stderr == "", "with -f json the choice is said in the JSON; stderr holds only errors"
+    result = kg("validate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     assert f"data: the bundled demo in {paths.bundled_data_dir()}: no project in {tmp_path.resolve()} or above" in result.stderr
     assert "kg init DIR starts one" in result.stderr
 
