@@ -42,12 +42,14 @@ from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quad
 from graph.sources.loader import Loader, Scan
 from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs, new_build
 from graph.store.export import FORMATS, export_all
+from graph.validate.contract import validate_data
 from graph.validate.shacl import capped, validate_store
 from graph.view import VIEW_DIRNAME, VIEW_FILENAME, write_view
 
 PhaseCallback = Callable[[str], None]
-#: Above this many statements (derived included) the SHACL shapes run as SPARQL on Oxigraph;
-#: below it pySHACL, the reference engine, checks them. Both report the same violations.
+#: Up to this many statements (derived included) pySHACL, the reference engine, checks every
+#: shape; above, the constraints data can break run as SPARQL on the store and the rest hold by
+#: construction (:mod:`graph.validate.contract`). ``--shacl-engine sparql`` runs every shape at any size.
 SPARQL_ENGINE_ABOVE = 1_000
 #: Up to this many statements kg build also writes the whole graph as the interactive view; a
 #: bigger graph is only readable as a focused view (kg view --focus/--source/--top).
@@ -104,7 +106,7 @@ def _engine(engine: str, statements: int) -> str:
         raise UsageError(f"unknown SHACL engine '{engine}'; choose one of {', '.join(ENGINES)}")
     if engine != "auto":
         return engine
-    return "sparql" if statements > SPARQL_ENGINE_ABOVE else "pyshacl"
+    return "data" if statements > SPARQL_ENGINE_ABOVE else "pyshacl"
 
 
 def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases, loading: Loading | None = None) -> None:
@@ -112,6 +114,9 @@ def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases, 
         # the workers checked each batch; what needs the whole graph is checked here, once
         with phases.phase("validate (SHACL, whole-graph checks)"):
             violations = capped(sorted([*loading.violations, *workers.global_checks(store, iris)]))
+    elif engine == "data":
+        with phases.phase("validate (SHACL, data checks)", unit="shapes") as advance:
+            violations = validate_data(store, iris, advance=advance)
     else:
         with phases.phase("validate (SHACL)", unit="shapes") as advance:
             violations = validate_store(store, iris, engine=engine, advance=advance)
@@ -151,13 +156,13 @@ def _load(
     validate: bool = True,
 ) -> tuple[pyoxigraph.Store, Loading]:
     """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data."""
-    # An incremental build checks only what it loads, plus the whole-graph checks: the unchanged
-    # sources passed the batch checks in the build it copies. pySHACL, the reference for small
-    # graphs, keeps checking everything.
-    previous = sum(r.get("statements", 0) + r.get("derived", 0) for r in plan.previous_units.values())
-    by_batch = engine == "sparql" or (engine == "auto" and previous > SPARQL_ENGINE_ABOVE)
+    # Every shape on every batch only for --shacl-engine sparql (an audit): the workers check
+    # their batches, an incremental build only what it loads (the unchanged sources passed in the
+    # build it copies), then the whole-graph checks. Otherwise pySHACL checks a small graph whole,
+    # or the data checks run on the store (graph.validate.contract).
+    by_batch = validate and engine == "sparql"
     loading = Loading(
-        loader, scan, NQuads(onto, iris), phases, keep=plan.full, engine=engine, validate=validate, check_locally=not plan.full and by_batch
+        loader, scan, NQuads(onto, iris), phases, keep=plan.full, engine=engine, validate=by_batch, check_locally=not plan.full
     )
     if plan.full:
         store = pyoxigraph.Store(str(store_dir))

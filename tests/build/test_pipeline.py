@@ -53,7 +53,7 @@ def test_worker_processes_build_exactly_the_same_store(corpus: Path, serial: Out
     # more batches than the window of batches in flight: the pool is refilled as results are taken, in order
     assert len(pipeline.batches(files)) > 2 * pipeline.IN_FLIGHT_PER_WORKER * 2
     out = OutDir(tmp_path / "out")
-    built = build(corpus, out)
+    built = build(corpus, out, engine="sparql")  # every shape, batch by batch in the workers
     assert built.counts["statements"] == N
     manifest = out.manifest()
     assert manifest["validation_engine"] == "sparql"
