@@ -1,0 +1,46 @@
+"""The command reference as Markdown, from the Typer app itself, so that the README cannot drift.
+
+The README's "Commands" table is written by cog (``cog -r README.md``) from :func:`commands_table`,
+and a test runs ``cog --check`` (tests/project/test_readme.py), as datasette keeps its CLI
+reference. Each row: the command with its arguments, the first line of its help, its options.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from graph.cli.app import app
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _rows(group: Any, prefix: str) -> list[tuple[str, str, str]]:
+    """Rows of a command group (Typer vendors its own click, so its classes are read by duck typing)."""
+    rows = []
+    context = typer.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        if command is None or command.hidden:
+            continue
+        if hasattr(command, "list_commands"):
+            rows += _rows(command, f"{prefix} {name}")
+            continue
+        arguments = " ".join(p.human_readable_name.upper() for p in command.params if p.param_type_name == "argument")
+        options = [p for p in command.params if p.param_type_name == "option" and not getattr(p, "hidden", False) and p.name != "help"]
+        usage = f"`{prefix} {name}{' ' + arguments if arguments else ''}`"
+        summary = (command.help or "").strip().split("\n\n")[0]
+        flags = " ".join("`" + "/".join([max(p.opts, key=len), *p.secondary_opts]) + "`" for p in options)
+        rows.append((usage, _cell(summary), flags))
+    return rows
+
+
+def commands_table() -> str:
+    """Every ``kg`` command as a Markdown table: usage, what it does, its options."""
+    group = typer.main.get_command(app)
+    lines = ["| command | what it does | options |", "|---|---|---|"]
+    lines += [f"| {usage} | {summary} | {flags} |" for usage, summary, flags in _rows(group, "kg")]
+    return "\n".join(lines)
