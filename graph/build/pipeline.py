@@ -259,8 +259,10 @@ def build(
         chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
         _validate(store, iris, chosen, phases, loading)
         export_timings: dict[str, float] = {}
-        with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
-            written = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings, formats=exports)
+        written: dict[str, Path] = {}
+        if exports is None or exports:  # else kg export writes them on demand (graph.store.export)
+            with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
+                written = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings, formats=exports)
         with phases.phase("network cache"):
             write_network_cache(store, staging)
             cache = open_cache(staging)
