@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph
 
 from graph.build import workers
+from graph.network.write import StatementRows, entity_index, relation_names, rows_of
 from graph.progress import Phases
 from graph.rdf.quads import NQuads, ontology_quads
 from graph.sources.loader import Loader, Scan, SourceFiles, Unit
@@ -80,6 +81,10 @@ class Loading:
         #: check the loaded sources with the local checks as they pass (an incremental build)
         self.check_locally = check_locally and validate
         self.violations: list[str] = []
+        #: the loaded statements as network-cache rows, batch by batch (graph.network.write)
+        self.rows: list[StatementRows] = []
+        self._numbers = entity_index(scan.entities)
+        self._relations = relation_names(loader.onto)
 
     def chunks(self, files: Iterable[SourceFiles], shared: bool, advance: Callable[[int], None]) -> Iterator[str]:
         if shared:
@@ -103,6 +108,7 @@ class Loading:
                 continue
             statements = unit.all_statements()
             text = self.writer.unit_nquads(unit.source, statements)
+            self.rows.append(rows_of(statements, self._numbers, self._relations))
             rdf_time += clock() - loaded
             self.units[unit.source.id] = {
                 "statements": len(unit.statements),
@@ -170,6 +176,8 @@ class Loading:
             loader.used_entities |= outcome.used_entities
             self.units.update(outcome.units)
             self.violations.extend(outcome.violations)
+            if outcome.rows is not None:
+                self.rows.append(outcome.rows)
             self.loaded_statements += sum(u["statements"] + u["derived"] for u in outcome.units.values())
             for name, seconds in outcome.timings.items():
                 self.phases.add(f"{name} (workers, cpu)", seconds)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -36,7 +37,8 @@ from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
 from graph.network.arrays import open_cache
-from graph.network.write import write_network_cache
+from graph.network.files import CACHE_DIRNAME
+from graph.network.write import entity_table, previous_rows, source_rows, write_cache, write_network_cache
 from graph.progress import Phases, Progress
 from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
 from graph.sources.loader import Loader, Scan
@@ -186,6 +188,22 @@ def _load(
     return store, loading
 
 
+def _write_cache(store: pyoxigraph.Store, staging: Path, scan: Scan, loading: Loading, plan: Plan, iris: Iris, onto: Ontology) -> None:
+    """The network cache from the rows the loading made, the entity and source records, and (in an
+    incremental build) the previous cache's rows of the sources not reloaded."""
+    parts = list(loading.rows)
+    if not plan.full:
+        assert plan.previous_store is not None
+        try:
+            parts.append(previous_rows(plan.previous_store.parent / CACHE_DIRNAME, plan.dirty | plan.removed, iris.statement_id))
+        except (OSError, ValueError, KeyError, sqlite3.Error):
+            write_network_cache(store, staging)  # a previous build without a usable cache: read everything back
+            return
+    nodes = entity_table(scan.entities, lambda ident: iris.entity(ident).value, onto)
+    sources = source_rows((files.meta for files in scan.sources.values()), lambda ident: iris.source(ident).value)
+    write_cache(store, staging / CACHE_DIRNAME, nodes, sources, parts, lambda ident: iris.statement(ident).value)
+
+
 def check(
     data_dir: Path,
     *,
@@ -264,7 +282,7 @@ def build(
             with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
                 written = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings, formats=exports)
         with phases.phase("network cache"):
-            write_network_cache(store, staging)
+            _write_cache(store, staging, scan, loading, plan, iris, onto)
             cache = open_cache(staging)
         view: Path | None = None
         if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:

@@ -34,6 +34,7 @@ from graph.errors import Problem
 from graph.model.ontology import default_ontology
 from graph.model.records import Entity
 from graph.model.vocab import QG
+from graph.network.write import StatementRows, entity_index, relation_names, rows_of
 from graph.rdf.quads import Iris, NQuads, ontology_quads
 from graph.sources.loader import Loader, SourceFiles, Unit
 from graph.validate.compiled import Check, compile_shapes, run_checks
@@ -90,6 +91,8 @@ class BatchOutcome:
     violations: list[str]
     kept: list[Unit] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the batch's statements as network-cache rows (graph.network.write), made here rather than read back from the store
+    rows: StatementRows | None = None
 
 
 class _Worker:
@@ -103,6 +106,8 @@ class _Worker:
         self.writer = NQuads(self.onto, self.iris)
         self.keep = keep
         self.checks: list[Check] = local_checks() if validate else []
+        self.entity_numbers = entity_index(entities)
+        self.relations = relation_names(self.onto)
 
     def run(self, files: list[SourceFiles]) -> BatchOutcome:
         loader = Loader(self.data_dir, self.onto)
@@ -129,6 +134,7 @@ class _Worker:
             violations=violations,
             kept=units if self.keep else [],
             timings={"load and anchor": loaded - started, "convert to RDF": written - loaded, "validate (SHACL)": clock() - written},
+            rows=rows_of((s for u in units for s in u.all_statements()), self.entity_numbers, self.relations),
         )
 
     def validate(self, nquads: str, used: set[str]) -> list[str]:
