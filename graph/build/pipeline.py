@@ -14,13 +14,15 @@ for when a full build is needed instead. Either way the result is the same graph
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
 import sqlite3
 import tempfile
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,18 +34,20 @@ from graph.build import workers
 from graph.build.loading import Loading
 from graph.build.plan import Plan, plan_build
 from graph.defaults import SHACL_ENGINES
-from graph.errors import GraphInvalid, UsageError
+from graph.errors import GraphInvalid, StoreError, UsageError
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
 from graph.network.arrays import open_cache
 from graph.network.files import CACHE_DIRNAME
 from graph.network.write import entity_table, previous_rows, source_rows, write_cache, write_network_cache
+from graph.processes import terminate_as_interrupt
 from graph.progress import Phases, Progress
 from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
 from graph.sources.loader import Loader, Scan
-from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs, new_build
+from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs
 from graph.store.export import FORMATS, export_all
+from graph.store.publish import new_build, scratch_dir
 from graph.validate.contract import validate_data
 from graph.validate.shacl import capped, validate_store
 from graph.view import VIEW_DIRNAME, VIEW_FILENAME, write_view
@@ -219,18 +223,27 @@ def check(
     iris = Iris(base_iri)
     _engine(engine, 0)
     loader = Loader(data_dir, onto)
-    with phases.phase("scan"):
-        scan = loader.scan()
-        loader.problems.raise_if_any()
-    with tempfile.TemporaryDirectory(prefix="quotegraph-check-") as tmp:
-        store, loading = _load(data_dir, Path(tmp) / "store", iris, onto, phases, Plan.full_build(), scan, loader, engine)
-        counts = _counts(scan, loading.units)
-        chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
-        _validate(store, iris, chosen, phases, loading)
-        counts["quads"] = len(store)
-        del store
-        gc.collect()
+    with terminate_as_interrupt(), _runtime_errors(Path(tempfile.gettempdir())):
+        with phases.phase("scan"):
+            scan = loader.scan()
+            loader.problems.raise_if_any()
+        with scratch_dir() as tmp:
+            counts, chosen, loading = _check_in(tmp / STORE_DIRNAME, iris, onto, phases, scan, loader, engine, data_dir)
     return _checked(iris, counts, phases, loading, chosen)
+
+
+def _check_in(
+    store_dir: Path, iris: Iris, onto: Ontology, phases: Phases, scan: Scan, loader: Loader, engine: str, data_dir: Path
+) -> tuple[dict[str, Any], str, Loading]:
+    """Load and validate into a scratch store; the store is closed when this returns or raises."""
+    store, loading = _load(data_dir, store_dir, iris, onto, phases, Plan.full_build(), scan, loader, engine)
+    counts = _counts(scan, loading.units)
+    chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
+    _validate(store, iris, chosen, phases, loading)
+    counts["quads"] = len(store)
+    del store
+    gc.collect()
+    return counts, chosen, loading
 
 
 def _checked(iris: Iris, counts: dict[str, Any], phases: Phases, loading: Loading, engine: str) -> Checked:
@@ -263,59 +276,20 @@ def build(
     Incremental unless ``full`` or nothing reusable was built before (see :func:`graph.build.plan.plan_build`).
     """
     phases = Phases(progress, on_phase)
-    onto = ontology = default_ontology()
+    onto = default_ontology()
     iris = Iris(base_iri)
     _engine(engine, 0)
-    loader = Loader(data_dir, ontology)
-    with phases.phase("scan"):
-        scan = loader.scan()
-        loader.problems.raise_if_any()
-        plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
-    with new_build(out) as staging:
-        store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine)
-        counts = _counts(scan, loading.units)
-        chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
-        _validate(store, iris, chosen, phases, loading)
-        export_timings: dict[str, float] = {}
-        written: dict[str, Path] = {}
-        if exports is None or exports:  # else kg export writes them on demand (graph.store.export)
-            with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
-                written = export_all(store, staging / EXPORT_DIRNAME, base_iri, advance=advance, timings=export_timings, formats=exports)
-        with phases.phase("network cache"):
-            _write_cache(store, staging, scan, loading, plan, iris, onto)
-            cache = open_cache(staging)
-        view: Path | None = None
-        if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:
-            with phases.phase("view"):
-                view = staging / VIEW_DIRNAME / VIEW_FILENAME
-                write_view(store, view, cache=cache)
-        claims = claims_graphs(store)
-        counts |= {
-            "quads": len(store),
-            "named_graphs": sum(1 for _ in store.named_graphs()),
-            "claims_graphs": len(claims),
-            "claim_triples": sum(1 for g in claims for _ in store.quads_for_pattern(None, None, None, g)),
-        }
-        manifest = {
-            "quotegraph": __version__,
-            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "data_dir": str(data_dir.resolve()),
-            "base_iri": base_iri,
-            "mode": "full" if plan.full else "incremental",
-            "reloaded_sources": len(plan.dirty) if not plan.full else len(scan.sources),
-            "removed_sources": sorted(plan.removed),
-            "validation_engine": chosen,
-            "sources": {sid: plan.fingerprints[sid]["sha256"] for sid in scan.sources},
-            "counts": counts,
-            "timings_s": phases.timings,
-            "export_timings_s": export_timings,
-            "exports": {name: str(path.relative_to(staging)) for name, path in written.items()},
-            "view": f"{VIEW_DIRNAME}/{VIEW_FILENAME}" if view else None,
-            "inputs": plan.manifest_inputs(loading.units),
-        }
-        (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        del store
-        gc.collect()  # closes the RocksDB handle before the folder is published
+    loader = Loader(data_dir, onto)
+    with terminate_as_interrupt(), _runtime_errors(out.root):
+        with phases.phase("scan"):
+            scan = loader.scan()
+            loader.problems.raise_if_any()
+        # the lock first: the previous build a plan reuses must not change under it
+        with new_build(out) as staging:
+            started = time.perf_counter()
+            plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
+            phases.add("scan", time.perf_counter() - started)
+            written, view, counts, chosen, loading = _write(data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports)
     build_dir = out.current()
     reloaded = sorted(scan.sources) if plan.full else sorted(plan.dirty)
     return Built(
@@ -329,6 +303,76 @@ def build(
         reloaded=reloaded,
         view=build_dir / VIEW_DIRNAME / VIEW_FILENAME if view else None,
     )
+
+
+def _write(
+    data_dir: Path,
+    staging: Path,
+    iris: Iris,
+    onto: Ontology,
+    phases: Phases,
+    plan: Plan,
+    scan: Scan,
+    loader: Loader,
+    engine: str,
+    exports: list[str] | None,
+) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
+    """Everything a build writes into its staging folder; the store is closed when this returns or raises."""
+    store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine)
+    counts = _counts(scan, loading.units)
+    chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
+    _validate(store, iris, chosen, phases, loading)
+    export_timings: dict[str, float] = {}
+    written: dict[str, Path] = {}
+    if exports is None or exports:  # else kg export writes them on demand (graph.store.export)
+        with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
+            written = export_all(store, staging / EXPORT_DIRNAME, iris.base, advance=advance, timings=export_timings, formats=exports)
+    with phases.phase("network cache"):
+        _write_cache(store, staging, scan, loading, plan, iris, onto)
+        cache = open_cache(staging)
+    view: Path | None = None
+    if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:
+        with phases.phase("view"):
+            view = staging / VIEW_DIRNAME / VIEW_FILENAME
+            write_view(store, view, cache=cache)
+    claims = claims_graphs(store)
+    counts |= {
+        "quads": len(store),
+        "named_graphs": sum(1 for _ in store.named_graphs()),
+        "claims_graphs": len(claims),
+        "claim_triples": sum(1 for g in claims for _ in store.quads_for_pattern(None, None, None, g)),
+    }
+    manifest = {
+        "quotegraph": __version__,
+        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "data_dir": str(data_dir.resolve()),
+        "base_iri": iris.base,
+        "mode": "full" if plan.full else "incremental",
+        "reloaded_sources": len(plan.dirty) if not plan.full else len(scan.sources),
+        "removed_sources": sorted(plan.removed),
+        "validation_engine": chosen,
+        "sources": {sid: plan.fingerprints[sid]["sha256"] for sid in scan.sources},
+        "counts": counts,
+        "timings_s": phases.timings,
+        "export_timings_s": export_timings,
+        "exports": {name: str(path.relative_to(staging)) for name, path in written.items()},
+        "view": f"{VIEW_DIRNAME}/{VIEW_FILENAME}" if view else None,
+        "inputs": plan.manifest_inputs(loading.units),
+    }
+    (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    del store, cache
+    gc.collect()  # closes the RocksDB handle before the folder is published
+    return written, view, counts, chosen, loading
+
+
+@contextlib.contextmanager
+def _runtime_errors(where: Path) -> Iterator[None]:
+    """A file system that fails (disk full, permissions) is runtime trouble: one line, exit 2."""
+    try:
+        yield
+    except OSError as exc:
+        detail = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc) or type(exc).__name__
+        raise StoreError(f"cannot write into {where}: {detail}") from exc
 
 
 def load_store(data_dir: Path, store_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, progress: Progress | None = None) -> dict[str, Any]:

@@ -24,8 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from graph import __version__, paths
-from graph.errors import StoreError
+from graph.errors import DataError, StoreError
+from graph.sources.files import read_data_file
 from graph.sources.loader import Scan
+from graph.sources.text import MAX_SOURCE_BYTES
+from graph.sources.yamlfile import MAX_YAML_BYTES
 from graph.store.builds import STORE_DIRNAME, OutDir
 
 
@@ -47,7 +50,7 @@ def context_fingerprint(base_iri: str, entity_files: list[Path], root: Path) -> 
         "base_iri": base_iri,
         "ontology": _sha256(paths.ontology_file()),
         "shapes": _sha256(paths.shapes_file()),
-        "entities": {_relative(p, root): _sha256(p) for p in entity_files},
+        "entities": {_relative(p, root): _data_sha256(p, root) for p in entity_files},
     }
 
 
@@ -75,10 +78,18 @@ class Plan:
         }
 
 
+def _data_sha256(path: Path, root: Path) -> str | None:
+    """The hash of a data file read as the loader reads it, or None if it cannot be (the loader says why)."""
+    try:
+        return hashlib.sha256(read_data_file(path, root, MAX_SOURCE_BYTES if path.suffix == ".txt" else MAX_YAML_BYTES)).hexdigest()
+    except DataError:
+        return None
+
+
 def source_fingerprints(scan: Scan, root: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for sid, files in scan.sources.items():
-        hashes = {_relative(p, root): _sha256(p) for p in files.paths() if p.is_file()}
+        hashes = {_relative(p, root): digest for p in files.paths() if (digest := _data_sha256(p, root)) is not None}
         out[sid] = {"files": hashes, "sha256": hashes.get(_relative(files.text_path, root), "")}
     return out
 

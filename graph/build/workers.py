@@ -17,8 +17,10 @@ each run exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -35,6 +37,7 @@ from graph.model.ontology import default_ontology
 from graph.model.records import Entity
 from graph.model.vocab import QG
 from graph.network.write import StatementRows, entity_index, relation_names, rows_of
+from graph.processes import die_with_parent
 from graph.rdf.quads import Iris, NQuads, ontology_quads
 from graph.sources.loader import Loader, SourceFiles, Unit
 from graph.validate.compiled import Check, compile_shapes, run_checks
@@ -159,9 +162,31 @@ def _ontology_store() -> pyoxigraph.Store:
 
 
 _STATE: dict[str, _Worker] = {}
+_HELD = {signal.SIGINT, signal.SIGTERM}
 
 
-def _init(data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool) -> None:
+@contextlib.contextmanager
+def _held_signals() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while a worker is started; they are handled as soon as it runs.
+
+    Starting a worker writes its arguments into a pipe that the new process reads only once it
+    has imported its modules, a few seconds later. Interrupted in between, the new process read
+    half a message and printed a traceback on the terminal. The signal mask is inherited, so the
+    new worker holds them too until its initializer has set itself up.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _init(parent: int, data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool) -> None:
+    # first of all: end with the build, even when it is killed (kill -9 left every worker running)
+    die_with_parent(parent)
+    # Ctrl-C reaches the whole process group; the build stops its workers itself (run_batches)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while we were started (_held_signals)
     _STATE["worker"] = _Worker(data_dir, base_iri, entities, validate, keep)
 
 
@@ -180,25 +205,47 @@ def run_batches(
             yield worker.run(group)
         return
     # not "fork": the parent runs threads (RocksDB's, the progress display) that a forked child
-    # would inherit in an unknown state. A fork server starts workers from a clean process.
+    # would inherit in an unknown state. Not "forkserver" either: its workers are children of the
+    # fork server, which lives as long as they do, so they cannot ask to die with the build.
     import multiprocessing
 
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init, initargs=(data_dir, base_iri, entities, validate, keep)
-    ) as pool:
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init, initargs=(os.getpid(), data_dir, base_iri, entities, validate, keep)
+    )
+    try:
         # not pool.map: it submits every batch at once, and when Oxigraph takes the N-Quads more
         # slowly than the workers write them, finished batches pile up in this process. A window
         # of IN_FLIGHT_PER_WORKER batches per worker keeps both busy and the memory bounded.
         pending: deque[Future[BatchOutcome]] = deque()
         queue = iter(groups)
         for group in itertools.islice(queue, workers * IN_FLIGHT_PER_WORKER):
-            pending.append(pool.submit(_run, group))
+            with _held_signals():  # the first submits start the workers
+                pending.append(pool.submit(_run, group))
         while pending:
             outcome = pending.popleft().result()
             for group in itertools.islice(queue, 1):
                 pending.append(pool.submit(_run, group))
             yield outcome
+    except BaseException:
+        # interrupted (Ctrl-C, SIGTERM) or failed: the batches in flight are not wanted any more,
+        # and waiting for them (what leaving the pool's block does) could take minutes
+        stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the workers, wait until they are gone, then drop what was still queued."""
+    # the executor offers no way to stop running tasks (Python 3.14 adds terminate_workers); and
+    # the workers go first: shutting the pool down first removes the semaphores that a worker
+    # still starting up is about to open, and it dies with a traceback on the terminal
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def local_checks() -> list[Check]:

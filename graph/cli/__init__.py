@@ -7,6 +7,7 @@ from graph.cli import query as _query  # noqa: F401
 from graph.cli import serve as _serve  # noqa: F401
 from graph.cli import stances as _stances  # noqa: F401
 from graph.cli import view as _view  # noqa: F401
+from graph.cli import vocabulary as _vocabulary  # noqa: F401
 from graph.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -1,8 +1,16 @@
 """What the code needs to know from the ontology, read from the Turtle and nowhere else.
 
-Entity kinds, finer types, relations (their labels, domain, range, polarity) and the property
-chains that define shortcut relations are all declared in ``ontology/quotegraph.ttl``. Adding
-a relation there makes it usable in the data without touching Python.
+Entity kinds, finer types, relations (their labels, domain, range, polarity, inverse, role and
+signal words) and the property chains that define shortcut relations are all declared in
+``ontology/quotegraph.ttl``. Adding a relation there makes it usable in the data without
+touching Python.
+
+For extraction, :meth:`Ontology.signals` gives the words that signal each relation in a
+language (``qg:signalEn``/``qg:signalDe``)::
+
+    >>> from graph.model.ontology import default_ontology
+    >>> "verklagte" in default_ontology().signals("de")["sued"]
+    True
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from graph import paths
-from graph.model.vocab import OWL, QG, QG_NS, RDF, RDFS
+from graph.model.vocab import ORG, OWL, QG, QG_NS, RDF, RDFS
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,21 @@ class Relation:
     polarity: URIRef | None = None
     chain: tuple[str, ...] = ()
     abstract: bool = False
+    #: the comment in each language (``comment`` is the English one)
+    comments: dict[str, str] = field(default_factory=dict)
+    #: signal words by language (``qg:signalEn``, ``qg:signalDe``), sorted
+    signal_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the quotegraph relation this one is the inverse of (``owl:inverseOf``), if any
+    inverse: str | None = None
+    symmetric: bool = False
+    #: the org:Role a role relation states (``qg:role``)
+    role: URIRef | None = None
+    #: the quotegraph relations this one is a direct sub-property of
+    parents: tuple[str, ...] = ()
+    #: every super-property IRI, transitively (quotegraph and standard ones)
+    ancestors: frozenset[URIRef] = frozenset()
+    #: standard terms this relation is linked to: (how, IRI), how in subPropertyOf/inverseOf/equivalentProperty
+    links: tuple[tuple[str, URIRef], ...] = ()
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
@@ -66,6 +89,30 @@ class Ontology:
     def chains(self) -> list[Relation]:
         return [r for r in self.relations.values() if r.chain]
 
+    def signals(self, lang: str) -> dict[str, tuple[str, ...]]:
+        """The words that signal each relation in ``lang`` ("en" or "de"), by the relation's local name.
+
+        Each value is one word or short phrase as the ontology gives it (``qg:signalEn`` or
+        ``qg:signalDe``): lower case except where case matters (German nouns, "CEO"), with the
+        inflected forms an extractor must match listed one by one ("verklagte", "verklagt",
+        "Klage"). Relations without signal words in that language are left out; relations that
+        are not used directly in data (``qg:holdsStance``) are never included. An extractor
+        that finds a signal still needs the text to name both ends; a signal alone is no statement.
+        """
+        return {
+            name: rel.signal_words[lang] for name, rel in sorted(self.relations.items()) if rel.signal_words.get(lang) and not rel.abstract
+        }
+
+    def is_membership(self, relation: Relation) -> str | None:
+        """Which end of a role relation is the member: "subject" (under org:memberOf), "object" (under org:hasMember) or None."""
+        if relation.role is None:
+            return None
+        if ORG.memberOf in relation.ancestors:
+            return "subject"
+        if ORG.hasMember in relation.ancestors:
+            return "object"
+        return None
+
 
 def _closure(graph: Graph, cls: URIRef) -> frozenset[URIRef]:
     seen = {cls}
@@ -91,18 +138,37 @@ def _labels(graph: Graph, node: URIRef) -> dict[str, str]:
     return out
 
 
-def _sub_property_of(graph: Graph, prop: URIRef, top: URIRef) -> bool:
+def _texts(graph: Graph, node: URIRef, prop: URIRef) -> dict[str, str]:
+    return {lit.language: str(lit) for lit in graph.objects(node, prop) if isinstance(lit, Literal) and lit.language}
+
+
+def _ancestors(graph: Graph, prop: URIRef) -> frozenset[URIRef]:
     seen: set[URIRef] = set()
     todo = [prop]
     while todo:
         current = todo.pop()
         for parent in graph.objects(current, RDFS.subPropertyOf):
-            if parent == top:
-                return True
             if isinstance(parent, URIRef) and parent not in seen:
                 seen.add(parent)
                 todo.append(parent)
-    return False
+    return frozenset(seen)
+
+
+def _signals(graph: Graph, prop: URIRef, annotation: URIRef) -> tuple[str, ...]:
+    """Signal words sorted case-insensitively: a graph keeps no order, and every read must give the same tuple."""
+    return tuple(sorted({str(o) for o in graph.objects(prop, annotation) if isinstance(o, Literal)}, key=lambda w: (w.casefold(), w)))
+
+
+def _chain(graph: Graph, head: object) -> tuple[str, ...]:
+    """A property chain as local names; an inverse step (``[ owl:inverseOf qg:partner ]``) is ``^partner``."""
+    steps = []
+    for step in Collection(graph, head):  # type: ignore[arg-type]
+        if isinstance(step, URIRef):
+            steps.append(_local(step))
+        else:
+            inverse = graph.value(step, OWL.inverseOf)
+            steps.append("^" + _local(URIRef(str(inverse))))
+    return tuple(steps)
 
 
 def load_ontology(path: Path | None = None) -> Ontology:
@@ -118,35 +184,47 @@ def load_ontology(path: Path | None = None) -> Ontology:
         kind = graph.value(cls, QG.kind)
         if kind is not None:
             onto.kinds[str(kind)] = cls
-    has_sub_properties = {o for o in graph.objects(None, RDFS.subPropertyOf)}
     for prop in set(graph.subjects(RDF.type, OWL.ObjectProperty)) | set(graph.subjects(RDF.type, OWL.DatatypeProperty)):
         if not isinstance(prop, URIRef) or not str(prop).startswith(QG_NS):
             continue
-        is_relation = _sub_property_of(graph, prop, QG.relation)
-        is_attribute = _sub_property_of(graph, prop, QG.attribute)
+        ancestors = _ancestors(graph, prop)
+        is_relation = QG.relation in ancestors
+        is_attribute = QG.attribute in ancestors
         if not (is_relation or is_attribute):
             continue
         chain_head = graph.value(prop, OWL.propertyChainAxiom)
-        chain = tuple(_local(URIRef(str(p))) for p in Collection(graph, chain_head)) if chain_head is not None else ()
         domain = graph.value(prop, RDFS.domain)
         range_ = graph.value(prop, RDFS.range)
         polarity = graph.value(prop, QG.polarity)
-        comment = graph.value(prop, RDFS.comment)
-        for candidate in graph.objects(prop, RDFS.comment):
-            if isinstance(candidate, Literal) and candidate.language == "en":
-                comment = candidate
+        role = graph.value(prop, QG.role)
+        comments = _texts(graph, prop, RDFS.comment)
+        inverses = [o for o in graph.objects(prop, OWL.inverseOf) if isinstance(o, URIRef)]
+        parents = sorted(o for o in graph.objects(prop, RDFS.subPropertyOf) if isinstance(o, URIRef))
+        links = sorted(
+            [("subPropertyOf", p) for p in parents if not str(p).startswith(QG_NS)]
+            + [("inverseOf", o) for o in inverses if not str(o).startswith(QG_NS)]
+            + [("equivalentProperty", o) for o in graph.objects(prop, OWL.equivalentProperty) if isinstance(o, URIRef)]
+        )
         onto.relations[_local(prop)] = Relation(
             name=_local(prop),
             iri=prop,
             labels=_labels(graph, prop),
-            comment=str(comment or ""),
+            comment=comments.get("en", ""),
             is_attribute=is_attribute,
             domain=domain if isinstance(domain, URIRef) else None,
             range=range_ if isinstance(range_, URIRef) else None,
             polarity=polarity if isinstance(polarity, URIRef) else None,
-            chain=chain,
+            chain=_chain(graph, chain_head) if chain_head is not None else (),
             # a relation that only groups others (qg:holdsStance) is not used directly in data
-            abstract=prop in has_sub_properties and polarity is None and prop == QG.holdsStance,
+            abstract=prop == QG.holdsStance,
+            comments=comments,
+            signal_words={"en": _signals(graph, prop, QG.signalEn), "de": _signals(graph, prop, QG.signalDe)},
+            inverse=next((_local(o) for o in inverses if str(o).startswith(QG_NS)), None),
+            symmetric=(prop, RDF.type, OWL.SymmetricProperty) in graph,
+            role=role if isinstance(role, URIRef) else None,
+            parents=tuple(_local(p) for p in parents if str(p).startswith(QG_NS) and p not in (QG.relation, QG.attribute)),
+            ancestors=ancestors,
+            links=tuple(links),
         )
     return onto
 

@@ -2,7 +2,7 @@
 
 Every quotegraph term used in code goes through :class:`QG`, an rdflib ``DefinedNamespace`` with
 ``_fail = True``: a typo (``QG.sueed``) raises at import or first use instead of writing a
-new, silent IRI. ``tests/test_vocab.py`` fails when this list and the Turtle drift apart.
+new, silent IRI. ``tests/model/test_vocab.py`` fails when this list and the Turtle drift apart.
 The W3C Web Annotation vocabulary, which rdflib does not ship, is named the same way.
 """
 
@@ -34,12 +34,25 @@ class QG(DefinedNamespace):
     Document: URIRef
     Topic: URIRef
     Lawsuit: URIRef
-    Email: URIRef
-    EmailExchange: URIRef
-    BlogPost: URIRef
+    Counterclaim: URIRef
     MergerProposal: URIRef
     Partnership: URIRef
+    Email: URIRef
+    EmailExchange: URIRef
+    Letter: URIRef
+    BlogPost: URIRef
     SourceCode: URIRef
+    # roles (org:Role individuals)
+    Member: URIRef
+    Employee: URIRef
+    ChiefExecutive: URIRef
+    Chair: URIRef
+    BoardMember: URIRef
+    Founder: URIRef
+    CoFounder: URIRef
+    Investor: URIRef
+    Lawyer: URIRef
+    Partner: URIRef
     # provenance classes
     Source: URIRef
     SourceGraph: URIRef
@@ -53,8 +66,11 @@ class QG(DefinedNamespace):
     Polarity: URIRef
     For: URIRef
     Against: URIRef
-    # bookkeeping properties
+    # annotation and bookkeeping properties
     kind: URIRef
+    signalEn: URIRef
+    signalDe: URIRef
+    role: URIRef
     relation: URIRef
     attribute: URIRef
     polarity: URIRef
@@ -71,41 +87,83 @@ class QG(DefinedNamespace):
     text: URIRef
     sha256: URIRef
     graphOf: URIRef
-    # relations
+    # relations, in the order of the Turtle
+    roleIn: URIRef
+    memberOf: URIRef
+    employeeOf: URIRef
+    ceoOf: URIRef
+    chairOf: URIRef
+    boardMemberOf: URIRef
+    founderOf: URIRef
+    coFounderOf: URIRef
+    investorIn: URIRef
+    represents: URIRef
+    lawyerFor: URIRef
+    holdsOffice: URIRef
+    officeIn: URIRef
+    cutTiesWith: URIRef
+    left: URIRef
+    leftOffice: URIRef
+    owns: URIRef
+    ownedBy: URIRef
+    controlledBy: URIRef
+    subsidiaryOf: URIRef
+    parentOf: URIRef
+    deFactoSubsidiaryOf: URIRef
+    funded: URIRef
+    donatedTo: URIRef
+    acquired: URIRef
+    offeredToBuy: URIRef
+    partner: URIRef
+    partnerOf: URIRef
+    competesWith: URIRef
+    onlyPathToRival: URIRef
+    benefits: URIRef
+    profitMachineFor: URIRef
+    proposed: URIRef
+    agreedTo: URIRef
+    rejected: URIRef
+    mergerParty: URIRef
+    proposedMerger: URIRef
+    agreedMerger: URIRef
+    rejectedMerger: URIRef
+    mergedWith: URIRef
     inLegalDisputeWith: URIRef
     filed: URIRef
+    plaintiff: URIRef
     defendant: URIRef
     sued: URIRef
-    concerns: URIRef
-    partner: URIRef
-    keepsClosed: URIRef
+    counterclaimTo: URIRef
     holdsStance: URIRef
     supports: URIRef
     opposes: URIRef
-    profitMachineFor: URIRef
-    deFactoSubsidiaryOf: URIRef
-    describedAs: URIRef
-    fundingNeed: URIRef
+    claims: URIRef
+    denies: URIRef
+    criticised: URIRef
+    accused: URIRef
+    praised: URIRef
+    agreedWith: URIRef
+    disagreedWith: URIRef
     respondedTo: URIRef
-    published: URIRef
-    contains: URIRef
-    partOf: URIRef
+    repliedTo: URIRef
+    wroteTo: URIRef
     sent: URIRef
     recipient: URIRef
     emailed: URIRef
+    met: URIRef
+    announced: URIRef
+    published: URIRef
     discussed: URIRef
-    proposed: URIRef
-    mergerParty: URIRef
-    proposedMerger: URIRef
-    onlyPathToRival: URIRef
-    criticised: URIRef
-    agreedWith: URIRef
-    repliedTo: URIRef
-    cutTiesWith: URIRef
+    threatened: URIRef
+    urged: URIRef
+    concerns: URIRef
+    contains: URIRef
+    partOf: URIRef
+    keepsClosed: URIRef
     contradicts: URIRef
     before: URIRef
-    holdsOffice: URIRef
-    officeIn: URIRef
+    describedAs: URIRef
+    fundingNeed: URIRef
 
 
 class OA(DefinedNamespace):

@@ -32,7 +32,7 @@ from graph.defaults import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
 from graph.errors import UsageError
 from graph.model.ontology import Ontology
 from graph.model.records import Corpus, Entity, Source, Statement
-from graph.model.vocab import DCTERMS, OA, ONTOLOGY_IRI, PROV, QG, RDF, RDFS, SDO, SKOS, WIKIDATA, XSD
+from graph.model.vocab import DCTERMS, OA, ONTOLOGY_IRI, ORG, PROV, QG, RDF, RDFS, SDO, SKOS, WIKIDATA, XSD
 
 VOICE_CLASS = {"narration": QG.Narration, "claim": QG.Claim, "quotation": QG.Quotation, "judgement": QG.Judgement}
 POLARITY = {"for": QG.For, "against": QG.Against}
@@ -50,8 +50,10 @@ class Iris:
     base: str = DEFAULT_BASE_IRI
 
     def __post_init__(self) -> None:
-        if not self.base.endswith(("/", "#")):
-            raise UsageError(f"base IRI must end with '/' or '#': {self.base}")
+        if not self.base.endswith("/"):
+            raise UsageError(f"base IRI must end with '/': {self.base}")
+        if "#" in self.base:  # the parts of a statement are <statement>#quote; an IRI has one '#' at most
+            raise UsageError(f"base IRI must not contain '#' (a quote's IRI is <statement IRI>#quote): {self.base}")
         try:
             NamedNode(self.base)
         except ValueError as exc:
@@ -192,6 +194,16 @@ class NQuads:
         self.g = f"<{base}graph/"
         self.entities_graph = f"<{base}graph/entities>"
         self.relations = {name: f"<{rel.iri}>" for name, rel in onto.relations.items()}
+        # the reverse direct triple of a symmetric relation, and the inverse one of a relation with a declared inverse
+        self.reverse = {
+            name: self.relations[rel.inverse] if rel.inverse else self.relations[name]
+            for name, rel in onto.relations.items()
+            if rel.symmetric or rel.inverse
+        }
+        # role relations under org:memberOf / org:hasMember: which end is the member, and the role
+        self.memberships = {
+            name: (end, f"<{rel.role}>") for name, rel in onto.relations.items() if rel.role and (end := onto.is_membership(rel))
+        }
         self.types: dict[tuple[str, str | None], list[str]] = {}
 
     def entity(self, ident: str) -> str:
@@ -283,6 +295,10 @@ class NQuads:
             f"{node} {_DERIVED_FROM} {src} {g} .\n",
             f"{node} {_ATTRIBUTED} {self.entity(stmt.asserted_by)} {g} .\n",
         ]
+        if stmt.predicate in self.reverse and stmt.object is not None:
+            out.append(f"{obj} {self.reverse[stmt.predicate]} {subject} {direct_graph} .\n")
+        if stmt.predicate in self.memberships and stmt.object is not None and not stmt.is_derived:
+            out.append(self._membership(stmt, node_iri, subject, obj, direct_graph))
         if stmt.expressed_in:
             out.append(f"{node} {_EXPRESSED_IN} {self.entity(stmt.expressed_in)} {g} .\n")
         if stmt.translation:
@@ -331,6 +347,26 @@ class NQuads:
             f'{tps} {_TYPE} {_TPS} {g} .\n{tps} {_START} "{quote.start}"^^{_INTEGER} {g} .\n{tps} {_END} "{quote.end}"^^{_INTEGER} {g} .\n'
         )
         return "".join(out)
+
+    def _membership(self, stmt: Statement, node_iri: str, subject: str, obj: str, graph: str) -> str:
+        """The W3C ORG membership a role statement implies ("X is CEO of Y": X, Y, the role qg:ChiefExecutive).
+
+        Written beside the direct triple (in the claims graph for a claim), derived from the
+        statement, with the plain ``org:memberOf``/``org:hasMember`` edges that a reasoner would infer.
+        """
+        end, role = self.memberships[stmt.predicate]
+        member, organization = (subject, obj) if end == "subject" else (obj, subject)
+        m = f"{node_iri}#membership>"
+        return (
+            f"{m} {_TYPE} <{ORG.Membership}> {graph} .\n"
+            f"{m} <{ORG.member}> {member} {graph} .\n"
+            f"{m} <{ORG.organization}> {organization} {graph} .\n"
+            f"{m} <{ORG.role}> {role} {graph} .\n"
+            f"{m} {_DERIVED_FROM} {node_iri}> {graph} .\n"
+            f"{member} <{ORG.hasMembership}> {m} {graph} .\n"
+            f"{member} <{ORG.memberOf}> {organization} {graph} .\n"
+            f"{organization} <{ORG.hasMember}> {member} {graph} .\n"
+        )
 
     def unit_nquads(self, source: Source, statements: Iterable[Statement]) -> str:
         """Everything of one source: its record, statement nodes, quotes and direct triples."""

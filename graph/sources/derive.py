@@ -5,7 +5,10 @@ edges. ``qg:sued owl:propertyChainAxiom (qg:filed qg:defendant)`` says: whoever 
 sued its defendant. For every pair of statements of one source that forms such a chain, the build
 writes a :class:`~graph.model.records.Statement` with ``derived_via`` set, resting on (and quoting) the
 statements it comes from. A chain is only followed when one agent asserts all of its links: a
-shortcut over two different people's assertions could be attributed to neither.
+shortcut over two different people's assertions could be attributed to neither. A relation with a
+declared inverse counts for both directions (``lawsuit qg:plaintiff musk`` is a ``qg:filed`` link of
+``qg:sued`` as much as ``musk qg:filed lawsuit``); a chain step may also be a reverse (``^partner``).
+A symmetric shortcut is derived once per pair.
 """
 
 from __future__ import annotations
@@ -31,35 +34,71 @@ def _common(values: Iterable[object]) -> object:
     return next(iter(distinct)) if len(distinct) == 1 else None
 
 
+_Edges = dict[tuple[str, str, str], list[tuple[str, Statement]]]
+
+
+def _edges(statements: dict[str, Statement], ontology: Ontology) -> tuple[_Edges, dict[tuple[str, str], list[tuple[str, str, Statement]]]]:
+    """Every step a chain can take: (source, step, from) → [(to, statement)].
+
+    A step is a relation name (``filed``) or its reverse (``^partner``). A statement of a
+    relation with a declared inverse also counts as a step of the inverse, so that
+    ``lawsuit plaintiff musk`` gives the step ``musk filed lawsuit`` as much as the curated one.
+    """
+    edges: _Edges = defaultdict(list)
+    by_step: dict[tuple[str, str], list[tuple[str, str, Statement]]] = defaultdict(list)
+    for stmt in statements.values():
+        if stmt.object is None:
+            continue
+        forward = [(stmt.predicate, stmt.subject, stmt.object)]
+        inverse = ontology.relations[stmt.predicate].inverse if stmt.predicate in ontology.relations else None
+        if inverse is not None:
+            forward.append((inverse, stmt.object, stmt.subject))
+        for relation, start, end in forward:
+            edges[(stmt.source, relation, start)].append((end, stmt))
+            edges[(stmt.source, "^" + relation, end)].append((start, stmt))
+            by_step[(stmt.source, relation)].append((start, end, stmt))
+            by_step[(stmt.source, "^" + relation)].append((end, start, stmt))
+    return edges, by_step
+
+
 def derive_shortcuts(statements: dict[str, Statement], ontology: Ontology) -> dict[str, Statement]:
     """Statements implied by the ontology's property chains, keyed by their (stable) ids."""
     chains = ontology.chains
     if not chains:
         return {}
-    by_pred_subject: dict[tuple[str, str, str], list[Statement]] = defaultdict(list)
-    by_pred: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+    edges, by_step = _edges(statements, ontology)
     existing: set[tuple[str, str, str, str | None]] = set()
     for stmt in statements.values():
-        if stmt.object is None:
-            continue
-        by_pred_subject[(stmt.source, stmt.predicate, stmt.subject)].append(stmt)
-        by_pred[(stmt.source, stmt.predicate)].append(stmt)
         existing.add((stmt.source, stmt.subject, stmt.predicate, stmt.object))
-    sources = {s.source for s in statements.values()}
+    sources = sorted({s.source for s in statements.values()})
     derived: dict[str, Statement] = {}
     for relation in chains:
         first, *rest = relation.chain
-        for source in sorted(sources):
-            paths: list[list[Statement]] = [[s] for s in by_pred.get((source, first), [])]
+        seen_pairs: set[tuple[str, frozenset[str]]] = set()
+        for source in sources:
+            paths: list[tuple[list[str], list[Statement]]] = [
+                ([start, end], [stmt]) for start, end, stmt in by_step.get((source, first), [])
+            ]
             for link in rest:
-                paths = [[*path, nxt] for path in paths for nxt in by_pred_subject.get((source, link, path[-1].object or ""), [])]
-            for path in paths:
-                subject, obj = path[0].subject, path[-1].object
-                assert obj is not None
+                paths = [
+                    ([*nodes, end], [*stmts, stmt])
+                    for nodes, stmts in paths
+                    for end, stmt in edges.get((source, link, nodes[-1]), [])
+                    if all(stmt is not s for s in stmts)
+                ]
+            for nodes, path in sorted(paths, key=lambda p: [s.id for s in p[1]]):
+                subject, obj = nodes[0], nodes[-1]
                 if len({s.asserted_by for s in path}) != 1 or subject == obj:
                     continue
-                if (source, subject, relation.name, obj) in existing:
+                if (source, subject, relation.name, obj) in existing or (
+                    relation.symmetric and (source, obj, relation.name, subject) in existing
+                ):
                     continue  # curated directly; the curated statement already carries its quote
+                if relation.symmetric:
+                    pair = (source, frozenset((subject, obj)))
+                    if pair in seen_pairs:
+                        continue  # one statement per pair; the writer adds the reverse triple
+                    seen_pairs.add(pair)
                 quotes = []
                 seen_spans = set()
                 for part in path:

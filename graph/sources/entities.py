@@ -11,6 +11,7 @@ from pathlib import Path
 
 from graph.model.ontology import Ontology
 from graph.model.records import Entity, EntityIn
+from graph.sources.files import exists
 from graph.sources.located import Problems, display, load_document, validate_record, yaml_files
 from graph.sources.yamlfile import LineDict, LineList
 
@@ -18,7 +19,7 @@ from graph.sources.yamlfile import LineDict, LineList
 def load_entities(root: Path, onto: Ontology, problems: Problems) -> tuple[dict[str, Entity], dict[str, tuple[str, int]], list[Path]]:
     """Every entity by id, where each was defined (file, line), and the files read; problems are recorded."""
     files = []
-    if (root / "entities.yaml").is_file():
+    if exists(root / "entities.yaml"):  # a broken link or a FIFO is read, and refused with a reason
         files.append(root / "entities.yaml")
     if (root / "entities").is_dir():
         files.extend(yaml_files(root / "entities"))

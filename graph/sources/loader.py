@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from graph.errors import DataError
+from graph.errors import DataError, Problem
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import (
     Corpus,
@@ -36,9 +36,10 @@ from graph.model.records import (
 from graph.sources.anchor import AnchorError, SentenceIndex, anchor
 from graph.sources.derive import derive_shortcuts
 from graph.sources.entities import load_entities
+from graph.sources.files import read_data_file
 from graph.sources.located import Problems, display, load_document, validate_record, yaml_files
 from graph.sources.text import read_source_text
-from graph.sources.yamlfile import LineDict, LineList
+from graph.sources.yamlfile import MAX_YAML_BYTES, LineDict, LineList
 
 #: Kinds of entity something can be expressed in (``expressed_in``).
 CONTEXT_KINDS = frozenset({"event", "document"})
@@ -121,6 +122,10 @@ class Loader:
     def display(self, path: Path) -> str:
         return display(path, self.root)
 
+    def _suggest(self, name: str, known: Iterable[str]) -> str:
+        """Close matches of a misspelt name; not looked for once no more problems are kept."""
+        return "" if self.problems.full else _suggest(name, known)
+
     # -- sources ---------------------------------------------------------------------------
     def load_source_files(self) -> dict[str, SourceFiles]:
         """Every source's metadata (validated) and the paths of its text; texts are read later."""
@@ -136,8 +141,7 @@ class Loader:
         for path in files:
             shown = display(path, self.root)
             doc = load_document(path, self.root, self.problems)
-            if doc is None and not path.read_bytes().strip():
-                self.problems.add(shown, None, None, "file is empty")
+            if doc is None:
                 continue
             meta: SourceIn | None = validate_record(SourceIn, doc, shown, 1, "", self.problems)
             if meta is None:
@@ -154,7 +158,7 @@ class Loader:
     def read_source(self, files: SourceFiles) -> Source | None:
         meta = files.meta
         try:
-            text, digest = read_source_text(files.text_path)
+            text, digest = read_source_text(files.text_path, self.root)
         except DataError as exc:
             for p in exc.problems:
                 self.problems.add(display(files.text_path, self.root), p.line, p.field, p.message)
@@ -181,7 +185,11 @@ class Loader:
             return
         for path in yaml_files(folder):
             shown = display(path, self.root)
-            declared = declared_source(path.read_bytes())
+            try:
+                declared = declared_source(read_data_file(path, self.root, MAX_YAML_BYTES))
+            except DataError as exc:
+                self.problems.extend(Problem(shown, p.line, p.field, p.message) for p in exc.problems)
+                continue
             if declared is None:
                 doc = self._statements_doc(path, shown)
                 if doc is None:
@@ -190,7 +198,7 @@ class Loader:
             else:
                 source_id, line = declared
             if source_id not in sources:
-                self.problems.add(shown, line, "source", f"unknown source '{source_id}'{_suggest(source_id, sources)}")
+                self.problems.add(shown, line, "source", f"unknown source '{source_id}'{self._suggest(source_id, sources)}")
                 continue
             sources[source_id].statement_files.append(path)
 
@@ -198,8 +206,6 @@ class Loader:
         """A statements file parsed and checked at the top level, or None (problems recorded)."""
         doc = load_document(path, self.root, self.problems)
         if doc is None:
-            if path.stat().st_size == 0 or not path.read_bytes().strip():
-                self.problems.add(shown, None, None, "file is empty")
             return None
         if not isinstance(doc, LineDict):
             self.problems.add(shown, 1, None, "expected a mapping with 'source:' and 'statements:'")
@@ -232,7 +238,7 @@ class Loader:
                     display(files.meta_path, self.root),
                     None,
                     "author",
-                    f"unknown entity '{source.author}'{_suggest(source.author, entities)}",
+                    f"unknown entity '{source.author}'{self._suggest(source.author, entities)}",
                 )
         statements: dict[str, Statement] = {}
         where: dict[str, str] = {}
@@ -302,7 +308,7 @@ class Loader:
         """
         for shown, line, field_name, ref in self.pending_regarding:
             if ref not in self.statement_ids and not (known_statement and known_statement(ref)):
-                self.problems.add(shown, line, field_name, f"unknown statement '{ref}'{_suggest(ref, self.statement_ids)}")
+                self.problems.add(shown, line, field_name, f"unknown statement '{ref}'{self._suggest(ref, self.statement_ids)}")
         if known_statement is None and not self.problems.items:
             for ent_id in scan.entities:
                 if ent_id not in self.used_entities:
@@ -334,13 +340,16 @@ class Loader:
                 return None
             found = entities.get(ent_id)
             if found is None:
-                fail(field, f"unknown entity '{ent_id}'{_suggest(ent_id, entities)}")
+                fail(field, f"unknown entity '{ent_id}'{self._suggest(ent_id, entities)}")
             return found
 
         relation = self.onto.relations.get(raw.predicate)
         if relation is None or relation.abstract:
-            known = ", ".join(sorted(n for n, r in self.onto.relations.items() if not r.abstract))
-            fail("predicate", f"unknown predicate '{raw.predicate}'{_suggest(raw.predicate, self.onto.relations)}; known: {known}")
+            usable = [n for n, r in self.onto.relations.items() if not r.abstract]
+            fail(
+                "predicate",
+                f"unknown predicate '{raw.predicate}'{self._suggest(raw.predicate, usable)}; `kg vocabulary` lists the {len(usable)} relations",
+            )
         subject = entity("subject", raw.subject)
         obj = entity("object", raw.object)
         asserted_by_id = raw.asserted_by or source.author
@@ -372,7 +381,7 @@ class Loader:
         if raw.value_lang is not None and not isinstance(raw.value, str):
             fail("value_lang", "only a text value has a language")
         try:
-            span = anchor(source.text, raw.quote, raw.occurrence)
+            span = anchor(source.text, raw.quote, raw.occurrence, explain=not self.problems.full)
         except AnchorError as exc:
             fail("quote", str(exc))
             span = None

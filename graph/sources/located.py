@@ -30,6 +30,11 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
+    @property
+    def full(self) -> bool:
+        """No more problems are kept: what would explain one (a closest passage, a suggestion) need not be computed."""
+        return len(self.items) >= MAX_PROBLEMS
+
     def add(self, file: Path | str, line: int | None, field: str | None, message: str) -> None:
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(Problem(file, line, field, message))
@@ -86,8 +91,9 @@ def validate_record(model: type[BaseModel], mapping: Any, file: str, line: int, 
 
 
 def load_document(path: Path, root: Path, problems: Problems) -> Any:
+    """The parsed YAML of ``path``, or None when it cannot be read (the problems are recorded)."""
     try:
-        return load_yaml(path)
+        return load_yaml(path, root)
     except DataError as exc:
         for p in exc.problems:
             problems.add(display(path, root), p.line, p.field, p.message)

@@ -13,31 +13,23 @@ import re
 from pathlib import Path
 
 from graph.errors import DataError
+from graph.sources.files import decode_utf8, read_data_file
 
 #: Largest source text we accept (a long report is a few hundred kB).
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def read_source_text(path: Path) -> tuple[str, str]:
-    """Return ``(text, sha256 of the bytes)`` or raise a :class:`DataError` naming file and line."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DataError.single(path, None, None, f"cannot read source text: {exc.strerror}") from exc
-    if size > MAX_SOURCE_BYTES:
-        raise DataError.single(path, None, None, f"source text is {size:,} bytes, more than the {MAX_SOURCE_BYTES:,} allowed")
-    raw = path.read_bytes()
+def read_source_text(path: Path, root: Path) -> tuple[str, str]:
+    """Return ``(text, sha256 of the bytes)`` or raise a :class:`DataError` naming file and line.
+
+    ``root`` is the data folder: only regular files inside it are read (:mod:`graph.sources.files`).
+    """
+    raw = read_data_file(path, root, MAX_SOURCE_BYTES)
     digest = hashlib.sha256(raw).hexdigest()
     if raw.startswith(b"\xef\xbb\xbf"):
         raise DataError.single(path, 1, None, "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError.single(
-            path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} (convert the file to UTF-8)"
-        ) from exc
+    text = decode_utf8(raw, str(path), " (convert the file to UTF-8)")
     if not text.strip():
         raise DataError.single(path, None, None, "source text is empty")
     bad = _BAD_CONTROL.search(text)

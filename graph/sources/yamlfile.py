@@ -8,6 +8,7 @@ are plain ``dict``/``list`` subclasses, so pydantic validates them as usual.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from graph.errors import DataError
+from graph.sources.files import decode_utf8, read_data_file
 
 try:  # the C parser is ~10x faster; the constructor below stays in Python either way
     _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -71,7 +73,36 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, "YAML aliases and merge keys (*name, <<) are not allowed in quotegraph data", node.start_mark
             )
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            # PyYAML turns `2024-02-30` into a date and a 5,000-digit number into an int, and
+            # lets Python's ValueError through: it was a traceback instead of a message
+            raise BadValue(_why(node, exc), node.start_mark) from None
+
+
+class BadValue(yaml.constructor.ConstructorError):
+    """A scalar that YAML resolves to a date or number that cannot exist; knows the field it is in."""
+
+    def __init__(self, problem: str, mark: Any):
+        super().__init__(None, None, problem, mark)
+        self.path: list[str | int] = []
+
+    def field(self) -> str | None:
+        text = ""
+        for part in self.path:
+            text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+        return text or None
+
+
+def _why(node: Any, exc: Exception) -> str:
+    value = str(getattr(node, "value", ""))
+    digits = sum(c.isdigit() for c in value)
+    if "Exceeds the limit" in str(exc):
+        return f"a number of {digits:,} digits, more than the {sys.get_int_max_str_digits():,} allowed"
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    what = "date" if node.tag.endswith(":timestamp") else "number" if node.tag.endswith((":int", ":float")) else "value"
+    return f"'{shown}' is not a valid {what} ({exc})"
 
 
 def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
@@ -87,13 +118,23 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key '{key}' (first on line {result.key_lines[key]})", key_node.start_mark
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        try:
+            result[key] = loader.construct_object(value_node, deep=True)
+        except BadValue as exc:
+            exc.path.insert(0, key)
+            raise
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_sequence(loader: _Loader, node: SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result = LineList()
+    for index, child in enumerate(node.value):
+        try:
+            result.append(loader.construct_object(child, deep=True))
+        except BadValue as exc:
+            exc.path.insert(0, index)
+            raise
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -103,25 +144,21 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse one YAML file; any failure becomes a one-line :class:`DataError` naming file and line."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DataError.single(path, None, None, f"cannot read: {exc.strerror}") from exc
-    if size > MAX_YAML_BYTES:
-        raise DataError.single(path, None, None, f"file is {size:,} bytes, more than the {MAX_YAML_BYTES:,} allowed")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError.single(path, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from exc
+def load_yaml(path: Path, root: Path) -> Any:
+    """Parse one YAML file of the data folder ``root``; any failure becomes a one-line :class:`DataError` naming file and line."""
+    text = decode_utf8(read_data_file(path, root, MAX_YAML_BYTES), str(path), "")
+    if not text.strip():
+        raise DataError.single(path, None, None, "file is empty")
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except BadValue as exc:
+        raise DataError.single(path, exc.problem_mark.line + 1 if exc.problem_mark else None, exc.field(), exc.problem or "") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         raise DataError.single(path, mark.line + 1 if mark else None, None, f"invalid YAML: {problem}") from exc
+    except yaml.reader.ReaderError as exc:  # characters YAML does not allow, found before any parsing
+        line = text.count("\n", 0, exc.position) + 1
+        raise DataError.single(path, line, None, f"invalid YAML: {exc.reason} (U+{exc.character:04X})") from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise DataError.single(path, None, None, f"invalid YAML: {exc}") from exc
+        raise DataError.single(path, None, None, f"invalid YAML: {' '.join(str(exc).split())}") from exc

@@ -8,10 +8,9 @@ Layout of an output folder (``./quotegraph-out`` unless ``--out`` says otherwise
     builds/<build-id>/build.json     what was built from what, with counts and timings
     .lock                            held while a build runs
 
-A build writes a complete new build folder and only then points ``current`` at it with one
-``rename`` of a symlink, which POSIX makes atomic. A failed or interrupted build leaves the
-previous store and exports untouched; readers never see half a graph. The previous build is
-kept until the next success, so a reader that opened it keeps working.
+How a build is written and published (atomically, one build at a time) is
+:mod:`graph.store.publish`. Readers never see half a graph, and the previous build is kept until
+the next success, so a reader that opened it keeps working.
 
 pyoxigraph is used directly (not through oxrdflib): queries run on Oxigraph's engine, literals
 and language tags come back as stored, and the store is opened read-only for everything but the
@@ -20,14 +19,9 @@ build.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import fcntl
 import json
 import os
 import secrets
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,76 +90,6 @@ class OutDir:
             return pyoxigraph.Store.read_only(str(path))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
-
-
-@contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise StoreError(f"another build is writing to {root}; wait for it to finish") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-@contextlib.contextmanager
-def new_build(out: OutDir) -> Iterator[Path]:
-    """Yield an empty folder to build into; publish it as ``current`` only if the block succeeds."""
-    if out.current_link.exists() and not out.current_link.is_symlink():
-        raise StoreError(f"{out.current_link} is not a symlink; refusing to write into a folder kg build did not create")
-    created_root = not out.root.exists()
-    try:
-        with _locked(out.root):
-            yield from _staged(out)
-    except BaseException:
-        if created_root:  # a first build that failed leaves no trace, not even an empty folder
-            shutil.rmtree(out.root, ignore_errors=True)
-        raise
-
-
-def _staged(out: OutDir) -> Iterator[Path]:
-    """Build into a staging folder; rename it and swap ``current`` only when the block succeeds."""
-    out.builds.mkdir(parents=True, exist_ok=True)
-    build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
-    staging = out.builds / f".staging-{build_id}"
-    staging.mkdir()
-    try:
-        yield staging
-        final = out.builds / build_id
-        os.rename(staging, final)
-        link_tmp = out.root / f".current-{build_id}"
-        os.symlink(Path("builds") / build_id, link_tmp)
-        previous = out.current_link.resolve() if out.current_link.is_symlink() else None
-        os.replace(link_tmp, out.current_link)  # the atomic step
-        _fsync_dir(out.root)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _prune(out, keep={final, previous})
-
-
-def _prune(out: OutDir, keep: set[Path | None]) -> None:
-    """Remove old builds and leftovers of interrupted ones; keep the current and previous build."""
-    # compare resolved paths on both sides: with a relative --out, ``final`` is relative too, and
-    # a relative path never equals a resolved one (that pruned the build just published)
-    kept = {path.resolve() for path in keep if path is not None}
-    for child in out.builds.iterdir():
-        if child.resolve() not in kept:
-            shutil.rmtree(child, ignore_errors=True)
-    for leftover in out.root.glob(".current-*"):
-        leftover.unlink(missing_ok=True)
 
 
 def claims_graphs(store: pyoxigraph.Store) -> set[pyoxigraph.NamedNode]:

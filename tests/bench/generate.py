@@ -252,7 +252,11 @@ class Generator:
         else:
             a, b = self._two(self.people.pick)
             de, en = f"E-Mail-Korrespondenz zwischen {a.label_de} und {b.label_de}", f"the e-mails between {a.label_en} and {b.label_en}"
-        return self._register(GenEntity(f"event-{i}-{slug(en)[:60].strip('-')}", "event", de, en, type=kind, participants=(a.id, b.id)))
+        # e-mails and posts are documents, a partnership an organisation (a W3C ORG collaboration)
+        entity_kind = {"Partnership": "organization", "Email": "document", "BlogPost": "document", "EmailExchange": "document"}.get(
+            kind, "event"
+        )
+        return self._register(GenEntity(f"event-{i}-{slug(en)[:60].strip('-')}", entity_kind, de, en, type=kind, participants=(a.id, b.id)))
 
     def _two(self, draw: Any) -> tuple[GenEntity, GenEntity]:
         a = draw()
@@ -393,8 +397,8 @@ class Generator:
             s, o = self._two(self.orgs.pick)
         elif relation == "profitMachineFor":
             s, o = self.orgs.pick(), self._agent()
-        elif relation == "repliedTo":
-            s, o = self._agent(), self.events.pick()
+        elif relation == "repliedTo":  # an answer to an e-mail, a letter or a post: a document
+            s, o = self._agent(), self._event_of(self.rng.choice(("Email", "BlogPost", "EmailExchange")))
         elif relation == "before":
             s, o = self.events.pick(), self.events.pick()
         else:  # partner

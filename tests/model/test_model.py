@@ -87,3 +87,17 @@ def test_a_chain_over_two_assertors_is_not_derived(data_copy: Path) -> None:
     path.write_text(text.replace(marker, marker.replace("voice: narration\n", "voice: claim\n    asserted_by: musk\n")), encoding="utf-8")
     derived = check(data_copy).derived
     assert "sued" not in {d.predicate for d in derived.values()}
+
+
+def test_a_plaintiff_statement_counts_as_filed_for_the_sued_shortcut(data_copy: Path) -> None:
+    """qg:plaintiff is declared the inverse of qg:filed, so a text that makes the lawsuit the subject still gives "sued"."""
+    path = data_copy / "statements" / "000_bb9b70fb7da9f08b.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "  - id: musk-filed-lawsuit\n    subject: musk\n    predicate: filed\n    object: musk-v-openai\n"
+    assert marker in text
+    path.write_text(
+        text.replace(marker, "  - id: musk-filed-lawsuit\n    subject: musk-v-openai\n    predicate: plaintiff\n    object: musk\n"),
+        encoding="utf-8",
+    )
+    sued = [d for d in check(data_copy).derived.values() if d.predicate == "sued"]
+    assert [(d.subject, d.object, d.derived_from) for d in sued] == [("musk", "openai", ("musk-filed-lawsuit", "lawsuit-against-openai"))]

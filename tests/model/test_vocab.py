@@ -66,6 +66,7 @@ def test_shortcut_relations_are_declared_as_owl_property_chains() -> None:
     chains = {r.name: r.chain for r in default_ontology().chains}
     assert chains["sued"] == ("filed", "defendant")
     assert chains["proposedMerger"] == ("proposed", "mergerParty")
+    assert chains["rejectedMerger"] == ("rejected", "mergerParty")
 
 
 def test_every_entity_kind_has_a_class() -> None:
@@ -77,3 +78,111 @@ def test_every_entity_kind_has_a_class() -> None:
 def test_the_shapes_are_valid_turtle_and_declare_owl_ontology() -> None:
     shapes = Graph().parse(paths.shapes_file(), format="turtle")
     assert (None, RDF.type, OWL.Ontology) in shapes
+
+
+# --- the general vocabulary (issue 13) ---------------------------------------------------------
+
+#: Wikidata properties whose meaning was checked against published property lists before linking.
+VERIFIED_WIKIDATA = {"P108", "P112", "P127", "P169", "P355", "P463", "P488", "P749", "P1830", "P2652", "P3320"}
+WDT = "http://www.wikidata.org/prop/direct/"
+
+
+def test_the_vocabulary_covers_roles_money_deals_lawsuits_and_speech_acts() -> None:
+    names = set(default_ontology().relations)
+    assert {
+        *("ceoOf", "boardMemberOf", "chairOf", "founderOf", "coFounderOf", "investorIn", "lawyerFor", "employeeOf", "memberOf"),
+        *("left", "leftOffice", "owns", "ownedBy", "subsidiaryOf", "funded", "donatedTo", "partner", "partnerOf", "competesWith"),
+        *("acquired", "offeredToBuy", "proposedMerger", "agreedMerger", "rejectedMerger", "mergedWith"),
+        *("filed", "plaintiff", "defendant", "sued", "counterclaimTo"),
+        *("accused", "criticised", "denies", "claims", "agreedWith", "disagreedWith", "respondedTo", "wroteTo", "met"),
+        *("announced", "supports", "opposes"),
+    } <= names
+
+
+def test_article_specific_relations_are_sub_properties_of_general_ones() -> None:
+    relations = default_ontology().relations
+    assert relations["profitMachineFor"].parents == ("benefits",)
+    assert relations["onlyPathToRival"].parents == ("competesWith",)
+    assert relations["deFactoSubsidiaryOf"].parents == ("controlledBy",)
+
+
+def test_every_relation_has_domain_range_and_says_which_end_is_the_subject() -> None:
+    missing = []
+    for name, rel in default_ontology().relations.items():
+        says_subject = rel.abstract or ("Subject" in rel.comments.get("en", "") and "Subjekt" in rel.comments.get("de", ""))
+        if rel.domain is None or (rel.range is None and not rel.is_attribute) or set(rel.labels) != {"en", "de"} or not says_subject:
+            missing.append(name)
+    assert missing == []
+
+
+def test_signal_words_are_single_language_tagged_phrases(onto_graph: Graph) -> None:
+    bad = []
+    for prop, lang in ((QG.signalEn, "en"), (QG.signalDe, "de")):
+        for subject, word in onto_graph.subject_objects(prop):
+            text = str(word)
+            if not isinstance(word, Literal) or word.language != lang or text != text.strip() or not 0 < len(text.split()) <= 5:
+                bad.append((subject, word))
+    assert bad == []
+    assert (QG.signalEn, RDF.type, OWL.AnnotationProperty) in onto_graph
+    assert (QG.signalDe, RDF.type, OWL.AnnotationProperty) in onto_graph
+
+
+def test_signals_gives_the_words_of_each_relation_in_a_language() -> None:
+    onto = default_ontology()
+    german, english = onto.signals("de"), onto.signals("en")
+    assert {"verklagte", "verklagt", "Klage gegen"} <= set(german["sued"])
+    assert {"reichte eine Klage ein", "Klage"} <= set(german["filed"])
+    assert {"CEO", "chief executive"} <= set(english["ceoOf"])
+    assert "holdsStance" not in german, "a relation not used in data has no signals"
+    assert set(german) | set(english) <= set(onto.relations)
+    relations_with_words = [n for n, r in onto.relations.items() if not r.abstract and not r.is_attribute]
+    assert len([n for n in relations_with_words if n in german and n in english]) >= len(relations_with_words) - 1
+
+
+def test_role_relations_name_a_w3c_org_role_and_memberships_are_derived_for_members() -> None:
+    onto = default_ontology()
+    roles = {name: rel.role for name, rel in onto.relations.items() if rel.role is not None}
+    assert (roles["ceoOf"], roles["boardMemberOf"], roles["coFounderOf"]) == (QG.ChiefExecutive, QG.BoardMember, QG.CoFounder)
+    graph = onto.graph
+    assert all((role, RDF.type, URIRef("http://www.w3.org/ns/org#Role")) in graph for role in roles.values())
+    assert onto.is_membership(onto.relations["ceoOf"]) == "subject"
+    assert onto.is_membership(onto.relations["partner"]) == "object"
+    assert onto.is_membership(onto.relations["founderOf"]) is None, "a founder is not thereby a member"
+
+
+def test_wikidata_is_linked_only_through_verified_properties(onto_graph: Graph) -> None:
+    used = {str(o)[len(WDT) :] for o in onto_graph.objects() if isinstance(o, URIRef) and str(o).startswith(WDT)}
+    assert used == VERIFIED_WIKIDATA
+
+
+def test_inverse_and_symmetric_relations_are_declared_both_ways() -> None:
+    relations = default_ontology().relations
+    assert (relations["owns"].inverse, relations["ownedBy"].inverse) == ("ownedBy", "owns")
+    assert (relations["filed"].inverse, relations["plaintiff"].inverse) == ("plaintiff", "filed")
+    assert all(relations[n].symmetric for n in ("competesWith", "inLegalDisputeWith", "met", "mergedWith", "partnerOf"))
+
+
+def test_the_readme_vocabulary_table_is_the_one_generated_from_the_ontology() -> None:
+    from graph.model.reference import BEGIN, END, readme_block
+
+    readme = (paths.PACKAGE_DIR.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme[readme.index(BEGIN) : readme.index(END) + len(END)]
+    assert shown == readme_block(default_ontology()), "README's table is out of date: paste `kg vocabulary -f markdown` between the markers"
+
+
+def test_kg_vocabulary_prints_the_readme_table_and_json_for_scripts() -> None:
+    import json
+
+    from helpers.inprocess import run_kg
+
+    from graph.model.reference import markdown_table
+
+    markdown = run_kg("vocabulary", "-f", "markdown")
+    assert (markdown.exit_code, markdown.stdout) == (0, markdown_table(default_ontology()))
+    rows = json.loads(run_kg("vocabulary", "-f", "json").stdout)
+    sued = next(r for r in rows if r["relation"] == "sued")
+    assert (sued["domain"], sued["range"], sued["label"]["de"]) == ("Agent", "Agent", "verklagte")
+    assert "shortcut: filed then defendant" in sued["notes"]
+    german = run_kg("vocabulary", "--lang", "de")
+    assert german.exit_code == 0
+    assert "verklagte" in german.stdout

@@ -69,4 +69,3 @@ def test_a_commands_table_edited_by_hand_is_caught(tmp_path: Path) -> None:
     result = _cog_check(edited)
     assert result.returncode != 0
     assert "changed" in (result.stdout + result.stderr)
-

@@ -129,7 +129,10 @@ def source_with_bom(data: Path) -> tuple[str, str]:
 
 def wrong_predicate(data: Path) -> tuple[str, str]:
     line = _edit(data, STATEMENTS, "predicate: cutTiesWith", "predicate: cutTiesWit")
-    return r"statements\[\d+\]\.predicate: unknown predicate 'cutTiesWit' \(did you mean 'cutTiesWith'\?\)", f"data/{STATEMENTS}:{line}"
+    return (
+        r"statements\[\d+\]\.predicate: unknown predicate 'cutTiesWit' \(did you mean 'cutTiesWith'.*\?\); `kg vocabulary` lists the \d+ relations$",
+        f"data/{STATEMENTS}:{line}",
+    )
 
 
 def predicate_with_wrong_object_kind(data: Path) -> tuple[str, str]:
@@ -184,6 +187,16 @@ def when_not_in_source(data: Path) -> tuple[str, str]:
     return r"statements\[\d+\]\.when: 'im März 2024' does not occur in the source", f"data/{STATEMENTS}:{line}"
 
 
+def impossible_date(data: Path) -> tuple[str, str]:
+    line = _edit(data, STATEMENTS, "    when: Seitdem\n", "    when: Seitdem\n    date: 2024-02-30\n") + 1
+    return r"statements\[\d+\]\.date: '2024-02-30' is not a valid date \(day is out of range for month\)", f"data/{STATEMENTS}:{line}"
+
+
+def number_of_more_than_4300_digits(data: Path) -> tuple[str, str]:
+    line = _edit(data, STATEMENTS, "    when: Seitdem\n", "    when: Seitdem\n    value: " + "7" * 5_000 + "\n") + 1
+    return r"statements\[\d+\]\.value: a number of 5,000 digits, more than the 4,300 allowed", f"data/{STATEMENTS}:{line}"
+
+
 CASES: dict[str, Case] = {
     "malformed YAML": malformed_yaml,
     "unknown entity id": unknown_entity,
@@ -202,6 +215,8 @@ CASES: dict[str, Case] = {
     "control character in a label": control_character_in_label,
     "unused entity": unused_entity,
     "time not in the source's words": when_not_in_source,
+    "impossible date": impossible_date,
+    "number of more than 4,300 digits": number_of_more_than_4300_digits,
 }
 
 
@@ -245,7 +260,7 @@ def test_an_oversized_source_is_refused_before_it_is_read(tmp_path: Path) -> Non
     with open(huge, "wb") as handle:
         handle.truncate(60 * 1024 * 1024)  # sparse: no disk space used
     with pytest.raises(DataError, match="more than the 52,428,800 allowed"):
-        read_source_text(huge)
+        read_source_text(huge, tmp_path)
 
 
 def test_html_in_text_is_data_not_markup(data_copy: Path, tmp_path: Path) -> None:

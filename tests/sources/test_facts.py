@@ -64,7 +64,7 @@ FACTS: dict[str, tuple[str, list[tuple[str, ...]]]] = {
         [("yes",)],
     ),
     "musk, in the suit, holds that openai should be open source": (
-        """SELECT ?st WHERE { ?st rdf:subject entity:musk ; rdf:predicate qg:supports ;
+        """SELECT ?st WHERE { ?st rdf:subject entity:musk ; rdf:predicate/rdfs:subPropertyOf* qg:supports ;
               rdf:object entity:openai-should-be-open-source ; qg:expressedIn entity:musk-v-openai ; qg:polarity qg:For }""",
         [("musk-claims-openai-should-be-open-source",), ("musk-wants-models-open-source",)],
     ),

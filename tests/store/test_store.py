@@ -79,7 +79,7 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_build_untouched(tm
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(graph.build.pipeline, "export_all", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(StoreError, match="No space left"):
         build(DATA, out)
     assert out.current() == first.build_dir
     assert {p.name: p.read_bytes() for p in (first.build_dir / "export").iterdir()} == exported
@@ -91,7 +91,7 @@ def test_only_one_build_writes_at_a_time(tmp_path: Path) -> None:
     out.root.mkdir(parents=True)
     with open(out.root / ".lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        with pytest.raises(StoreError, match="another build is writing"):
+        with pytest.raises(StoreError, match="another build is running"):
             build(DATA, out)
 
 

@@ -9,7 +9,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from graph.build.pipeline import Built
-from graph.model.vocab import DCTERMS, OA, PROV, QG, RDF, SDO, XSD
+from graph.model.vocab import DCTERMS, OA, ORG, PROV, QG, RDF, SDO, XSD
 from graph.rdf.quads import Iris
 from graph.validate.compiled import compile_shapes
 from graph.validate.shacl import to_rdflib, validate_graph, validate_with_sparql
@@ -129,6 +129,17 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
     "two english descriptions": (
         lambda qs, i: [*qs, Quad(i.entity("tesla"), NamedNode(SDO.description), Literal("A car maker.", language="en"), i.entities_graph)],
         "Descriptions are language-tagged strings, at most one per language.",
+    ),
+    "a membership without its role": (
+        lambda qs, i: _drop(qs, i.part("partnership-partner-openai", "membership"), ORG.role),
+        "A membership names exactly one role",
+    ),
+    "a signal word without its language": (
+        lambda qs, i: [
+            *qs,
+            Quad(NamedNode(QG.sued), NamedNode(QG.signalDe), Literal("verklagt"), NamedNode("https://w3id.org/quotegraph/ontology")),
+        ],
+        "A German signal word is a non-empty @de literal.",
     ),
     "an entity never mentioned in a source": (
         lambda qs, i: [q for q in qs if not (q.subject == i.entity("google") and q.predicate.value == str(QG.mentionedIn))],
