@@ -160,19 +160,32 @@ def _load(
     loader: Loader,
     engine: str = "auto",
     validate: bool = True,
+    fingerprint: bool = False,
 ) -> tuple[pyoxigraph.Store, Loading]:
-    """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data."""
+    """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data.
+
+    With ``fingerprint`` a full build's loading hashes the sources' files into ``plan`` (for the manifest).
+    """
     # Every shape on every batch only for --shacl-engine sparql (an audit): the workers check
     # their batches, an incremental build only what it loads (the unchanged sources passed in the
     # build it copies), then the whole-graph checks. Otherwise pySHACL checks a small graph whole,
     # or the data checks run on the store (graph.validate.contract).
     by_batch = validate and engine == "sparql"
     loading = Loading(
-        loader, scan, NQuads(onto, iris), phases, keep=plan.full, engine=engine, validate=by_batch, check_locally=not plan.full
+        loader,
+        scan,
+        NQuads(onto, iris),
+        phases,
+        keep=plan.full,
+        engine=engine,
+        validate=by_batch,
+        check_locally=not plan.full,
+        fingerprint=fingerprint,
     )
     if plan.full:
         store = pyoxigraph.Store(str(store_dir))
         loading.load(store, list(scan.sources.values()), shared=True)
+        plan.fingerprints.update(loading.fingerprints)
         loader.finish(scan)
         return store, loading
     assert plan.previous_store is not None
@@ -318,7 +331,7 @@ def _write(
     exports: list[str] | None,
 ) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
     """Everything a build writes into its staging folder; the store is closed when this returns or raises."""
-    store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine)
+    store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine, fingerprint=plan.full)
     counts = _counts(scan, loading.units)
     chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
     _validate(store, iris, chosen, phases, loading)
