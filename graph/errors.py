@@ -3,6 +3,9 @@
 Exit codes (documented in the README and in ``kg --help``):
 ``0`` success, ``1`` invalid data (the data or the built graph breaks a rule),
 ``2`` usage or runtime error (bad option, missing store, SPARQL syntax error, refused query, timeout).
+
+Every error also has a ``code`` in machine form (``invalid-data``, ``service-refused`` ...): ``kg
+COMMAND -f json`` prints it in its JSON error (graph/cli/output.py), the endpoint in its own.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ EXIT_USAGE = 2
 
 
 class QuotegraphError(Exception):
-    """Base class: a failure to report in one line, with an exit code."""
+    """Base class: a failure to report in one line, with an exit code and a code in machine form."""
 
     exit_code = EXIT_USAGE
+    code = "error"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class DataError(QuotegraphError):
     """The data is invalid. Carries every problem found, not just the first."""
 
     exit_code = EXIT_INVALID_DATA
+    code = "invalid-data"
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -56,6 +61,7 @@ class GraphInvalid(QuotegraphError):
     """The built graph does not conform to the SHACL shapes."""
 
     exit_code = EXIT_INVALID_DATA
+    code = "graph-invalid"
 
     def __init__(self, messages: list[str]):
         self.messages = messages
@@ -65,13 +71,19 @@ class GraphInvalid(QuotegraphError):
 class UsageError(QuotegraphError):
     """An option or argument that cannot work (a malformed base IRI, say)."""
 
+    code = "usage-error"
+
 
 class StoreError(QuotegraphError):
     """The store is missing, locked or unreadable."""
 
+    code = "store-error"
+
 
 class QueryError(QuotegraphError):
     """A SPARQL query is malformed."""
+
+    code = "malformed-query"
 
 
 class QueryRefused(QueryError):
@@ -88,3 +100,5 @@ class QueryRefused(QueryError):
 
 class QueryTimeout(QueryError):
     """A query ran longer than its time limit."""
+
+    code = "query-timeout"

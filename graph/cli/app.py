@@ -2,24 +2,69 @@
 
 Commands live in sibling modules (one per verb group) and register themselves on :data:`app`.
 Results go to stdout; progress, logs and errors go to stderr, so pipes stay clean. Exit codes:
-0 success, 1 invalid data, 2 usage or runtime error.
+0 success, 1 invalid data, 2 usage or runtime error. Every error, a bad option included, is
+printed in the one style of :mod:`graph.cli.output` (as JSON with ``-f json``).
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from typer._click import exceptions as click_errors  # typer (0.28) raises its own vendored click's errors, not click's
+from typer.core import TyperGroup
 
 from graph import __version__, paths
-from graph.errors import EXIT_USAGE, DataError, GraphInvalid, QuotegraphError
+from graph.cli.output import Report, err_console, out_console, wants_json
+from graph.errors import EXIT_USAGE, QuotegraphError
 from graph.query.params import Lang
 from graph.store.builds import OutDir
+
+__all__ = ["app", "err_console", "fail", "handle_errors", "main", "out_console"]
+
+
+def _command_path(ctx: Any) -> str:
+    """``kg query``, however the program was started (``python -m graph`` included)."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(["kg", *reversed(names)])
+
+
+class _Group(TyperGroup):
+    """The ``kg`` group: a bad option or argument is reported like every other error (one ``error:`` line, or JSON)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        words = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(words, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click_errors.ClickException as exc:
+            command = _command_path(exc.ctx if isinstance(exc, click_errors.UsageError) else None)
+            Report.single("usage-error", f"{exc.format_message()} ({command} --help)", exc.exit_code).print(wants_json(words))
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            Report.single("interrupted", "interrupted", 130).print(wants_json(words))
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
     name="kg",
@@ -32,23 +77,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    cls=_Group,
 )
-
-#: stdout: results. stderr: progress, logs, errors.
-out_console = Console(soft_wrap=False)
-err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", help="Data folder (sources/, entities.yaml, statements/). Default: the bundled data.", show_default=False),
+    typer.Option(
+        "--data",
+        help="Data folder (sources/, statements/, entities.yaml). Default: the project found from the current "
+        "directory upwards (a data folder, or a folder holding data/); the bundled demo where there is none.",
+        show_default=False,
+    ),
 ]
 OutOption = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help=f"Output folder to write the new build into. Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
+        help=f"Output folder to write the new build into. Default: ${paths.OUT_ENV}, else {paths.DEFAULT_OUT_DIRNAME}/ in the "
+        "project's root, else ./" + paths.DEFAULT_OUT_DIRNAME + ".",
         show_default=False,
     ),
 ]
@@ -57,7 +105,8 @@ BuildOption = Annotated[
     typer.Option(
         "--build",
         help="The build to read: an output folder (its current build) or one of its build folders "
-        f"(builds/<id>). Default: ${paths.OUT_ENV} or ./{paths.DEFAULT_OUT_DIRNAME}.",
+        f"(builds/<id>). Default: ${paths.OUT_ENV}, else {paths.DEFAULT_OUT_DIRNAME}/ in the project's root "
+        f"(found from the current directory upwards), else ./{paths.DEFAULT_OUT_DIRNAME}.",
         show_default=False,
     ),
 ]
@@ -72,46 +121,81 @@ LangOption = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class DataChoice:
+    """The data folder a command reads, and why that one: ``--data``, the project found, or the demo."""
+
+    path: Path
+    project: paths.Project | None
+    origin: str  # "option" | "project" | "bundled"
+
+    def as_json(self) -> dict[str, str]:
+        return {"data_dir": str(self.path), "data_from": self.origin}
+
+
+def choose_data(data: Path | None, *, announce: bool = True) -> DataChoice:
+    """``--data``, else the project of the current directory, else the bundled demo; said on stderr.
+
+    Saying it every time is the point: a build that silently read another folder than the user
+    meant (the copy in site-packages, the demo) is the mistake this prevents.
+    """
+    cwd = Path.cwd()
+    if data is not None:
+        choice = DataChoice(data.resolve(), paths.project_of(data), "option")
+        note = f"data: {choice.path} (--data)"
+    elif (found := paths.find_project(cwd)) is not None:
+        choice = DataChoice(found.data, found, "project")
+        note = f"data: {found.data} (the project found from {cwd})"
+    else:
+        choice = DataChoice(paths.bundled_data_dir(), None, "bundled")
+        note = f"data: the bundled demo in {choice.path}: no project in {cwd} or above (kg init DIR starts one, --data DIR names one)"
+    if announce:
+        err_console.print(note, highlight=False, markup=False, soft_wrap=True, emoji=False)
+    return choice
+
+
 def data_dir(data: Path | None) -> Path:
-    return data if data is not None else paths.bundled_data_dir()
+    """The data folder a command reads (see :func:`choose_data`), said on stderr."""
+    return choose_data(data).path
 
 
-def out_dir(out: Path | None) -> OutDir:
-    """The output folder a build writes into."""
-    return OutDir(out if out is not None else paths.default_out_dir())
+def out_dir(out: Path | None, data: DataChoice | None = None) -> OutDir:
+    """The output folder a build writes into: ``--out``, ``$QUOTEGRAPH_OUT``, the project's, or ./quotegraph-out."""
+    return OutDir(out if out is not None else paths.default_out_dir(data.project if data else None))
 
 
 def build_dir(build: Path | None) -> OutDir:
-    """The build a reading command reads: ``--build`` (an output folder or a build folder), else the default."""
-    return OutDir.for_reading(build if build is not None else paths.default_out_dir())
+    """The build a reading command reads: ``--build`` (an output folder or a build folder), else the default.
+
+    The default is the output folder of the project found from the current directory, so that
+    ``kg query`` in any subfolder of a project reads what ``kg build`` there wrote.
+    """
+    return OutDir.for_reading(build if build is not None else paths.default_out_dir(paths.find_project()))
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+def fail(message: str, code: int = EXIT_USAGE, *, as_json: bool = False, name: str = "usage-error") -> typer.Exit:
+    """Print ``error: message`` (or its JSON) and return the exit to raise."""
+    Report.single(name, message, code).print(as_json)
     return typer.Exit(code)
 
 
+def _asks_json(kwargs: dict[str, Any]) -> bool:
+    return str(getattr(kwargs.get("format"), "value", kwargs.get("format"))) == "json"
+
+
 def handle_errors(func: F) -> F:
-    """Turn every quotegraph error into one line per problem on stderr and its exit code."""
+    """Turn every quotegraph error into one line per problem on stderr (JSON with ``-f json``) and its exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except DataError as exc:
-            for problem in exc.problems:
-                err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True, markup=True, emoji=False)
-            err_console.print(f"{len(exc.problems)} problem(s) in the data; nothing was written.", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
-        except GraphInvalid as exc:
-            for message in exc.messages:
-                err_console.print(f"[bold red]SHACL violation:[/] {message}", highlight=False, soft_wrap=True, emoji=False)
-            err_console.print("The built graph does not conform to ontology/shapes.ttl; nothing was written.", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
         except QuotegraphError as exc:
-            raise fail(str(exc).replace("[", "\\["), exc.exit_code) from None
+            report = Report.of(exc)
+            report.print(_asks_json(kwargs))
+            raise typer.Exit(report.exit_code) from None
         except KeyboardInterrupt:
-            raise fail("interrupted; nothing was published", 130) from None
+            raise fail("interrupted; nothing was published", 130, as_json=_asks_json(kwargs), name="interrupted") from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, handle_errors, out_console
+from graph.cli.output import labelled, note
 from graph.errors import StoreError
 from graph.network.analysis import (
     CENTRALITY_MEASURES,
@@ -257,7 +258,7 @@ def neighbors_command(
             who = Text(f"{n.distance}  {label(graph, n.node, code)}\n({graph.nodes[n.node].get('kind', '')})") if i == 0 else Text("")
             table.add_row(who, statement_text(graph, link, code), d["quote"], d["translation"], provenance_text(d, graph, code))
     out_console.print(table)
-    err_console.print(f"[dim]{len(found)} entities, {sum(len(n.links) for n in found)} statements[/]", highlight=False)
+    note(f"{len(found)} entities, {sum(len(n.links) for n in found)} statements")
 
 
 @app.command("path")
@@ -328,7 +329,7 @@ def path_command(
                 table.add_row(first, stmt, d["quote"], d["translation"], provenance_text(d, graph, code))
         out_console.print(table)
     if truncated:
-        err_console.print(f"[yellow]note:[/] more than {max_paths} shortest paths; showing {max_paths} (--max-paths)", highlight=False)
+        labelled("note", f"more than {max_paths} shortest paths; showing {max_paths} (--max-paths)")
 
 
 @app.command("central")
@@ -374,9 +375,7 @@ def central_command(
         table.add_row(str(i), rec[1], rec[2], str(rec[3]), str(rec[4]), f"{rec[5]:.3f}", f"{rec[6]:.3f}")
     out_console.print(table)
     if samples is not None:
-        err_console.print(
-            f"[dim]betweenness estimated from {samples:,} sampled entities (networkx, seed {DEFAULT_SEED})[/]", highlight=False
-        )
+        note(f"betweenness estimated from {samples:,} sampled entities (networkx, seed {DEFAULT_SEED})")
 
 
 @app.command("communities")

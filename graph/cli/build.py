@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from graph.cli.app import BuildOption, DataOption, OutOption, app, build_dir, data_dir, err_console, handle_errors, out_console, out_dir
+from graph.cli.app import BuildOption, DataOption, OutOption, app, build_dir, choose_data, err_console, handle_errors, out_console, out_dir
 from graph.defaults import DEFAULT_BASE_IRI
 from graph.defaults import SHACL_ENGINES as ENGINES
 from graph.store.export import FORMATS
@@ -41,16 +42,17 @@ EngineOption = Annotated[
 class RichProgress:
     """Progress bars on stderr: one per phase, with counts, rate and elapsed time."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown: bool = True) -> None:
         self.bars = Progress(
-            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.description}", style="bold", markup=False),
             BarColumn(bar_width=30),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[unit]}"),
-            TextColumn("[dim]{task.fields[rate]}"),
+            TextColumn("{task.fields[unit]}", markup=False),
+            TextColumn("{task.fields[rate]}", style="dim", markup=False),
             TimeElapsedColumn(),
             console=err_console,
             transient=False,
+            disable=not shown,
         )
         self.task: TaskID | None = None
 
@@ -136,17 +138,19 @@ def build_command(
 
     from graph.build.pipeline import build
 
-    target = out_dir(out)
+    chosen = choose_data(data, announce=format is not SummaryFormat.json)  # -f json: said in the JSON, stderr holds only an error
+    target = out_dir(out, chosen)
     started = time.perf_counter()
-    with RichProgress() as progress:
+    with RichProgress(shown=format is not SummaryFormat.json) as progress:  # with -f json, stderr holds only an error
         built: Built = build(
-            data_dir(data), target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine, exports=export_formats(export)
+            chosen.path, target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine, exports=export_formats(export)
         )
     wall = time.perf_counter() - started
     if format is SummaryFormat.json:
         out_console.print_json(
             json.dumps(
                 {
+                    **chosen.as_json(),
                     "build_dir": str(built.build_dir),
                     "counts": built.counts,
                     "timings_s": built.timings,
@@ -163,7 +167,8 @@ def build_command(
     out_console.print(_counts_table(f"Built {built.out.current_link}  →  {built.build_dir.name}{how}", built.counts))
     timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in built.timings.items())
     # phases marked "(workers, cpu)" ran in other processes at the same time: the total is the wall time
-    out_console.print(f"[dim]{timings}; total {wall:.2f} s[/]", highlight=False)
+    out_console.print(Text(f"{timings}; total {wall:.2f} s", style="dim"))
+    out_console.print(f"Data:    {chosen.path}", highlight=False, soft_wrap=True, markup=False)
     out_console.print(f"Store:   {built.out.current_link / 'store'}", highlight=False, soft_wrap=True)
     if built.exports:
         exports = f"{built.out.current_link / 'export'} ({', '.join(p.name for p in built.exports.values())})"
@@ -188,11 +193,12 @@ def validate_command(
     """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
     from graph.build.pipeline import check
 
-    with RichProgress() as progress:
-        checked: Checked = check(data_dir(data), base_iri=base_iri, progress=progress, engine=shacl_engine)
+    chosen = choose_data(data, announce=format is not SummaryFormat.json)
+    with RichProgress(shown=format is not SummaryFormat.json) as progress:
+        checked: Checked = check(chosen.path, base_iri=base_iri, progress=progress, engine=shacl_engine)
     counts = checked.counts()
     if format is SummaryFormat.json:
-        out_console.print_json(json.dumps({"valid": True, "counts": counts, "timings_s": checked.timings}))
+        out_console.print_json(json.dumps({"valid": True, **chosen.as_json(), "counts": counts, "timings_s": checked.timings}))
         return
     out_console.print(_counts_table("Valid: every quote anchored, SHACL conforms", counts))
 

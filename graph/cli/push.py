@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from graph.cli.app import BuildOption, app, build_dir, err_console, fail, handle_errors, out_console
 from graph.defaults import PUSH_BATCH_SIZE as DEFAULT_BATCH_SIZE
@@ -34,7 +35,7 @@ def _print_report(report: PushReport, fmt: PushFormat) -> None:
     colours = {"pushed": "green", "failed": "red", "incomplete": "bold red", "not sent": "yellow"}
     for graph in report.graphs:
         table.add_row(
-            graph.iri, f"{graph.triples:,}", f"{graph.batches_sent}/{graph.batches}", f"[{colours[graph.status]}]{graph.status}[/]"
+            graph.iri, f"{graph.triples:,}", f"{graph.batches_sent}/{graph.batches}", Text(graph.status, style=colours[graph.status])
         )
     out_console.print(table)
 
@@ -84,13 +85,14 @@ def push_command(
     with (
         http_client(timeout) as client,
         Progress(
-            TextColumn("[bold]push[/]"),
+            TextColumn("push", style="bold", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("triples"),
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
+            disable=format is PushFormat.json,  # with -f json, stderr holds only an error
         ) as progress,
     ):
         task = progress.add_task("push", total=total)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from enum import Enum, StrEnum
@@ -13,12 +14,16 @@ import typer
 from rich.table import Table
 
 from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, fail, handle_errors, out_console
+from graph.cli.output import Report, labelled, note
+from graph.errors import EXIT_USAGE
 from graph.network.formats import NETWORK_FORMATS, export_projection
 from graph.network.names import IndexedNames
 from graph.query.dataset import CACHE_DIRNAME, read_dataset
+from graph.query.offline import offline
 from graph.query.params import Lang, resolve_params
 from graph.query.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
-from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, bundled_queries, deadline, resolve_query, run_query
+from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bundled_queries, deadline, resolve_query, run_query
+from graph.store.builds import OutDir
 from graph.store.export import FORMATS, prefixes_for, serve_export, serve_export_to_file
 
 
@@ -56,7 +61,31 @@ def parse_param(raw: str, prefixes: dict[str, str]) -> tuple[str, pyoxigraph.Nam
     return name, pyoxigraph.Literal(value)
 
 
-def _list_queries() -> None:
+def _warn_unfiltered(reason: str) -> None:
+    err_console.print(
+        f"warning: queries run without the network filter here ({reason}); only the query check keeps them offline",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _list_queries(format: QueryFormat) -> None:
+    if format is QueryFormat.json:
+        listed = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "params": [{"name": k, "kind": q.param_kinds[k], "description": v} for k, v in q.params.items()],
+            }
+            for q in bundled_queries().values()
+        ]
+        json.dump({"queries": listed}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if format is not QueryFormat.table:
+        raise fail(f"--list prints a table or json, not {format.value}")
     table = Table(title="Bundled queries (kg query NAME)", title_justify="left")
     table.add_column("name", style="bold cyan")
     table.add_column("title")
@@ -65,7 +94,7 @@ def _list_queries() -> None:
         # lang is set by --lang for every query that has it; the others are given with --param
         table.add_row(query.name, query.title, ", ".join(f"{k} ({query.param_kinds[k]})" for k in query.params if k != "lang"))
     out_console.print(table)
-    err_console.print("[dim]--param NAME=VALUE; an entity is named by id, label or alias; labels follow --lang[/]", highlight=False)
+    note("--param NAME=VALUE; an entity is named by id, label or alias; labels follow --lang")
 
 
 @app.command("query")
@@ -107,7 +136,7 @@ def query_command(
     entity parameters take an id, a label or an alias (--param entity=Musk).
     """
     if list_:
-        _list_queries()
+        _list_queries(format)
         return
     if query is None:
         raise fail("give a query: SPARQL text, a .rq file or a bundled query name (kg query --list)")
@@ -126,22 +155,24 @@ def query_command(
         manifest = target.manifest()
         prefixes = prefixes_for(manifest.get("base_iri", ""))
         given = dict(parse_param(p, prefixes) for p in (param or []))
-        store = target.open_store()
-        build = target.current()
-        # a bundled query's entity parameters are looked up in the build's name index (in the store without one)
-        names = IndexedNames.open(build / CACHE_DIRNAME)
-        params = resolve_params(store, bundled_queries().get(label), given, lang, names)
-        dataset = read_dataset(build)
+        served = OutDir(target.root, pinned=target.current())  # one build for everything below
 
         def expire() -> None:
-            err_console.print(
-                f"[bold red]error:[/] query exceeded the time limit of {timeout:g} s (raise it with --timeout)", highlight=False
-            )
+            message = f"query exceeded the time limit of {timeout:g} s (raise it with --timeout)"
+            Report.single("query-timeout", message, EXIT_USAGE).print(format is QueryFormat.json)
             sys.stderr.flush()
             os._exit(2)  # Oxigraph cannot cancel a running query; end the process instead
 
-        with deadline(timeout, expire):
-            result = run_query(store, text, params=params, max_rows=max_rows, prefixes=prefixes, dataset=dataset)
+        def evaluate() -> QueryResult:
+            """Open, bind and run on a thread that cannot open network connections (graph.query.offline)."""
+            store = served.open_store()
+            # a bundled query's entity parameters are looked up in the build's name index (in the store without one)
+            names = IndexedNames.open(served.current() / CACHE_DIRNAME)
+            params = resolve_params(store, bundled_queries().get(label), given, lang, names)
+            with deadline(timeout, expire):
+                return run_query(store, text, params=params, max_rows=max_rows, prefixes=prefixes, dataset=read_dataset(served.current()))
+
+        result = offline(evaluate, on_unavailable=_warn_unfiltered)
     if result.kind == "graph":
         fmt = format.value if format.value in GRAPH_FORMATS else ("jsonld" if format is QueryFormat.json else "turtle")
         write_graph(result, sys.stdout.buffer, fmt, prefixes)
@@ -154,11 +185,11 @@ def query_command(
     elif format is QueryFormat.table:
         write_table(result, out_console, prefixes, title=None if label == "query" else label)
         if result.kind == "select":
-            err_console.print(f"[dim]{len(result.rows)} row(s)[/]", highlight=False)
+            note(f"{len(result.rows)} row(s)")
     else:
         raise fail(f"--format {format.value} is for CONSTRUCT/DESCRIBE results; use table, csv, tsv or json")
     if result.truncated:
-        err_console.print(f"[yellow]note:[/] stopped after {max_rows:,} rows (--max-rows)", highlight=False)
+        labelled("note", f"stopped after {max_rows:,} rows (--max-rows)")
 
 
 @app.command("export")

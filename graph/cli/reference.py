@@ -34,7 +34,7 @@ def _rows(group: Any, prefix: str) -> list[tuple[str, str, str]]:
         usage = f"`{prefix} {name}{' ' + arguments if arguments else ''}`"
         summary = (command.help or "").strip().split("\n\n")[0]
         flags = " ".join("`" + "/".join([max(p.opts, key=len), *p.secondary_opts]) + "`" for p in options)
-        rows.append((usage, _cell(summary), flags))
+        rows.append((usage.replace("|", "\\|"), _cell(summary), flags))
     return rows
 
 

@@ -8,8 +8,9 @@ import networkx as nx
 from rich.table import Table
 from rich.text import Text
 
-from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, handle_errors, out_console
+from graph.cli.app import BuildOption, LangOption, app, build_dir, handle_errors, out_console
 from graph.cli.ask import AnswerFormat, FormatOption, emit_csv, emit_json, provenance_text
+from graph.cli.output import note
 from graph.network.analysis import label, term_label
 from graph.network.projection import project
 from graph.network.stances import Contradiction, Evidence, contradictions
@@ -177,7 +178,7 @@ def contradictions_command(format: FormatOption = AnswerFormat.table, lang: Lang
         out_console.print(_table(graph, c, code, sources))
         others = [label(graph, s, code) for s in c.stances if s != c.proposition]
         if others:
-            out_console.print(f"[dim]declared to negate it: {'; '.join(others)}[/]", highlight=False)
+            out_console.print(Text(f"declared to negate it: {'; '.join(others)}", style="dim"))
     for ident, ref in sources.items():
-        out_console.print(f"[dim]{ref} source {ident}: {titles[ident]}[/]", highlight=False)
-    err_console.print(f"[dim]{len(found)} holder(s) and proposition(s) with positions for and against[/]", highlight=False)
+        out_console.print(Text(f"{ref} source {ident}: {titles[ident]}", style="dim"))
+    note(f"{len(found)} holder(s) and proposition(s) with positions for and against")

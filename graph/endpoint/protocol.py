@@ -1,9 +1,9 @@
 """The SPARQL 1.1 Protocol over the store: one request in, one complete answer out.
 
-Kept apart from HTTP (``graph/serve.py``) and from the worker processes
-(``graph/querypool.py``) so that the rules are plain functions: every request is checked with
+Kept apart from HTTP (:mod:`graph.endpoint.server`) and from the worker processes
+(:mod:`graph.endpoint.pool`) so that the rules are plain functions: every request is checked with
 :func:`graph.query.run.checked` (no updates, ``LOAD``, ``SERVICE`` or ``FROM`` a graph the store
-does not hold), the protocol's ``default-graph-uri``/``named-graph-uri`` may only name graphs of
+does not hold) and only the canonical text it returns is evaluated, the protocol's ``default-graph-uri``/``named-graph-uri`` may only name graphs of
 the store, and a query without a dataset sees the same default graph as ``kg query`` (every
 graph but the claims graphs). Results are capped in rows and in bytes and serialised completely
 before anything is sent, so that an answer is either whole (possibly marked truncated) or an
@@ -27,8 +27,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutio
 from graph.errors import QueryError, QueryRefused
 from graph.query.dataset import Dataset
 from graph.query.results import write_csv, write_graph, write_json, write_tsv
-from graph.query.run import DEFAULT_MAX_ROWS, QueryResult, checked
-from graph.query.shape import Shape
+from graph.query.run import DEFAULT_MAX_ROWS, Checked, QueryResult, checked
 
 #: About this much term text per answer, whatever --max-rows says: bounds a worker's memory.
 MAX_RESULT_BYTES = 16 * 1024 * 1024
@@ -125,8 +124,8 @@ class StoreContext:
     def known_graphs(self) -> frozenset[str]:
         return self.dataset.known_graphs
 
-    def check(self, query: str) -> Shape:
-        """:func:`graph.query.run.checked` against this store's graphs (remembered per text)."""
+    def check(self, query: str) -> Checked:
+        """:func:`graph.query.run.checked` against this store's graphs (remembered per text): the text to run and its shape."""
         return checked(query, self.known_graphs, self.prefixes, self.dataset.shapes)
 
     @classmethod
@@ -284,7 +283,8 @@ def answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes: 
 
 
 def _answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes: int) -> Reply:
-    shape = context.check(job.query)
+    found = context.check(job.query)
+    shape = found.shape
     _check_dataset(job.default_graph_uris, context.known_graphs, "default-graph-uri")
     _check_dataset(job.named_graph_uris, context.known_graphs, "named-graph-uri")
     kwargs: dict[str, Any] = {"prefixes": context.prefixes}
@@ -298,7 +298,7 @@ def _answer(store: pyoxigraph.Store, context: StoreContext, job: Job, max_bytes:
         else:
             kwargs["default_graph"] = context.dataset.nodes() or None
     try:
-        results = store.query(job.query, **kwargs)
+        results = store.query(found.text, **kwargs)  # the canonical text: what was checked is what runs
         fmt = negotiate(_kind_of(results), job.accept, job.format)
         result, truncated = _collect(results, job.max_rows, max_bytes)
     except (ProtocolError, MemoryError):

@@ -11,11 +11,21 @@ Routes::
     GET|POST /sparql     the SPARQL 1.1 Protocol (query=, application/sparql-query, form posts)
     GET /                the query page (own HTML, CSS and JS; nothing from other origins)
     GET /info.json       the build served, the limits and the bundled queries (for the page)
-    GET /graph           the interactive graph of this build (current/view/*.html), if built
-    GET /view/...        the files of current/view/
+    GET /graph           the interactive graph of the build served (view/*.html), if built
+    GET /view/...        the files of that build's view/
+
+The build served is the one ``current`` points at, followed as builds come and go
+(:class:`graph.endpoint.pool.QueryPool`); every answer of ``/sparql`` names it in the header
+``Quotegraph-Build``.
 
 Bound to loopback unless ``--host`` says otherwise; on loopback, requests whose ``Host`` is not
-a loopback name are refused (a web page cannot reach the endpoint through DNS rebinding).
+a loopback name are refused (a web page cannot reach the endpoint through DNS rebinding). A web
+page of another origin cannot make the server run a query either: a request to ``/sparql`` whose
+``Origin`` is not the server's own (or one ``--allow-origin`` names), or that the browser marks
+``Sec-Fetch-Site: cross-site``/``same-site``, is refused with ``403 origin-refused`` (a link the
+user follows, a top-level GET navigation, is not: its answer goes to the user, not to the page).
+Clients that are not browsers (curl, SPARQLWrapper, YASGUI run from this server) send neither
+header, or the server's own origin.
 """
 
 from __future__ import annotations
@@ -37,11 +47,11 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from graph.endpoint.pool import PoolBusy, PoolSettings, QueryPool, WorkerDied
+from graph.endpoint.pool import RETRY_S, PoolBusy, PoolSettings, PoolUnavailable, QueryPool, WorkerDied
 from graph.endpoint.protocol import ERROR_MEDIA_TYPE, Job, ProtocolError, error_body
 from graph.errors import QueryTimeout, UsageError
 from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, MAX_QUERY_CHARS, BundledQuery, bind_values, bundled_queries
-from graph.store.builds import STORE_DIRNAME
+from graph.store.builds import OutDir
 
 #: A form-encoded query of MAX_QUERY_CHARS characters, percent-encoded, fits.
 MAX_REQUEST_BYTES = MAX_QUERY_CHARS * 9 + 64 * 1024
@@ -64,19 +74,16 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class ServeSettings:
     """What ``kg serve`` serves and its limits."""
 
-    build_dir: Path
-    build_id: str
-    prefixes: dict[str, str] = field(default_factory=dict)
-    base_iri: str = ""
+    #: the output folder (its current build is served, followed across rebuilds) or one pinned build
+    out: OutDir
     timeout: float = DEFAULT_TIMEOUT_S
     max_rows: int = DEFAULT_MAX_ROWS
     workers: int = 2
     memory_limit_mb: int | None = 1024
     loopback_only: bool = True
-
-    @property
-    def view_dir(self) -> Path:
-        return self.build_dir / VIEW_DIRNAME
+    #: origins (scheme://host:port) whose web pages may query the endpoint
+    allowed_origins: frozenset[str] = field(default_factory=frozenset)
+    network_filter: bool = True
 
 
 def page_text(query: BundledQuery) -> str:
@@ -126,35 +133,83 @@ def _host_of(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-class _Guard:
-    """Refuse non-loopback ``Host`` names when bound to loopback; add security headers to every response."""
+def cross_origin(method: str, headers: dict[str, str], allowed: frozenset[str]) -> str | None:
+    """Why a request to ``/sparql`` comes from another origin's web page and is refused; None if it may run.
 
-    def __init__(self, app: ASGIApp, loopback_only: bool):
+    ``Origin`` is sent by browsers with every POST and every ``fetch``; ``Sec-Fetch-Site`` by
+    current browsers with every request, ``<img>`` and ``<script>`` loads included.
+    """
+    origin = headers.get("origin")
+    if origin is not None:
+        # the server's own pages: the same host and port, http or https (behind a proxy that terminates TLS)
+        if urllib.parse.urlsplit(origin).netloc == headers.get("host") or origin in allowed:
+            return None
+        return f"a query from a web page of {origin} is refused (kg serve --allow-origin {origin} allows it)"
+    site = headers.get("sec-fetch-site", "none")
+    if site in ("cross-site", "same-site") and not (method == "GET" and headers.get("sec-fetch-mode") == "navigate"):
+        return f"a query from a web page of another site (Sec-Fetch-Site: {site}) is refused"
+    return None
+
+
+class _Guard:
+    """Refuse non-loopback ``Host`` names when bound to loopback, and queries from other origins' pages; add security headers."""
+
+    def __init__(self, app: ASGIApp, loopback_only: bool, allowed_origins: frozenset[str] = frozenset()):
         self.app = app
         self.loopback_only = loopback_only
+        self.allowed_origins = allowed_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "")
         if self.loopback_only and not is_loopback(_host_of(host)):
             response = _error(421, "host-refused", f"this endpoint answers only to loopback names, not to Host: {host}")
             await response(scope, receive, send)
             return
-        own_page = not str(scope.get("path", "")).startswith(f"/{VIEW_DIRNAME}/")
+        path = str(scope.get("path", ""))
+        origin = headers.get("origin")
+        cors = origin is not None and origin in self.allowed_origins and path == "/sparql"
+        if path == "/sparql":
+            if cors and scope["method"] == "OPTIONS":  # a preflight from an allowed origin
+                await Response(status_code=204, headers=_cors_headers(origin or "", preflight=True))(scope, receive, send)
+                return
+            refusal = cross_origin(str(scope["method"]), headers, self.allowed_origins)
+            if refusal is not None:
+                await _error(403, "origin-refused", refusal, {"Vary": "Origin"})(scope, receive, send)
+                return
+        own_page = not path.startswith(f"/{VIEW_DIRNAME}/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"no-referrer"))
+                extra = list(message.get("headers", []))
+                extra.append((b"x-content-type-options", b"nosniff"))
+                extra.append((b"referrer-policy", b"no-referrer"))
                 if own_page:
-                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
-                message["headers"] = headers
+                    extra.append((b"content-security-policy", PAGE_CSP.encode()))
+                if cors:
+                    extra += [(k.lower().encode(), v.encode()) for k, v in _cors_headers(origin or "").items()]
+                message["headers"] = extra
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _cors_headers(origin: str, preflight: bool = False) -> dict[str, str]:
+    headers = {
+        "Access-Control-Allow-Origin": origin,
+        "Vary": "Origin",
+        "Access-Control-Expose-Headers": "Quotegraph-Rows, Quotegraph-Truncated, Quotegraph-Build",
+    }
+    if preflight:
+        headers |= {
+            "Access-Control-Allow-Methods": "GET, POST",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "600",
+        }
+    return headers
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -245,32 +300,52 @@ _NO_VIEW_PAGE = """<!doctype html>
 """
 
 
+class _Views:
+    """``/view/...``: the files of the served build's ``view/`` folder, whichever build that is now."""
+
+    def __init__(self, build: Callable[[], Awaitable[Path]]):
+        self.build = build
+        self._files: dict[Path, StaticFiles] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        folder = (await self.build()) / VIEW_DIRNAME
+        files = self._files.get(folder)
+        if files is None:
+            files = self._files[folder] = StaticFiles(directory=folder, check_dir=False)
+        await files(scope, receive, send)
+
+
 def create_app(settings: ServeSettings, on_ready: Callable[[QueryPool], None] | None = None) -> Starlette:
     """The ASGI application; its lifespan starts and stops the worker pool."""
     pool = QueryPool(
-        PoolSettings(
-            store_path=settings.build_dir / STORE_DIRNAME,
-            prefixes=settings.prefixes,
-            workers=settings.workers,
-            memory_limit_mb=settings.memory_limit_mb,
-        )
+        PoolSettings(workers=settings.workers, memory_limit_mb=settings.memory_limit_mb, network_filter=settings.network_filter),
+        locate=settings.out.current,
     )
+
+    async def served() -> Path:
+        """The build the pool answers from now (following ``current`` first)."""
+        await pool.follow()
+        assert pool.build is not None
+        return pool.build
+
     assets = {name: (WEB_DIR / name).read_bytes() for name in ("index.html", "query.js", "query.css")}
     media = {"index.html": "text/html; charset=utf-8", "query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
 
     async def sparql(request: Request) -> Response:
         try:
             job = await parse_request(request, settings.max_rows)
-            reply = await pool.run(job, settings.timeout)
+            reply, build = await pool.run(job, settings.timeout)
         except ProtocolError as exc:
             return _error(exc.status, exc.code, exc.message)
         except QueryTimeout as exc:
             return _error(504, "query-timeout", str(exc))
         except PoolBusy as exc:
             return _error(503, "server-busy", str(exc), {"Retry-After": "1"})
+        except PoolUnavailable as exc:
+            return _error(503, "store-unavailable", str(exc), {"Retry-After": f"{RETRY_S:g}"})
         except WorkerDied as exc:
             return _error(500, "query-aborted", str(exc))
-        headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+        headers = {"Vary": "Accept", "Cache-Control": "no-store", "Quotegraph-Build": build}
         if reply.rows is not None:
             headers["Quotegraph-Rows"] = str(reply.rows)
         if reply.truncated:
@@ -284,15 +359,17 @@ def create_app(settings: ServeSettings, on_ready: Callable[[QueryPool], None] | 
         return handler
 
     async def info(request: Request) -> Response:
-        view = find_view(settings.view_dir)
+        build = await served()
+        view = find_view(build / VIEW_DIRNAME)
+        manifest = OutDir(settings.out.root, pinned=build).manifest()
         queries = [
             {"name": q.name, "title": q.title, "description": q.description, "params": q.params, "text": page_text(q)}
             for q in bundled_queries().values()
         ]
         return JSONResponse(
             {
-                "build": settings.build_id,
-                "base_iri": settings.base_iri,
+                "build": build.name,
+                "base_iri": str(manifest.get("base_iri", "")),
                 "endpoint": "/sparql",
                 "timeout_s": settings.timeout,
                 "max_rows": settings.max_rows,
@@ -302,7 +379,7 @@ def create_app(settings: ServeSettings, on_ready: Callable[[QueryPool], None] | 
         )
 
     async def graph(request: Request) -> Response:
-        view = find_view(settings.view_dir)
+        view = find_view((await served()) / VIEW_DIRNAME)
         if view is None:
             return HTMLResponse(_NO_VIEW_PAGE, status_code=404)
         return RedirectResponse(f"/{VIEW_DIRNAME}/{urllib.parse.quote(view)}", status_code=307)
@@ -330,10 +407,10 @@ def create_app(settings: ServeSettings, on_ready: Callable[[QueryPool], None] | 
         Route("/query.css", asset("query.css"), methods=["GET"]),
         Route("/info.json", info, methods=["GET"]),
         Route("/graph", graph, methods=["GET"]),
-        Mount(f"/{VIEW_DIRNAME}", app=StaticFiles(directory=settings.view_dir, check_dir=False), name="view"),
+        Mount(f"/{VIEW_DIRNAME}", app=_Views(served), name="view"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
-    app.add_middleware(_Guard, loopback_only=settings.loopback_only)
+    app.add_middleware(_Guard, loopback_only=settings.loopback_only, allowed_origins=settings.allowed_origins)
     return app
 
 

@@ -95,6 +95,15 @@ class SourceIn(BaseModel):
         default=None, description="text file name in the same folder; default <id>.txt"
     )
     publisher: Line | None = None
+    licence: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")] | None = Field(
+        default=None, description="licence of the text, an SPDX-like id (CC-BY-4.0, CC0-1.0), only when known"
+    )
+    licence_url: Url | None = None
+    attribution: Line | None = Field(default=None, description="the credit line the licence asks for")
+    retrieved: dt.datetime | None = Field(default=None, description="when the text was read: the fetch of a URL, or the file kg add read")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="SHA-256 of the text file as added; the build refuses a text that no longer matches"
+    )
     note: Text | None = None
 
 
@@ -161,6 +170,10 @@ class Source(BaseModel):
     text: str
     sha256: str
     path: Path
+    licence: str | None = None
+    licence_url: str | None = None
+    attribution: str | None = None
+    retrieved: dt.datetime | None = None
 
 
 class Entity(BaseModel):

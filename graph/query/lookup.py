@@ -28,6 +28,8 @@ class NotFound(UsageError):
 
     what = "nothing matches"
 
+    code = "not-found"
+
     def __init__(self, query: str, suggestions: list[str]):
         self.query = query
         self.suggestions = suggestions
@@ -45,6 +47,8 @@ class StatementNotFound(NotFound):
 
 class AmbiguousEntity(UsageError):
     """Several entities match equally well; the message lists them by id."""
+
+    code = "ambiguous-name"
 
     def __init__(self, query: str, candidates: list[str]):
         self.query = query

@@ -2,8 +2,11 @@
 
 Oxigraph (like rdflib) follows ``SERVICE`` calls, so every query is parsed first (rdflib's
 SPARQL 1.1 parser, once per text: :mod:`graph.query.shape`) and refused if it updates, calls a
-``SERVICE`` or names a ``FROM`` graph that this store does not hold. Evaluation runs on
-Oxigraph's engine on the caller's thread; :func:`deadline` enforces a time limit.
+``SERVICE`` or names a ``FROM`` graph that this store does not hold. What is parsed and what runs
+is one text, the query's canonical form (:mod:`graph.query.canonical`): :func:`checked` returns
+it, and nothing else is ever given to Oxigraph. Evaluation runs on Oxigraph's engine on the
+caller's thread; :func:`deadline` enforces a time limit, and the callers that evaluate text from
+users do it where no network connection can be opened (:mod:`graph.query.offline`).
 Parameters are bound with a ``VALUES`` clause whose terms are serialised by Oxigraph (N-Triples
 escaping), never pasted into the query's own text: a value holding ``> } DROP ALL {`` stays one
 string literal. The clause opens the query's ``WHERE`` group, so that the planner starts from
@@ -32,6 +35,7 @@ from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
 from graph import paths
 from graph.errors import QueryError, QueryRefused, QuotegraphError
 from graph.model.vocab import PREFIXES
+from graph.query.canonical import canonical
 from graph.query.dataset import Dataset
 from graph.query.shape import MAX_QUERY_CHARS as MAX_QUERY_CHARS
 from graph.query.shape import Shape, shape, where_group
@@ -122,7 +126,15 @@ def check_query(
 
     Returns whether the query names its own dataset (``FROM``/``FROM NAMED``).
     """
-    return checked(text, known_graphs, prefixes, known_shapes).has_dataset
+    return checked(text, known_graphs, prefixes, known_shapes).shape.has_dataset
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A query that passed the check: its canonical text (the only text to run) and what the check found."""
+
+    text: str
+    shape: Shape
 
 
 def checked(
@@ -130,8 +142,8 @@ def checked(
     known_graphs: Collection[str] | None = None,
     prefixes: Mapping[str, str] | None = None,
     known_shapes: Mapping[str, Shape] | None = None,
-) -> Shape:
-    """:func:`graph.query.shape.shape` of the text, and its ``FROM`` graphs checked against ``known_graphs``."""
+) -> Checked:
+    """The canonical text and :func:`graph.query.shape.shape` of it, its ``FROM`` graphs checked against ``known_graphs``."""
     found = shape(text, prefixes, known_shapes)
     if known_graphs is not None:
         for iri in found.dataset:
@@ -139,13 +151,14 @@ def checked(
                 raise QueryRefused(
                     f"FROM <{iri}> is refused: it is not a graph of this store (queries never fetch remote data)", "dataset-refused"
                 )
-    return found
+    return Checked(canonical(text), found)
 
 
 def bind_values(text: str, params: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal]) -> str:
     """Bind each parameter to one value with ``VALUES (?a ?b) { (term term) }`` opening the WHERE group.
 
-    A query without a WHERE group that can take it (``CONSTRUCT WHERE``, ``DESCRIBE <x>``) gets
+    ``text`` is the canonical text of a checked query (:class:`Checked`), where the WHERE group
+    is found the way Oxigraph finds it; the terms need no check (Oxigraph wrote them). A query without a WHERE group that can take it (``CONSTRUCT WHERE``, ``DESCRIBE <x>``) gets
     the clause appended instead.
     """
     if not params:
@@ -219,10 +232,10 @@ def run_query(
     dataset = dataset or Dataset.of(store)
     prefixes = dict(prefixes or PREFIXES)
     found = checked(text, dataset.known_graphs, prefixes, dataset.shapes)
-    text = bind_values(text, params or {})
+    text = bind_values(found.text, params or {})
     kwargs: dict[str, Any] = {"prefixes": prefixes}
-    if not found.has_dataset:
-        if dataset.union_answers(found.predicates):
+    if not found.shape.has_dataset:
+        if dataset.union_answers(found.shape.predicates):
             kwargs["use_default_graph_as_union"] = True
         else:
             kwargs["default_graph"] = dataset.nodes() or None

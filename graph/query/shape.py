@@ -2,9 +2,11 @@
 
 Three things are read from a SPARQL text before it runs:
 
-* **the check** of :func:`graph.query.run.check_query` (no update, no ``SERVICE``, which ``FROM``
-  graphs it names), with rdflib's SPARQL parser. Parsing costs more than a selective
-  query on Oxigraph (compare the benchmark phases "kg query relations-of (median)" and its raw floor), so the result is kept per text (:func:`shape`, an LRU cache) and a build
+* **the check** of :func:`graph.query.run.checked` (no update, no ``SERVICE``, which ``FROM``
+  graphs it names), with rdflib's SPARQL parser, always on the canonical form of the text
+  (:mod:`graph.query.canonical`), which is also the text Oxigraph runs. Parsing costs more than a
+  selective query on Oxigraph (compare the benchmark phases "kg query relations-of (median)" and
+  its raw floor), so the result is kept per text (:func:`shape`, an LRU cache) and a build
   stores the shapes of the bundled queries (``cache/dataset.json``), which a new process then
   looks up by the text's SHA-256 instead of parsing;
 * **where parameters are bound** (:func:`where_group`): right after the ``{`` that opens the
@@ -28,6 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from graph.errors import QueryError, QueryRefused
+from graph.query.canonical import canonical
 
 MAX_QUERY_CHARS = 100_000
 CACHE_SIZE = 512
@@ -56,8 +59,8 @@ class Shape:
 
 
 def digest(text: str) -> str:
-    """The key of a query text in a build's table of known shapes."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The key of a query text in a build's table of known shapes: the SHA-256 of its canonical form."""
+    return hashlib.sha256(canonical(text).encode("utf-8")).hexdigest()
 
 
 def _walk(node: Any) -> Iterable[Any]:
@@ -167,12 +170,13 @@ def _shape(text: str, prefixes: tuple[tuple[str, str], ...]) -> Shape:
 
 
 def shape(text: str, prefixes: Mapping[str, str] | None = None, known: Mapping[str, Shape] | None = None) -> Shape:
-    """The check of one query text (raises :class:`QueryError` or :class:`QueryRefused`).
+    """The check of one query text, read in its canonical form (raises :class:`QueryError` or :class:`QueryRefused`).
 
     ``known`` maps :func:`digest` of texts checked before (a build's bundled queries) to their shape.
     """
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(f"query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}", "query-too-long")
+    text = canonical(text)
     if known:
         found = known.get(digest(text))
         if found is not None:
@@ -187,7 +191,11 @@ _FORM = re.compile(r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 
 
 def _tokens(text: str) -> Iterable[tuple[int, str]]:
-    """Positions of braces, parentheses and bare words outside comments, strings and IRIs."""
+    """Positions of braces, parentheses and bare words outside comments, strings and IRIs.
+
+    Meant for canonical texts (no comments, no CR, short strings only), where this simple
+    reading is Oxigraph's; on other texts it is only as good as a guess (the query page's display).
+    """
     i, n = 0, len(text)
     while i < n:
         c = text[i]

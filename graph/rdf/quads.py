@@ -255,6 +255,8 @@ class NQuads:
         if source.author:
             out.append(f"{node} <{SDO.author}> {self.entity(source.author)} {g} .\n")
             out.append(f"{node} {_ATTRIBUTED} {self.entity(source.author)} {g} .\n")
+            # the byline names the author: a source's author is mentioned in it even before any statement quotes them
+            out.append(f"{self.entity(source.author)} {_MENTIONED_IN} {node} {g} .\n")
         if source.date:
             out.append(f'{node} <{SDO.datePublished}> "{source.date.isoformat()}"^^<{XSD.date}> {g} .\n')
         if source.url:

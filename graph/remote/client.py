@@ -3,7 +3,10 @@
 Credentials come from the environment only, never from the command line or the URL (where
 they would land in shell history and process lists): ``QUOTEGRAPH_ENDPOINT_TOKEN`` (a bearer
 token), or ``QUOTEGRAPH_ENDPOINT_USER`` and ``QUOTEGRAPH_ENDPOINT_PASSWORD`` (HTTP Basic, or
-Digest with ``QUOTEGRAPH_ENDPOINT_AUTH=digest``, which Virtuoso's graph store asks for).
+Digest with ``QUOTEGRAPH_ENDPOINT_AUTH=digest``, which Virtuoso's graph store asks for). A value
+no header can carry (a token file saved on Windows ends with CR LF) is refused by the name of
+its variable and what is wrong with it, and no message ever prints a credential's value:
+httpx's own messages quote header values, so every remote error passes :func:`redact`.
 
 A remote store has its own default graph: Oxigraph's is the empty default graph, GraphDB,
 Virtuoso and Neptune use the union of all graphs (claims included). So that a query means the
@@ -33,7 +36,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutio
 from graph import __version__
 from graph.errors import QueryTimeout, QuotegraphError, UsageError
 from graph.model.vocab import ONTOLOGY_IRI, QG
-from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bind_values, check_query
+from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bind_values, checked
 from graph.rdf.quads import Iris
 
 ENV_TOKEN = "QUOTEGRAPH_ENDPOINT_TOKEN"  # noqa: S105 - the name of a variable, not a secret
@@ -67,6 +70,8 @@ _DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECAS
 class RemoteError(QuotegraphError):
     """An endpoint could not be reached or answered with an error."""
 
+    code = "remote-error"
+
 
 def check_url(url: str) -> str:
     """An ``http(s)`` URL without credentials in it; :class:`UsageError` otherwise."""
@@ -78,16 +83,58 @@ def check_url(url: str) -> str:
     return url
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_NAMES = {"\r": "a carriage return", "\n": "a line feed", "\t": "a tab", "\x00": "a NUL character"}
+
+
+def _credential(name: str) -> str | None:
+    """The value of one credential variable, refused (by name, never by value) if no HTTP header can carry it."""
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    bad = _CONTROL.search(value)
+    if bad is not None:
+        what = _CONTROL_NAMES.get(bad.group(), f"the control character U+{ord(bad.group()):04X}")
+        where = "ends with" if bad.start() >= len(value.rstrip("\r\n\t")) else "holds"
+        hint = " (a file saved on Windows ends its lines with CR LF)" if bad.group() in "\r\n" else ""
+        raise UsageError(f"${name} {where} {what}{hint}; no HTTP header can carry it: set it again without")
+    if value != value.strip():
+        raise UsageError(f"${name} begins or ends with a space; set it again without")
+    return value
+
+
+def secrets() -> list[str]:
+    """The credential values of the environment as they could appear in a message (to be redacted)."""
+    import base64
+
+    values = [v for v in (os.environ.get(ENV_TOKEN), os.environ.get(ENV_PASSWORD)) if v]
+    user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
+    if user is not None and password:
+        values.append(base64.b64encode(f"{user}:{password}".encode()).decode("ascii"))
+    for value in list(values):
+        values += [value.strip(), repr(value.encode())[2:-1]]  # as bytes in an exception message: b'...\r'
+    return sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
+
+
+def redact(text: str) -> str:
+    """``text`` with every credential value of the environment replaced by ``***``."""
+    for value in secrets():
+        text = text.replace(value, "***")
+    return text
+
+
 def _auth_from_env() -> tuple[httpx.Auth | None, dict[str, str]]:
-    token = os.environ.get(ENV_TOKEN)
-    user = os.environ.get(ENV_USER)
-    password = os.environ.get(ENV_PASSWORD)
+    token = _credential(ENV_TOKEN)
+    user = _credential(ENV_USER)
+    password = _credential(ENV_PASSWORD)
     if token:
         return None, {"Authorization": f"Bearer {token}"}
     if user is None and password is None:
         return None, {}
     if not user or password is None:
         raise UsageError(f"set both ${ENV_USER} and ${ENV_PASSWORD} (or ${ENV_TOKEN} for a bearer token)")
+    if ":" in user:
+        raise UsageError(f"${ENV_USER} holds a colon, which HTTP Basic authentication cannot carry in a user name")
     scheme = os.environ.get(ENV_AUTH, "basic").lower()
     if scheme == "digest":
         return httpx.DigestAuth(user, password), {}
@@ -119,13 +166,17 @@ def http_failure(response: httpx.Response, body: str | None = None) -> RemoteErr
     if body is None:
         body = response.text
     request = response.request
-    return RemoteError(f"{request.method} {request.url} answered {response.status_code} {response.reason_phrase}: {_first_line(body)}")
+    message = f"{request.method} {request.url} answered {response.status_code} {response.reason_phrase}: {_first_line(body)}"
+    return RemoteError(redact(message))  # a server may echo the Authorization header back
 
 
 def unreachable(exc: httpx.HTTPError, method: str, url: str) -> RemoteError:
+    """The one line for a request that got no answer; credentials never appear in it (httpx puts header values in its messages)."""
     if isinstance(exc, httpx.TimeoutException):
         return RemoteError(f"{method} {url}: no answer in time ({type(exc).__name__})")
-    return RemoteError(f"{method} {url}: cannot connect ({exc})")
+    if isinstance(exc, httpx.LocalProtocolError):
+        return RemoteError(redact(f"{method} {url}: the request could not be sent ({exc})"))
+    return RemoteError(redact(f"{method} {url}: cannot connect ({exc})"))
 
 
 class _Stream(io.RawIOBase):
@@ -237,10 +288,10 @@ class Endpoint:
         timeout: float = DEFAULT_TIMEOUT_S,
         max_rows: int = DEFAULT_MAX_ROWS,
     ) -> QueryResult:
-        """Check the query as ``kg query`` does (no updates, LOAD or SERVICE), then run it remotely."""
-        text = bind_values(text, params or {})
-        has_dataset = check_query(text)
-        dataset = None if has_dataset or not self.dataset.default_graphs else self.dataset
+        """Check the query as ``kg query`` does (no updates, LOAD or SERVICE), then send its canonical text, bound."""
+        found = checked(text)
+        text = bind_values(found.text, params or {})
+        dataset = None if found.shape.has_dataset or not self.dataset.default_graphs else self.dataset
         return self._send(_with_prefixes(text, prefixes or {}), dataset, timeout, max_rows)
 
     def _send(self, text: str, dataset: RemoteDataset | None, timeout: float, max_rows: int) -> QueryResult:

@@ -89,6 +89,8 @@ class PushReport:
 class PushFailed(QuotegraphError):
     """The push stopped; :attr:`report` says what reached the endpoint and what did not."""
 
+    code = "push-failed"
+
     def __init__(self, message: str, report: PushReport):
         super().__init__(message)
         self.report = report

@@ -137,7 +137,7 @@ class Loader:
             return sources
         files = yaml_files(folder)
         if not files:
-            self.problems.add(display(folder, self.root), None, None, "no source metadata (*.yaml) found")
+            self.problems.add(display(folder, self.root), None, None, "no source metadata (*.yaml) found: kg add FILE|URL adds a source")
         for path in files:
             shown = display(path, self.root)
             doc = load_document(path, self.root, self.problems)
@@ -163,7 +163,17 @@ class Loader:
             for p in exc.problems:
                 self.problems.add(display(files.text_path, self.root), p.line, p.field, p.message)
             return None
-        fields = {name: value for name, value in meta if name != "text"}  # ``text`` names the file; Source.text is its content
+        if meta.sha256 is not None and meta.sha256 != digest:
+            self.problems.add(
+                display(files.meta_path, self.root),
+                _line_of_key(files.meta_path, "sha256"),
+                "sha256",
+                f"{display(files.text_path, self.root)} changed since it was added (its sha256 is now {digest}); "
+                "quotes and their offsets rest on the text as added: restore it, or set sha256 to the new value if the change is meant",
+            )
+            return None
+        # ``text`` names the file and Source.text is its content; Source.sha256 is always the text's own
+        fields = {name: value for name, value in meta if name not in ("text", "sha256")}
         return Source(**fields, text=text, sha256=digest, path=files.text_path)
 
     # -- entities --------------------------------------------------------------------------
@@ -440,6 +450,12 @@ def derive_statement_id(source: str, subject: str, predicate: str, obj: str | No
     """A stable id from what makes a statement itself (FtM-style): same content, same id."""
     key = "\x1f".join([source, subject, predicate, obj or "", repr(value), str(start), str(end)])
     return "s-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _line_of_key(path: Path, key: str) -> int | None:
+    """The line of a top-level key in a YAML file, found without parsing it again."""
+    found = re.search(rf"^{re.escape(key)}:", path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
+    return None if found is None else found.string.count("\n", 0, found.start()) + 1
 
 
 def _short(iri: object) -> str:

@@ -8,6 +8,10 @@ it), and nothing else: a build that finds the lock taken says so and leaves, del
 Leftovers of a killed build (``kill -9`` runs no clean-up) are stale as soon as someone holds
 the lock, so the next build removes them first, whether it then succeeds or not.
 
+A reader that must keep one build that ``current`` no longer points at (``kg serve --build
+builds/<id>``) holds a lease on it: a shared lock on ``builds/<id>/.lease``. Pruning skips a
+build whose lease someone holds, and removes it at the first build after the reader is gone.
+
 ``kg validate`` builds its store in a scratch folder under the temporary directory; a lock
 inside it tells the next run whether the folder belongs to a run that is still going.
 """
@@ -31,6 +35,7 @@ from graph.errors import StoreError
 from graph.store.builds import OutDir
 
 LOCK_NAME = ".lock"
+LEASE_NAME = ".lease"
 STAGING_PREFIX = ".staging-"
 SCRATCH_PREFIX = "quotegraph-check-"
 #: How often a build tries again when the lock file vanished under it (a failed first build removed its folder).
@@ -185,10 +190,40 @@ def _prune(out: OutDir, keep: set[Path | None]) -> None:
     # a relative path never equals a resolved one (that pruned the build just published)
     kept = {path.resolve() for path in keep if path is not None}
     for child in out.builds.iterdir():
-        if child.resolve() not in kept:
+        if child.resolve() not in kept and not _leased(child):
             shutil.rmtree(child, ignore_errors=True)
     for leftover in out.root.glob(".current-*"):
         leftover.unlink(missing_ok=True)
+
+
+def _leased(build: Path) -> bool:
+    """Whether a reader holds the lease of this build folder (then it is not pruned)."""
+    try:
+        handle = open(build / LEASE_NAME)  # noqa: SIM115 - closed below
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+@contextlib.contextmanager
+def lease(build: Path) -> Iterator[None]:
+    """Keep ``build`` from being pruned while the block runs (a shared lock; any number of readers)."""
+    try:
+        handle = open(build / LEASE_NAME, "a")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise StoreError(f"cannot hold the build {build}: {exc.strerror}") from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager

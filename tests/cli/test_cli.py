@@ -11,6 +11,7 @@ import pyoxigraph
 import pytest
 from helpers.run import kg
 
+from graph import paths
 from graph.build.pipeline import Built
 from graph.cli.app import app
 
@@ -72,6 +73,16 @@ def test_validate_writes_nothing_and_summarises(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["valid"] is True
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_project_the_bundled_demo_is_used_and_the_command_says_so(tmp_path: Path) -> None:
+    result = kg("validate", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["data_from"] == "bundled"
+    assert summary["data_dir"] == str(paths.bundled_data_dir())
+    assert f"data: the bundled demo in {paths.bundled_data_dir()}: no project in {tmp_path.resolve()} or above" in result.stderr
+    assert "kg init DIR starts one" in result.stderr
 
 
 def test_query_formats(built: Built) -> None:

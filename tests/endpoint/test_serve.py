@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 import pytest
+from helpers.disguises import disguises, reaching_the_network
 from helpers.endpoints import Server, children_of, listening_addresses, start_kg_serve
 from helpers.run import kg
 
@@ -216,6 +217,34 @@ def test_what_a_read_only_offline_endpoint_must_not_do_is_refused_with_403(
     time.sleep(0.3)
     assert connections == [], "the server contacted the address named in the query"
     assert sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").json() == before
+
+
+def test_every_query_worker_runs_under_the_network_filter(server: Server) -> None:
+    workers = children_of(server.process.pid)
+    assert len(workers) >= 2
+    for pid in workers:
+        status = dict(line.split(":\t", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":\t" in line)
+        if "resource_tracker" in Path(f"/proc/{pid}/cmdline").read_text():
+            continue  # multiprocessing's resource tracker runs no queries
+        assert (status["Seccomp"].strip(), status["NoNewPrivs"].strip()) == ("2", "1"), pid
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "FORM"])
+def test_no_disguised_service_or_update_reaches_the_network_through_the_endpoint(
+    server: Server, listener: tuple[str, list[object]], method: str
+) -> None:
+    remote, connections = listener
+    cases = disguises(remote)
+    statuses: dict[int, int] = {}
+
+    def ask(text: str) -> None:
+        status = sparql(server, text, method=method).status_code
+        statuses[status] = statuses.get(status, 0) + 1
+
+    assert len(cases) >= 40
+    assert reaching_the_network(cases, connections, ask) == []
+    assert connections == []
+    assert set(statuses) <= {200, 400, 403}, statuses
 
 
 def test_a_query_past_the_time_limit_is_stopped_with_504_and_the_server_goes_on(strict: Server) -> None:

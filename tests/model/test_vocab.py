@@ -7,6 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from graph import paths
+from tests.helpers.run import REPO
 from graph.model.ontology import default_ontology
 from graph.model.vocab import QG, QG_NS
 
@@ -165,7 +166,7 @@ def test_inverse_and_symmetric_relations_are_declared_both_ways() -> None:
 def test_the_readme_vocabulary_table_is_the_one_generated_from_the_ontology() -> None:
     from graph.model.reference import BEGIN, END, readme_block
 
-    readme = (paths.PACKAGE_DIR.parent / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     shown = readme[readme.index(BEGIN) : readme.index(END) + len(END)]
     assert shown == readme_block(default_ontology()), "README's table is out of date: paste `kg vocabulary -f markdown` between the markers"
 

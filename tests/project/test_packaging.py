@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -37,11 +39,17 @@ def test_the_wheel_bundles_ontology_data_and_queries(wheel: Path) -> None:
     assert not any(n.startswith(("tests/", "data/", "ontology/")) for n in names)
 
 
-def test_the_installed_kg_builds_the_bundled_graph_from_an_unrelated_directory(wheel: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
+@pytest.fixture(scope="module")
+def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel installed (without its dependencies, which this environment has) into a folder of its own."""
+    target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(site), str(wheel)], check=True, timeout=300
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)], check=True, timeout=300
     )
+    return target
+
+
+def test_the_installed_kg_builds_the_bundled_graph_from_an_unrelated_directory(site: Path, tmp_path: Path) -> None:
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
@@ -80,3 +88,44 @@ def test_the_installed_kg_builds_the_bundled_graph_from_an_unrelated_directory(w
     )
     assert query.returncode == 0, query.stderr
     assert "Elon Musk reichte eine Klage gegen OpenAI ein" in query.stdout
+
+
+def test_the_installed_kg_builds_the_data_folder_of_the_checkout_it_runs_in(site: Path, tmp_path: Path) -> None:
+    """Regression: after pip install ., kg build in the repository root silently built the copy in site-packages."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(REPO / "data", checkout / "data")
+    (checkout / "pyproject.toml").write_text("[project]\nname = 'quotegraph'\n", encoding="utf-8")
+    entities = checkout / "data" / "entities.yaml"
+    entities.write_text(
+        entities.read_text(encoding="utf-8").replace("en: Billionaire; sued OpenAI.", "en: Edited in the checkout."), encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "build", "-f", "json", "--export", "none"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["data_dir"] == str((checkout / "data").resolve())
+    assert f"data: {(checkout / 'data').resolve()} (the project found from {checkout.resolve()})" in result.stderr
+    query = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graph",
+            "query",
+            "SELECT ?d WHERE { entity:musk schema:description ?d FILTER(lang(?d) = 'en') }",
+            "-f",
+            "csv",
+        ],
+        cwd=checkout / "data" / "sources",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert query.stdout.splitlines() == ["d", "Edited in the checkout."]

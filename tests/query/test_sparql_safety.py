@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import socket
 import time
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from helpers.disguises import disguises, reaching_the_network
+from helpers.inprocess import crashed, run_kg
 from helpers.run import kg
 
 from graph.build.pipeline import Built
 from graph.errors import QueryError, QueryRefused
 from graph.query.run import check_query, run_query
-
-
-def test_the_listener_really_records_connections(listener: tuple[str, list[object]]) -> None:
-    url, connections = listener
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    socket.create_connection((host, int(port)), timeout=2).close()
-    deadline = time.monotonic() + 2
-    while not connections and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(connections) == 1
 
 
 @pytest.mark.parametrize(
@@ -47,6 +39,37 @@ def test_service_is_refused_and_no_connection_is_made(
     assert "SERVICE is refused" in result.stderr
     time.sleep(0.3)
     assert connections == []
+
+
+def test_no_disguised_service_or_update_reaches_the_network_from_run_query(
+    store: pyoxigraph.Store, listener: tuple[str, list[object]]
+) -> None:
+    url, connections = listener
+    cases = disguises(url)
+    before = len(store)
+
+    def ask(text: str) -> None:
+        with contextlib.suppress(QueryError):
+            run_query(store, text)
+
+    assert len(cases) >= 40
+    assert reaching_the_network(cases, connections, ask) == []
+    assert connections == []
+    assert len(store) == before
+
+
+def test_no_disguised_service_or_update_reaches_the_network_from_kg_query(built: Built, listener: tuple[str, list[object]]) -> None:
+    url, connections = listener
+    outcomes: dict[int, int] = {}
+
+    def ask(text: str) -> None:
+        result = run_kg("query", text, "--build", built.out.root, "-f", "json")
+        assert not crashed(result), result.exception
+        outcomes[result.exit_code] = outcomes.get(result.exit_code, 0) + 1
+
+    assert reaching_the_network(disguises(url), connections, ask) == []
+    assert connections == []
+    assert set(outcomes) <= {0, 2}
 
 
 @pytest.mark.parametrize(

@@ -262,3 +262,34 @@ def test_the_prefixes_of_a_remote_query_follow_the_endpoints_base_iri(pushed: Se
     assert prefixes_for(DEFAULT_BASE_IRI)["entity"] == f"{DEFAULT_BASE_IRI}entity/"
     result = kg("query", "SELECT ?who WHERE { entity:musk qg:sued ?who }", "-f", "csv", "--endpoint", f"{pushed.url}/query")
     assert result.stdout.splitlines() == ["who", f"{DEFAULT_BASE_IRI}entity/openai"]
+
+
+@pytest.mark.parametrize("command", ["push", "query"])
+@pytest.mark.parametrize(
+    ("value", "said"), [("tok-s3cr3t-value\r\n", "ends with a carriage return"), ("tok-s3cr3t\nvalue", "holds a line feed")]
+)
+def test_a_token_no_header_can_carry_is_named_and_never_printed(
+    built: Built, graph_store: Callable[..., Recording], command: str, value: str, said: str
+) -> None:
+    store_at = graph_store(lambda method, graph: (404, "") if method == "HEAD" else (201, ""))
+    args = ["push", "--build", built.out.root] if command == "push" else ["query", "ASK {}"]
+    result = kg(*args, "--endpoint", store_at.url, env={"QUOTEGRAPH_ENDPOINT_TOKEN": value})
+    assert result.returncode == 2
+    assert f"$QUOTEGRAPH_ENDPOINT_TOKEN {said}" in result.stderr
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert store_at.requests == [], "nothing is sent with a credential that cannot be right"
+
+
+@pytest.mark.parametrize("command", ["push", "query"])
+def test_a_credential_echoed_back_by_the_server_is_not_printed(built: Built, graph_store: Callable[..., Recording], command: str) -> None:
+    store_at = graph_store(lambda method, graph: (401, "bad token: Bearer tok-s3cr3t-value (Basic YW5hbHlzdDpzM2NyZXQ=)"))
+    args = ["push", "--replace", "--build", built.out.root] if command == "push" else ["query", "ASK {}"]
+    token = {"QUOTEGRAPH_ENDPOINT_TOKEN": "tok-s3cr3t-value"}
+    basic = {"QUOTEGRAPH_ENDPOINT_USER": "analyst", "QUOTEGRAPH_ENDPOINT_PASSWORD": "s3cret"}
+    for env, secret in ((token, "tok-s3cr3t-value"), (basic, "YW5hbHlzdDpzM2NyZXQ=")):
+        result = kg(*args, "--endpoint", store_at.url, env=env)
+        assert result.returncode == 2
+        assert "401 Unauthorized" in result.stderr
+        assert "***" in result.stderr
+        assert secret not in result.stderr

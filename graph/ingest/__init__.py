@@ -1,0 +1,1 @@
+"""Bringing in new sources: project folders, kg init, kg add, and (branch extract) drafted statements."""
