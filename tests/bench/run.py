@@ -232,6 +232,8 @@ def _child(phase_index: int, ctx: Context) -> dict[str, Any]:
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "seconds": seconds,
+        # other users of the machine: the one-minute load average when the phase ended
+        "loadavg": os.getloadavg()[0],
         "peak_rss_mb": max(own_kb, children_kb) / 1024,
         "own_rss_mb": own_kb / 1024,
         "child_rss_mb": children_kb / 1024,
@@ -249,14 +251,24 @@ class Measurement:
     ratio: float | None = None
 
 
-def measure(statements: int, work: Path, on_phase: Callable[[str], None] | None = None, log: Path | None = None) -> list[Measurement]:
-    """Every applicable phase at one size, each in its own child process."""
+def measure(
+    statements: int,
+    work: Path,
+    on_phase: Callable[[str], None] | None = None,
+    log: Path | None = None,
+    only: tuple[str, ...] = (),
+) -> list[Measurement]:
+    """Every applicable phase at one size (with ``only``, those whose name starts with one of them), each in its own child process.
+
+    A phase reads what earlier ones left in ``work`` (the corpus, the build, the N-Quads export):
+    a run ``only`` some phases needs a work folder where those ran before, or names them too.
+    """
     ctx = Context(work=work, statements=statements)
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Measurement] = {}
     spawn = multiprocessing.get_context("spawn")
     for index, phase in enumerate(PHASES):
-        if not phase.applies(statements):
+        if not phase.applies(statements) or (only and not phase.name.startswith(only)):
             continue
         if on_phase:
             on_phase(f"{statements:,}: {phase.name}")
