@@ -37,7 +37,7 @@ from graph.validate.shacl import lines_of
 #: covers on its own, with the reason it is checked on the whole graph
 STORE_CHECKS: Mapping[tuple[str, str, str], str] = {
     ("EntityShape", str(SH.minCount), str(QG.mentionedIn)): (
-        "an entity only a source's author names, or whose last mention an incremental build removed, is mentioned nowhere"
+        "an entity whose last mention an incremental build removed is mentioned nowhere: the loader sees only the sources it reloads"
     ),
     ("SourceShape", str(SH["class"]), str(SDO.author)): (
         "a source's author must be a person or an organisation; the loader checks only that the entity exists"

@@ -126,14 +126,11 @@ def small(tmp_path: Path) -> Path:
     return data
 
 
-def test_an_entity_only_a_source_author_names_is_mentioned_nowhere(small: Path) -> None:
+def test_the_author_of_a_source_without_statements_is_mentioned_in_it(small: Path) -> None:
+    """A source's byline mentions its author (graph.rdf.quads writes it): the store check finds nothing."""
     _add_person(small, "new-author")
     _lonely_source(small, "new-author")
-    with pytest.raises(GraphInvalid) as info:
-        check(small, engine="data")
-    assert info.value.messages == [
-        "entity 'new-author' qg:mentionedIn: An entity is mentioned in at least one source: nothing enters the graph without a source."
-    ]
+    assert check(small, engine="data").engine == "data"
 
 
 def test_a_source_whose_author_is_no_agent_is_caught(small: Path) -> None:
