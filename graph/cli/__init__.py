@@ -2,6 +2,7 @@
 
 from graph.cli import ask as _ask  # noqa: F401
 from graph.cli import build as _build  # noqa: F401
+from graph.cli import extract as _extract  # noqa: F401
 from graph.cli import ingest as _ingest  # noqa: F401
 from graph.cli import push as _push  # noqa: F401
 from graph.cli import query as _query  # noqa: F401

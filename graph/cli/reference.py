@@ -44,3 +44,29 @@ def commands_table() -> str:
     lines = ["| command | what it does | options |", "|---|---|---|"]
     lines += [f"| {usage} | {summary} | {flags} |" for usage, summary, flags in _rows(group, "kg")]
     return "\n".join(lines)
+
+
+def rooms_table(layers: list[str]) -> str:
+    """The package's rooms as Markdown, top layer first: what each holds (its docstring's first line).
+
+    ``layers`` is the import-linter contract of pyproject.toml (read there by the README's cog
+    block: pyproject.toml is not installed), so the table shows the order the contract checks.
+    """
+    import ast
+    from pathlib import Path
+
+    import graph
+
+    package = Path(graph.__file__).parent
+    lines = ["| Layer | Room | What it holds | Modules |", "|---|---|---|---|"]
+    for depth, layer in enumerate(layers, start=1):
+        for name in (part.strip() for part in layer.split("|")):
+            short = name.removeprefix("graph.")
+            room = package / short
+            path = room / "__init__.py" if room.is_dir() else package / f"{short}.py"
+            doc = (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip().split("\n\n")[0]
+            count = len([p for p in room.glob("*.py") if p.name != "__init__.py"]) if room.is_dir() else 1
+            shown = f"`graph/{short}/`" if room.is_dir() else f"`graph/{short}.py`"
+            what = _cell(doc).replace("``", "`")  # reST literals in docstrings, Markdown in the README
+            lines.append(f"| {depth} | {shown} | {what} | {count} |")
+    return "\n".join(lines)

@@ -30,6 +30,24 @@ def _evidence_dict(graph: nx.MultiDiGraph, e: Evidence, lang: str) -> dict[str, 
     }
 
 
+def _framing(c: Contradiction) -> list[dict[str, Any]]:
+    """The sides that rest only on judgements: whose reading of the holder the contradiction is, not the holder's own."""
+    found = []
+    for side in c.sides:
+        data = [e.position.statement.data for e in side.evidence]
+        if data and all(d["voice"] == "judgement" for d in data):
+            found.append({"side": side.polarity, "judgement_by": sorted({d["asserted_by"] for d in data})})
+    return found
+
+
+def _framing_line(graph: nx.MultiDiGraph, c: Contradiction, frame: dict[str, Any], lang: str) -> str:
+    by = ", ".join(label(graph, a, lang) if a in graph else a for a in frame["judgement_by"])
+    holder, side = label(graph, c.holder, lang), term_label(graph, frame["side"].capitalize(), lang)
+    if lang == "de":
+        return f"wessen Deutung: die Seite „{side}“ beruht nur auf dem Urteil von {by}, nicht auf dem, was {holder} gesagt oder getan haben soll"
+    return f"whose framing: the {side} side rests only on the judgement of {by}, not on what {holder} is reported to have said or done"
+
+
 def _contradiction_dict(graph: nx.MultiDiGraph, c: Contradiction, lang: str) -> dict[str, Any]:
     return {
         "holder": c.holder,
@@ -38,6 +56,7 @@ def _contradiction_dict(graph: nx.MultiDiGraph, c: Contradiction, lang: str) -> 
         "proposition_label": label(graph, c.proposition, lang),
         "stances": [{"stance": s, "label": label(graph, s, lang)} for s in c.stances],
         "order_known": c.order_known,
+        "framing": _framing(c),
         "sides": [{"polarity": side.polarity, "evidence": [_evidence_dict(graph, e, lang) for e in side.evidence]} for side in c.sides],
     }
 
@@ -150,7 +169,8 @@ def contradictions_command(format: FormatOption = AnswerFormat.table, lang: Lang
     statement (then both quotes are shown). Stances declared to negate each other (qg:negates)
     form one proposition: holding one is opposing the other. Sources are not separated: a
     second source about the same people adds its positions to the same propositions. A side is
-    earlier when the events it was expressed in are narrated to come first (qg:before).
+    earlier when the events it was expressed in are narrated to come first (qg:before). A side
+    that rests only on judgements is named as someone's framing, not the holder's own position.
     """
     graph = project(build_dir(build).open_store())
     found = contradictions(graph)
@@ -176,6 +196,8 @@ def contradictions_command(format: FormatOption = AnswerFormat.table, lang: Lang
                         titles[stmt.data["source"]] = stmt.data["source_title"]
     for c in found:
         out_console.print(_table(graph, c, code, sources))
+        for frame in _framing(c):
+            out_console.print(_framing_line(graph, c, frame, code), markup=False, highlight=False)
         others = [label(graph, s, code) for s in c.stances if s != c.proposition]
         if others:
             out_console.print(Text(f"declared to negate it: {'; '.join(others)}", style="dim"))

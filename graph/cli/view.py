@@ -35,7 +35,7 @@ def view_command(
     depth: Annotated[
         int | None,
         typer.Option(
-            "--depth", min=0, help=f"With --focus: how many steps away from it to show. [default: {DEFAULT_DEPTH}]", show_default=False
+            "--depth", min=0, help=f"With --focus: how many steps away from it to show (default {DEFAULT_DEPTH}).", show_default=False
         ),
     ] = None,
     source: Annotated[

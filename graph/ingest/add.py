@@ -323,7 +323,8 @@ def _author(data: Path, author: str | None) -> tuple[str | None, dict[str, Any] 
     ids = {r.id for r, _ in defined}
     for records, copy in ((defined, False), (known, True)):
         for record, _item in records:
-            names = {record.label.de, record.label.en, *record.aliases.de, *record.aliases.en}
+            # an entity may have a label in one language only
+            names = {n for n in (record.label.de, record.label.en, *record.aliases.de, *record.aliases.en) if n}
             if author == record.id or fold(author) in {fold(n) for n in names}:
                 if copy and record.id not in ids:
                     return record.id, record.model_dump(mode="json", exclude_defaults=True)

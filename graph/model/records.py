@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Kind = Literal["person", "organization", "stance", "office", "event", "document", "topic"]
 KINDS: tuple[str, ...] = ("person", "organization", "stance", "office", "event", "document", "topic")
@@ -54,12 +55,43 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"{}|\\^`]+$", 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+#: The languages tables, views and queries show labels in (``--lang``).
+DISPLAY_LANGS: tuple[str, ...] = ("en", "de")
+
+
 class Labels(BaseModel):
-    """A name in German and English; both are required (data labels in German and English)."""
+    """A name in German and/or English: at least one. The loader asks for the language of every source that mentions the entity."""
 
     model_config = _STRICT
-    de: Line
-    en: Line
+    de: Line | None = None
+    en: Line | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Labels:
+        if self.de is None and self.en is None:
+            raise ValueError("give at least one label: de or en (the language of the sources that mention it)")
+        return self
+
+    def get(self, lang: str) -> str | None:
+        value = getattr(self, lang, None)
+        return value if isinstance(value, str) else None
+
+    def as_dict(self) -> dict[str, str]:
+        return {lang: value for lang in ("de", "en") if (value := self.get(lang))}
+
+
+def display_label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
+    """The label to show in ``lang``: the entity's own, else one in another language marked with it ("Elon Musk (de)").
+
+    Tables and views never fall back silently: a reader sees that the name is not in the language asked for.
+    """
+    own = labels.get(lang)
+    if own:
+        return own
+    for other in ("en", "de", *sorted(labels)):
+        if labels.get(other):
+            return f"{labels[other]} ({other})"
+    return fallback
 
 
 class Aliases(BaseModel):
@@ -134,7 +166,10 @@ class StatementIn(BaseModel):
     value: Annotated[str, StringConstraints(min_length=1, max_length=2_000)] | int | float | bool | dt.date | None = None
     value_lang: LanguageTag | None = None
     voice: Voice
-    asserted_by: Id | None = Field(default=None, description="who asserts it; the source's author when absent")
+    asserted_by: Id | None = Field(
+        default=None,
+        description="who asserts it; the source's author when absent. For a quotation whose writer the source does not name, the document it is quoted from",
+    )
     expressed_in: Id | None = Field(default=None, description="event or document in which it was expressed (the lawsuit, an e-mail)")
     quote: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
     occurrence: Annotated[int, Field(ge=1)] | None = Field(default=None, description="which match, when a quote occurs more than once")
@@ -142,6 +177,9 @@ class StatementIn(BaseModel):
     when: Line | None = Field(default=None, description="time in the source's words, e.g. 'Derzeit'")
     date: dt.date | None = None
     hedged: bool = False
+    inferred: bool = Field(
+        default=False, description="the curator's inference: the text implies it but does not state it (say from what in note:)"
+    )
     regarding: list[Id] = Field(default_factory=list, description="ids of statements this one is about")
     note: Text | None = None
 
@@ -227,6 +265,11 @@ class Statement(BaseModel):
     polarity: Polarity | None
     derived_via: str | None = None
     derived_from: tuple[str, ...] = ()
+    #: the curator's inference, not stated by the text (``inferred: true``)
+    inferred: bool = False
+    #: the document a quotation's words are quoted from (an e-mail, a letter); equal to ``asserted_by``
+    #: when the source does not name the writer, so that the document is who the words are attributed to
+    quoted_from: str | None = None
     file: str = ""
     line: int = 0
 

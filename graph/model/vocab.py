@@ -80,6 +80,7 @@ class QG(DefinedNamespace):
     timeText: URIRef
     date: URIRef
     hedged: URIRef
+    inferred: URIRef
     regardingStatement: URIRef
     derivedVia: URIRef
     negates: URIRef
@@ -87,6 +88,7 @@ class QG(DefinedNamespace):
     text: URIRef
     sha256: URIRef
     graphOf: URIRef
+    displayLabel: URIRef
     # relations, in the order of the Turtle
     roleIn: URIRef
     memberOf: URIRef
@@ -156,6 +158,7 @@ class QG(DefinedNamespace):
     discussed: URIRef
     threatened: URIRef
     urged: URIRef
+    meantFor: URIRef
     concerns: URIRef
     contains: URIRef
     partOf: URIRef

@@ -27,6 +27,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import UsageError
+from graph.model.records import DISPLAY_LANGS, display_label
 
 VOICES = ("narration", "claim", "quotation", "judgement")
 DEFAULT_SEED = 42
@@ -49,9 +50,9 @@ def restrict(graph: nx.MultiDiGraph, voices: Collection[str] | None = None, deri
 
 
 def label(graph: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
-    """An entity's label in ``lang`` (its id if it has none)."""
+    """An entity's label in ``lang``; else its label in another language, marked ("Elon Musk (de)"); else its id."""
     attrs = graph.nodes[node]
-    return str(attrs.get(f"label_{lang}") or attrs.get("label_en") or node)
+    return display_label({code: str(attrs.get(f"label_{code}") or "") for code in DISPLAY_LANGS}, lang, node)
 
 
 def term_label(graph: nx.MultiDiGraph, local_name: str, lang: str = "en") -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph
 
-from graph.model.vocab import OA, PROV, QG, RDF, SDO
+from graph.model.vocab import DCTERMS, OA, PROV, QG, RDF, SDO
 from graph.network.arrays import NetworkCache
 from graph.network.rows import Term, iri, language, rows, text
 
@@ -53,9 +53,11 @@ def _properties(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, dict[
 
 
 def _quotes(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Statement IRI → its quotes (exact text with language, offsets, prefix, suffix), in text order."""
+    """Statement IRI → its quotes (exact text, the source's language, offsets, prefix, suffix), in text order."""
+    # oa:exact is a plain string; a quote's language is its source's dcterms:language
     query = f"""SELECT ?st ?q ?p ?v WHERE {{ VALUES ?st {{ {{values}} }}
-      ?st <{QG.quote}> ?q . ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v }}"""
+      ?st <{QG.quote}> ?q .
+      {{ ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v }} UNION {{ ?q <{OA.hasSource}>/<{DCTERMS.language}> ?v . BIND(<{DCTERMS.language}> AS ?p) }} }}"""
     per_quote: dict[str, dict[str, dict[str, Term | None]]] = defaultdict(lambda: defaultdict(dict))
     for st, quote, p, v in _select(store, query, iris):
         per_quote[text(st)][str(quote)][_local(text(p))] = v
@@ -68,7 +70,7 @@ def _quotes(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, list[dict
             start, end = int(text(props["start"])), int(text(props["end"]))
             unique[start, end] = {
                 "exact": text(props["exact"]),
-                "lang": language(props["exact"]),
+                "lang": text(props["language"]) if "language" in props else language(props["exact"]),
                 "start": start,
                 "end": end,
                 "prefix": text(props["prefix"]) if "prefix" in props else "",
@@ -111,7 +113,7 @@ def subgraph(
     entity_iris = {
         found
         for p in props.values()
-        for key in (str(RDF.subject), str(RDF.object), str(PROV.wasAttributedTo), str(QG.expressedIn))
+        for key in (str(RDF.subject), str(RDF.object), str(PROV.wasAttributedTo), str(PROV.wasQuotedFrom), str(QG.expressedIn))
         for o in p.get(key, [])
         if (found := iri(o))
     }
@@ -137,7 +139,8 @@ def subgraph(
             continue
         sid = text(first[str(SDO.identifier)])
         ordered = quotes.get(st, [])
-        who = iri(first.get(str(PROV.wasAttributedTo), ""))
+        # who asserts it: an agent, or the document quoted when the source names no writer
+        who = iri(first.get(str(PROV.wasAttributedTo)) or first.get(str(PROV.wasQuotedFrom), ""))
         where = iri(first.get(str(QG.expressedIn), ""))
         derived = str(QG.derivedVia) in first
         edge = {

@@ -141,7 +141,7 @@ def flat_graph(graph: nx.MultiDiGraph, lang: str = "en") -> nx.MultiDiGraph:
 
 def write_graphml(graph: nx.MultiDiGraph, out: IO[bytes], lang: str = "en") -> None:
     """GraphML with typed keys for every attribute; edge ids are statement ids."""
-    nx.write_graphml(flat_graph(graph, lang), out, encoding="utf-8", prettyprint=True)
+    nx.write_graphml_xml(flat_graph(graph, lang), out, encoding="utf-8", prettyprint=True)  # one writer whether or not lxml is installed
 
 
 def write_gexf(graph: nx.MultiDiGraph, out: IO[bytes], lang: str = "en") -> None:

@@ -14,6 +14,7 @@ import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
+from graph.model.records import display_label
 from graph.network.files import SQLITE_FILENAME
 from graph.query.lookup import fold, resolve
 
@@ -44,7 +45,10 @@ class IndexedNames:
 
     def _display(self, ident: str) -> str:
         row = self.db.execute("SELECT attrs FROM nodes WHERE id = ?", (ident,)).fetchone()
-        return str(json.loads(row[0]).get("label_en") or ident) if row else ident
+        if not row:
+            return ident
+        attrs = json.loads(row[0])
+        return display_label({"en": attrs.get("label_en") or "", "de": attrs.get("label_de") or ""}, "en", ident)
 
     def find(self, query: str) -> str:
         """The id of the one entity ``query`` names; raises with suggestions otherwise."""

@@ -40,14 +40,15 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX schema: <https://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?st ?id ?s ?p ?o ?voice ?who ?src ?srcId ?srcTitle ?srcDate ?in ?translation ?when ?polarity ?hedged ?derived
+SELECT ?st ?id ?s ?p ?o ?voice ?who ?src ?srcId ?srcTitle ?srcDate ?srcLang ?in ?translation ?when ?polarity ?hedged ?derived
        ?exact ?start ?end ?prefix ?suffix ?part ?regarding
 WHERE {
   GRAPH ?g {
     ?st a qg:Statement ; schema:identifier ?id ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-        a ?voice ; prov:wasAttributedTo ?who ; prov:wasDerivedFrom ?src ; qg:quote ?q .
+        a ?voice ; prov:wasAttributedTo|prov:wasQuotedFrom ?who ; prov:wasDerivedFrom ?src ; qg:quote ?q .
     FILTER(?voice IN (qg:Narration, qg:Claim, qg:Quotation, qg:Judgement))
     ?src a qg:Source ; schema:identifier ?srcId ; dcterms:title ?srcTitle .
+    OPTIONAL { ?src dcterms:language ?srcLang }
     OPTIONAL { ?src schema:datePublished ?srcDate }
     OPTIONAL { ?st qg:expressedIn ?in }
     OPTIONAL { ?st qg:translation ?translation }
@@ -161,7 +162,7 @@ def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
         start, end = int(row["start"].value), int(row["end"].value)
         quotes[sid][(start, end)] = {
             "exact": row["exact"].value,
-            "lang": row["exact"].language or "",
+            "lang": _value(row["srcLang"]) or row["exact"].language or "",  # oa:exact is plain; the language is the source's
             "start": start,
             "end": end,
             "prefix": _value(row["prefix"]) or "",

@@ -15,6 +15,7 @@ import pyoxigraph
 from rapidfuzz import fuzz, process
 
 from graph.errors import UsageError
+from graph.model.records import display_label
 
 
 def fold(text: str) -> str:
@@ -92,7 +93,7 @@ class Names:
         display: dict[str, str] = {}
         iris: dict[str, str] = {}
         for ident, attrs in nodes:
-            display[ident] = attrs.get("label_en") or ident
+            display[ident] = display_label({"en": attrs.get("label_en") or "", "de": attrs.get("label_de") or ""}, "en", ident)
             if attrs.get("iri"):
                 iris[ident] = attrs["iri"]
             names = {ident, attrs.get("label_en", ""), attrs.get("label_de", ""), *attrs.get("aliases", [])}

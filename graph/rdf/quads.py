@@ -31,7 +31,7 @@ from graph import paths
 from graph.defaults import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
 from graph.errors import UsageError
 from graph.model.ontology import Ontology
-from graph.model.records import Corpus, Entity, Source, Statement
+from graph.model.records import DISPLAY_LANGS, Corpus, Entity, Source, Statement, display_label
 from graph.model.vocab import DCTERMS, OA, ONTOLOGY_IRI, ORG, PROV, QG, RDF, RDFS, SDO, SKOS, WIKIDATA, XSD
 
 VOICE_CLASS = {"narration": QG.Narration, "claim": QG.Claim, "quotation": QG.Quotation, "judgement": QG.Judgement}
@@ -221,8 +221,12 @@ class NQuads:
         node = self.entity(entity.id)
         lines = [f"{node} {_TYPE} {cls} {g} .\n" for cls in self._types(entity.kind, entity.type)]
         lines.append(f"{node} {_IDENTIFIER} {_plain(entity.id)} {g} .\n")
-        lines.append(f"{node} {_LABEL} {_lang(entity.label.de, 'de')} {g} .\n")
-        lines.append(f"{node} {_LABEL} {_lang(entity.label.en, 'en')} {g} .\n")
+        labels = entity.label.as_dict()
+        for lang, text in labels.items():
+            lines.append(f"{node} {_LABEL} {_lang(text, lang)} {g} .\n")
+            lines.append(f"{node} {_NAME} {_lang(text, lang)} {g} .\n")
+        for lang in DISPLAY_LANGS:  # what tables and views show: the own label, or another marked with its language
+            lines.append(f"{node} {_DISPLAY_LABEL} {_lang(display_label(labels, lang, entity.id), lang)} {g} .\n")
         for lang in ("de", "en"):
             for alias in getattr(entity.aliases, lang):
                 lines.append(f"{node} {_ALT_LABEL} {_lang(alias, lang)} {g} .\n")
@@ -249,6 +253,7 @@ class NQuads:
             f"{node} {_IDENTIFIER} {_plain(source.id)} {g} .\n",
             f"{node} <{DCTERMS.title}> {_lang(source.title, lang)} {g} .\n",
             f"{node} <{SDO.inLanguage}> {_plain(lang)} {g} .\n",
+            f"{node} <{DCTERMS.language}> {_plain(lang)} {g} .\n",
             f"{node} <{QG.text}> {_plain(source.text)} {g} .\n",
             f"{node} <{QG.sha256}> {_plain(source.sha256)} {g} .\n",
         ]
@@ -295,7 +300,8 @@ class NQuads:
             f"{node} {_RDF_PREDICATE} {predicate} {g} .\n",
             f"{node} {_RDF_OBJECT} {obj} {g} .\n",
             f"{node} {_DERIVED_FROM} {src} {g} .\n",
-            f"{node} {_ATTRIBUTED} {self.entity(stmt.asserted_by)} {g} .\n",
+            # who asserts it: an agent, or, for words quoted from a document whose writer is not named, that document
+            f"{node} {_QUOTED_FROM if stmt.quoted_from == stmt.asserted_by else _ATTRIBUTED} {self.entity(stmt.asserted_by)} {g} .\n",
         ]
         if stmt.predicate in self.reverse and stmt.object is not None:
             out.append(f"{obj} {self.reverse[stmt.predicate]} {subject} {direct_graph} .\n")
@@ -309,6 +315,8 @@ class NQuads:
             out.append(f"{node} {_TIME_TEXT} {_lang(stmt.when, lang)} {g} .\n")
         if stmt.date:
             out.append(f'{node} <{QG.date}> "{stmt.date.isoformat()}"^^<{XSD.date}> {g} .\n')
+        if stmt.inferred:
+            out.append(f'{node} <{QG.inferred}> "true"^^<{XSD.boolean}> {g} .\n')
         if stmt.hedged:
             out.append(f'{node} <{QG.hedged}> "true"^^<{XSD.boolean}> {g} .\n')
         if stmt.polarity:
@@ -339,15 +347,25 @@ class NQuads:
             f"{target} {_HAS_SELECTOR} {tqs} {g} .\n"
             f"{target} {_HAS_SELECTOR} {tps} {g} .\n"
             f"{tqs} {_TYPE} {_TQS} {g} .\n"
-            f"{tqs} {_EXACT} {_lang(quote.exact, lang)} {g} .\n"
+            # plain xsd:string, as the Web Annotation model defines oa:exact; the language is the source's (dcterms:language)
+            f"{tqs} {_EXACT} {_plain(quote.exact)} {g} .\n"
         )
         if quote.prefix:
-            out.append(f"{tqs} {_PREFIX} {_lang(quote.prefix, lang)} {g} .\n")
+            out.append(f"{tqs} {_PREFIX} {_plain(quote.prefix)} {g} .\n")
         if quote.suffix:
-            out.append(f"{tqs} {_SUFFIX} {_lang(quote.suffix, lang)} {g} .\n")
+            out.append(f"{tqs} {_SUFFIX} {_plain(quote.suffix)} {g} .\n")
         out.append(
             f'{tps} {_TYPE} {_TPS} {g} .\n{tps} {_START} "{quote.start}"^^{_INTEGER} {g} .\n{tps} {_END} "{quote.end}"^^{_INTEGER} {g} .\n'
         )
+        if stmt.quoted_from:
+            # the quoted span repeats words of a document (an e-mail): a PROV quotation of it
+            document, quotation = self.entity(stmt.quoted_from), f"{node_iri}#quotation>"
+            out.append(
+                f"{target} {_QUOTED_FROM} {document} {g} .\n"
+                f"{target} <{PROV.qualifiedQuotation}> {quotation} {g} .\n"
+                f"{quotation} {_TYPE} <{PROV.Quotation}> {g} .\n"
+                f"{quotation} <{PROV.entity}> {document} {g} .\n"
+            )
         return "".join(out)
 
     def _membership(self, stmt: Statement, node_iri: str, subject: str, obj: str, graph: str) -> str:
@@ -381,12 +399,15 @@ class NQuads:
 _TYPE = f"<{RDF.type}>"
 _IDENTIFIER = f"<{SDO.identifier}>"
 _LABEL = f"<{RDFS.label}>"
+_NAME = f"<{SDO.name}>"
+_DISPLAY_LABEL = f"<{QG.displayLabel}>"
 _ALT_LABEL = f"<{SKOS.altLabel}>"
 _DESCRIPTION = f"<{SDO.description}>"
 _SAME_AS = f"<{SDO.sameAs}>"
 _NEGATES = f"<{QG.negates}>"
 _NOTE = f"<{SKOS.editorialNote}>"
 _ATTRIBUTED = f"<{PROV.wasAttributedTo}>"
+_QUOTED_FROM = f"<{PROV.wasQuotedFrom}>"
 _DERIVED_FROM = f"<{PROV.wasDerivedFrom}>"
 _STATEMENT = f"<{QG.Statement}>"
 _VOICE = {voice: f"<{cls}>" for voice, cls in VOICE_CLASS.items()}

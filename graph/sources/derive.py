@@ -130,6 +130,8 @@ def derive_shortcuts(statements: dict[str, Statement], ontology: Ontology) -> di
                     polarity=None,
                     derived_via=relation.name,
                     derived_from=tuple(s.id for s in path),
+                    inferred=any(s.inferred for s in path),
+                    quoted_from=_common(s.quoted_from for s in path),  # type: ignore[arg-type]
                     file=path[0].file,
                     line=path[0].line,
                 )

@@ -15,6 +15,7 @@ collected with file, line and field, so one run shows all of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from typing import Any, Literal
 from graph.errors import DataError, Problem
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import (
+    DISPLAY_LANGS,
     Corpus,
     Entity,
     Quote,
@@ -34,6 +36,7 @@ from graph.model.records import (
     StatementIn,
 )
 from graph.sources.anchor import AnchorError, SentenceIndex, anchor
+from graph.sources.attribution import asserter_problem, quoted_from, short_name, suggest
 from graph.sources.derive import derive_shortcuts
 from graph.sources.entities import load_entities
 from graph.sources.files import read_data_file
@@ -118,13 +121,15 @@ class Loader:
         self.explicit_ids: dict[str, str] = {}
         self.pending_regarding: list[tuple[str, int, str, str]] = []
         self.used_entities: set[str] = set()
+        #: (source, entity) pairs already reported for a missing label in the source's language
+        self.missing_labels: set[tuple[str, str]] = set()
 
     def display(self, path: Path) -> str:
         return display(path, self.root)
 
     def _suggest(self, name: str, known: Iterable[str]) -> str:
         """Close matches of a misspelt name; not looked for once no more problems are kept."""
-        return "" if self.problems.full else _suggest(name, known)
+        return "" if self.problems.full else suggest(name, known)
 
     # -- sources ---------------------------------------------------------------------------
     def load_source_files(self) -> dict[str, SourceFiles]:
@@ -250,6 +255,12 @@ class Loader:
                     "author",
                     f"unknown entity '{source.author}'{self._suggest(source.author, entities)}",
                 )
+            else:
+                self._label_in_language(
+                    entities[source.author],
+                    source,
+                    lambda message: self.problems.add(display(files.meta_path, self.root), None, "author", message),
+                )
         statements: dict[str, Statement] = {}
         where: dict[str, str] = {}
         sentences: SentenceIndex | None = None
@@ -367,8 +378,11 @@ class Loader:
             fail("asserted_by", "missing: the source has no author, so say who asserts this")
         asserter = entity("asserted_by", asserted_by_id)
         context = entity("expressed_in", raw.expressed_in)
-        if asserter is not None and asserter.kind not in ("person", "organization"):
-            fail("asserted_by", f"'{asserter.id}' is a {asserter.kind}; only a person or organisation asserts")
+        for field_name, mentioned in (("subject", subject), ("object", obj), ("asserted_by", asserter), ("expressed_in", context)):
+            if mentioned is not None:
+                self._label_in_language(mentioned, source, functools.partial(fail, field_name))
+        if (problem := asserter_problem(asserter, raw.voice)) is not None:
+            fail("asserted_by", problem)
         if context is not None and context.kind not in CONTEXT_KINDS:
             fail("expressed_in", f"'{context.id}' is a {context.kind}; only an event or document can be where something was expressed")
         if relation is not None and not relation.abstract:
@@ -379,12 +393,13 @@ class Loader:
                 fail("object", f"'{raw.predicate}' takes an entity 'object:', not a 'value:'")
             if subject is not None and relation.domain is not None and relation.domain not in self.entity_classes(subject):
                 fail(
-                    "subject", f"'{raw.predicate}' expects a subject of class {_short(relation.domain)}; '{subject.id}' is a {subject.kind}"
+                    "subject",
+                    f"'{raw.predicate}' expects a subject of class {short_name(relation.domain)}; '{subject.id}' is a {subject.kind}",
                 )
             if obj is not None and relation.range is not None and relation.range not in self.entity_classes(obj):
                 fail(
                     "object",
-                    f"'{raw.predicate}' expects an object of class {_short(relation.range)}; '{obj.id}' is a {obj.kind}{' (' + obj.type + ')' if obj.type else ''}",
+                    f"'{raw.predicate}' expects an object of class {short_name(relation.range)}; '{obj.id}' is a {obj.kind}{' (' + obj.type + ')' if obj.type else ''}",
                 )
         if raw.when is not None and raw.when not in source.text:
             fail("when", f"'{raw.when}' does not occur in the source; give the time in the source's own words")
@@ -428,8 +443,20 @@ class Loader:
             regarding=tuple(raw.regarding),
             note=raw.note,
             polarity=polarity,
+            inferred=raw.inferred,
+            quoted_from=quoted_from(raw.voice, asserter, context),
             file=file,
             line=item.line,
+        )
+
+    def _label_in_language(self, entity: Entity, source: Source, report: Callable[[str], None]) -> None:
+        """An entity needs a label in the language of every source that mentions it (reported once per source)."""
+        lang = source.language.split("-", 1)[0]
+        if lang not in DISPLAY_LANGS or entity.label.get(lang) or (source.id, entity.id) in self.missing_labels:
+            return
+        self.missing_labels.add((source.id, entity.id))
+        report(
+            f"'{entity.id}' has no {lang} label, and source '{source.id}' is in {lang}: add label.{lang} to '{entity.id}' in the entities"
         )
 
     def load(self) -> Corpus:
@@ -456,21 +483,6 @@ def _line_of_key(path: Path, key: str) -> int | None:
     """The line of a top-level key in a YAML file, found without parsing it again."""
     found = re.search(rf"^{re.escape(key)}:", path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
     return None if found is None else found.string.count("\n", 0, found.start()) + 1
-
-
-def _short(iri: object) -> str:
-    text = str(iri)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1]
-    return text
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def load_corpus(data_dir: Path, ontology: Ontology | None = None, progress: Callable[[str, int], None] | None = None) -> Corpus:

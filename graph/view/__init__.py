@@ -17,6 +17,7 @@ from typing import Any
 
 import pyoxigraph
 
+from graph.model.records import DISPLAY_LANGS, display_label
 from graph.network.arrays import NetworkCache, open_cache
 from graph.network.details import subgraph
 from graph.network.write import write_network_cache
@@ -87,7 +88,7 @@ def build_page(store: pyoxigraph.Store, *, selection: Selection | None = None, l
     title = "quotegraph"
     if scope.centre is not None:
         attrs = named.nodes[scope.centre]
-        title += ": " + (attrs.get(f"label_{lang}") or attrs.get("label_en") or scope.centre)
+        title += ": " + display_label({code: attrs.get(f"label_{code}") or "" for code in DISPLAY_LANGS}, lang, scope.centre)
     if selection.source is not None:
         title += f" · {selection.source}"
     if selection.top is not None:

@@ -26,6 +26,7 @@ from rdflib import Literal, URIRef
 
 from graph.errors import UsageError
 from graph.model.ontology import Ontology, default_ontology
+from graph.model.records import display_label
 from graph.model.vocab import QG, RDFS
 from graph.view.layout import spread_layout
 from graph.view.strings import STRINGS
@@ -92,7 +93,8 @@ def conflicting_positions(graph: nx.MultiDiGraph, negates: Mapping[str, set[str]
 
 
 def _labels(labels: Mapping[str, str], fallback: str) -> dict[str, str]:
-    return {lang: labels.get(lang) or labels.get("en") or fallback for lang in LANGS}
+    # a missing label falls back visibly: "Elon Musk (de)"
+    return {lang: display_label(labels, lang, fallback) for lang in LANGS}
 
 
 def _term_labels(onto: Ontology, iri: URIRef) -> dict[str, str]:

@@ -85,7 +85,9 @@ def test_build_in_a_project_subfolder_reads_it_writes_beside_it_and_says_so(tmp_
     summary = json.loads(result.stdout)
     assert summary["data_dir"] == str(story.resolve())
     assert summary["data_from"] == "project"
-    assert f"data: {story.resolve()} (the project found from {(story / 'sources').resolve()})" in result.stderr
+    assert result.stderr == "", "with -f json the data folder is said in the JSON"
+    said = kg("validate", cwd=story / "sources")  # and to people on stderr
+    assert f"data: {story.resolve()} (the project found from {(story / 'sources').resolve()})" in said.stderr
     assert Path(summary["build_dir"]).parent.parent == story.resolve() / "quotegraph-out"
     assert not (story / "sources" / "quotegraph-out").exists()
     # a reading command in another subfolder finds the same build
@@ -113,7 +115,7 @@ def test_data_option_wins_over_the_project_and_its_builds_go_to_that_project(tmp
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["data_dir"] == str(other.resolve())
     assert json.loads(result.stdout)["data_from"] == "option"
-    assert f"data: {other.resolve()} (--data)" in result.stderr
+    assert f"data: {other.resolve()} (--data)" in kg("validate", "--data", other, cwd=story).stderr
     assert (other / "quotegraph-out" / "current").exists()
     assert not (story / "quotegraph-out").exists()
     assert kg("query", TITLES, "-f", "csv", cwd=other / "sources").stdout.splitlines() == ["t", "Other"]

@@ -30,11 +30,18 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.rstrip("\n").split("\n")]
 
 
-def test_the_section_shows_init_add_build_and_query() -> None:
+def test_the_section_shows_init_add_extract_accept_build_and_query() -> None:
     commands = [
         line[2:].split()[:2] for kind, block in _steps() if kind == "console" for line in block.splitlines() if line.startswith("$ ")
     ]
-    assert [c for c in commands if c[0] == "kg"] == [["kg", "init"], ["kg", "add"], ["kg", "build"], ["kg", "query"]]
+    assert [c for c in commands if c[0] == "kg"] == [
+        ["kg", "init"],
+        ["kg", "add"],
+        ["kg", "extract"],
+        ["kg", "drafts"],
+        ["kg", "build"],
+        ["kg", "query"],
+    ]
 
 
 def test_a_new_project_from_an_html_page_to_a_quoted_answer_as_the_readme_shows(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ READERS = {
 
 
 def test_every_command_with_output_offers_json() -> None:
-    assert _commands_with_json() == sorted([*READERS, "add", "build", "validate", "vocabulary"])
+    assert _commands_with_json() == sorted([*READERS, "add", "build", "extract", "validate", "vocabulary"])
 
 
 @pytest.mark.parametrize("name", sorted(READERS))

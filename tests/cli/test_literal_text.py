@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers.inprocess import crashed, run_kg
 from helpers.run import DATA, SOURCE_ID
+
+from graph.cli.app import app
 
 pytestmark = pytest.mark.slow
 
@@ -113,3 +116,30 @@ def test_validation_errors_show_ids_and_patterns_verbatim(tmp_path: Path) -> Non
     assert error["code"] == "invalid-data"
     assert any("[/bold]x" in problem["message"] or problem["field"] for problem in error["problems"])
     assert all(set(problem) == {"file", "line", "field", "message"} for problem in error["problems"])
+
+
+def _help_texts() -> list[tuple[str, str]]:
+    """Every help text of every command and option, as click holds them (typer renders them with Rich)."""
+    import typer.main
+
+    found: list[tuple[str, str]] = []
+
+    def walk(command: Any, name: str) -> None:  # typer >= 0.20 carries its own copy of click's classes
+        found.append((name, command.help or ""))
+        for param in command.params:
+            found.append((f"{name} {param.name}", getattr(param, "help", None) or ""))
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{name} {sub_name}")
+
+    walk(typer.main.get_command(app), "kg")
+    return found
+
+
+def test_every_help_text_is_shown_as_written_not_read_as_rich_markup() -> None:
+    from rich.text import Text
+
+    # `[a]ccept` in a docstring was shown as "ccept": Rich read [a] as a style tag and dropped it
+    texts = _help_texts()
+    assert len(texts) > 100, "every command and option was seen"
+    mangled = [(where, text) for where, text in texts if Text.from_markup(text).plain != text]
+    assert mangled == []

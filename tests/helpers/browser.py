@@ -88,6 +88,7 @@ def open_page(browser: Any, path: Path, *, timeout_s: float = 60, viewport: tupl
     page.on("dialog", on_dialog)
     started = time.perf_counter()
     page.goto(url, wait_until="load", timeout=timeout_s * 1000)
-    page.wait_for_function("document.documentElement.dataset.state === 'ready'", timeout=timeout_s * 1000, polling=50)
+    # a function, not an expression: Playwright evals an expression in the page, which the page's CSP forbids (no 'unsafe-eval')
+    page.wait_for_function("() => document.documentElement.dataset.state === 'ready'", timeout=timeout_s * 1000, polling=50)
     opened.seconds_to_ready = time.perf_counter() - started
     return opened

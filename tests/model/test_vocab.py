@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from helpers.run import REPO
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from graph import paths
-from tests.helpers.run import REPO
 from graph.model.ontology import default_ontology
 from graph.model.vocab import QG, QG_NS
 

@@ -69,12 +69,15 @@ def test_neighbours_are_the_entities_a_walk_over_statements_reaches(
 def test_the_neighbours_of_sutskever(graph: nx.MultiDiGraph) -> None:
     found = analysis.neighbours(graph, "sutskever", 1)
     assert [(n.node, [link.statement for link in n.links]) for n in found] == [
+        ("everyone-should-benefit-from-ai", ["sutskever-everyone-should-benefit"]),
+        ("full-openness-enables-unsafe-ai", ["sutskever-openness-enables-unsafe-ai"]),
         ("musk", ["d-b0eb5249b1f4f931", "musk-agreed-with-sutskever"]),
         ("openai-should-be-less-open", ["sutskever-less-open-quote"]),
         ("openai-should-be-open-source", ["sutskever-against-open-source"]),
+        ("sharing-helps-recruiting", ["sutskever-sharing-helps-recruiting"]),
         ("sutskever-email", ["sutskever-sent-email"]),
     ]
-    assert len(analysis.neighbours(graph, "sutskever", 2)) == 14
+    assert len(analysis.neighbours(graph, "sutskever", 2)) == 17
 
 
 def test_sutskever_reaches_microsoft_in_one_shortest_path_of_three_hops(graph: nx.MultiDiGraph) -> None:
@@ -127,14 +130,14 @@ def test_paths_are_capped(graph: nx.MultiDiGraph) -> None:
 
 def test_centrality_counts_distinct_neighbours_and_statements(graph: nx.MultiDiGraph, adjacency: dict[str, set[str]], built: Built) -> None:
     rows = {r.node: r for r in analysis.centrality(graph)}
-    assert len(rows) == 23
+    assert len(rows) == 28
     statements = [*built.checked.corpus.statements.values(), *built.checked.derived.values()]
     for node, row in rows.items():
         assert row.degree == len(adjacency[node])
         assert row.statements == sum((s.subject == node) + (s.object == node) for s in statements if s.object is not None)
     assert sum(r.pagerank for r in rows.values()) == pytest.approx(1.0)
     assert [r.node for r in analysis.centrality(graph)][:2] == ["musk", "openai"]
-    assert (rows["musk"].degree, rows["musk"].statements) == (13, 28)
+    assert (rows["musk"].degree, rows["musk"].statements) == (14, 28)
     assert analysis.centrality(graph, "betweenness")[0].node == "musk"
     assert analysis.centrality(graph, "pagerank")[0].node == "openai", "the most talked-about entity"
     assert rows["google"].betweenness == 0.0, "a leaf lies on no shortest path"
@@ -144,9 +147,9 @@ def test_communities_are_deterministic_and_cover_every_entity(graph: nx.MultiDiG
     found = analysis.communities(graph)
     assert found == analysis.communities(graph)
     members = [set(c.members) for c in found.communities]
-    assert [len(m) for m in members] == [10, 7, 3, 3]
+    assert [len(m) for m in members] == [9, 7, 5, 4, 3]
     assert set().union(*members) == set(graph.nodes)
-    assert sum(len(m) for m in members) == 23
+    assert sum(len(m) for m in members) == 28
     assert {"oscar", "musk-condemnation-is-hypocritical", "subsidiary-claim-came-out-of-nowhere"} in members, "a component of its own"
     weighted = nx.Graph()
     weighted.add_nodes_from(graph.nodes)
@@ -154,7 +157,8 @@ def test_communities_are_deterministic_and_cover_every_entity(graph: nx.MultiDiG
         weighted.add_edge(u, v, weight=weighted.get_edge_data(u, v, {"weight": 0})["weight"] + 1)
     assert found.modularity == pytest.approx(nx.community.modularity(weighted, members, weight="weight"))
     assert found.modularity > 0.3, "clearly better than no structure"
-    assert found.communities[0].members[0] == "musk"
+    assert found.communities[0].members[0] == "openai"
+    assert {"sutskever", "openai-should-be-less-open"} <= members[2], "Sutskever with the positions of his e-mail"
 
 
 def test_an_unknown_voice_is_a_usage_error(graph: nx.MultiDiGraph) -> None:
@@ -165,15 +169,15 @@ def test_an_unknown_voice_is_a_usage_error(graph: nx.MultiDiGraph) -> None:
 def test_kg_neighbors_as_table_json_and_csv(built: Built) -> None:
     table = run_kg("neighbors", "Ilya", "--build", built.out.root)
     assert table.exit_code == 0, table.stderr
-    assert "Within 1 step(s) of Ilya Sutskever: 4 entities" in table.stdout
+    assert "Within 1 step(s) of Ilya Sutskever: 7 entities" in table.stdout
     assert "Darauf antwortete Elon mit „Ja.“" in table.stdout
     assert "To this Elon replied “Yes.”" in table.stdout
     data = json.loads(run_kg("neighbors", "Ilya", "--depth", "2", "-f", "json", "--build", built.out.root).stdout)
-    assert (data["entity"], data["depth"], len(data["neighbours"])) == ("sutskever", 2, 14)
+    assert (data["entity"], data["depth"], len(data["neighbours"])) == ("sutskever", 2, 17)
     rows = list(csv.DictReader(io.StringIO(run_kg("neighbors", "sutskever", "-f", "csv", "--build", built.out.root).stdout)))
-    assert len(rows) == 5
-    assert rows[1]["statement"] == "musk-agreed-with-sutskever"
-    assert rows[1]["direction"] == "backward"
+    assert len(rows) == 8
+    assert rows[3]["statement"] == "musk-agreed-with-sutskever"
+    assert rows[3]["direction"] == "backward"
 
 
 def test_kg_path_prints_every_hop_with_its_quote(built: Built) -> None:
@@ -201,12 +205,12 @@ def test_kg_central_and_communities(built: Built) -> None:
     assert "Elon Musk" in lines[0]
     assert "OpenAI" in lines[1]
     data = json.loads(run_kg("central", "--top", "0", "--by", "pagerank", "-f", "json", "--build", built.out.root).stdout)
-    assert len(data["entities"]) == 23
+    assert len(data["entities"]) == 28
     assert data["entities"][0]["entity"] == "openai"
     groups = json.loads(run_kg("communities", "-f", "json", "--build", built.out.root).stdout)
-    assert [c["size"] for c in groups["communities"]] == [10, 7, 3, 3]
+    assert [c["size"] for c in groups["communities"]] == [9, 7, 5, 4, 3]
     assert (groups["method"], groups["seed"]) == ("louvain", 42)
-    assert "4 communities (Louvain, seed 42" in run_kg("communities", "--build", built.out.root).stdout
+    assert "5 communities (Louvain, seed 42" in run_kg("communities", "--build", built.out.root).stdout
     german = run_kg("communities", "--lang", "de", "-f", "csv", "--build", built.out.root).stdout
     assert "Klage von Elon Musk gegen OpenAI" in german
     bad = run_kg("central", "--by", "fame", "--build", built.out.root)

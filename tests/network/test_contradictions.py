@@ -49,7 +49,7 @@ def test_musk_on_open_sourcing_against_in_the_emails_then_for_in_the_lawsuit(fou
     assert c.order_known
     assert c.stances == ["openai-should-be-less-open", "openai-should-be-open-source"]
     assert _ids(c) == [
-        ("against", ["musk-agreed-to-closed-code", "musk-agreed-with-sutskever", "musk-closed-source-from-the-start"]),
+        ("against", ["musk-agreed-to-closed-code", "musk-agreed-with-sutskever", "musk-ja-less-open", "musk-closed-source-from-the-start"]),
         ("for", ["musk-claims-openai-should-be-open-source", "musk-wants-models-open-source"]),
     ]
     corpus = built.checked.corpus
@@ -65,7 +65,13 @@ def test_musk_on_open_sourcing_against_in_the_emails_then_for_in_the_lawsuit(fou
     assert agreement.agreed.id == "sutskever-less-open-quote"
     assert agreement.agreed.data["quote"].startswith("„….indem wir alles offenlegen")
     assert agreement.agreed.data["asserted_by"] == "sutskever"
-    assert [e.step for e in c.sides[0].evidence] == [0, 0, None], "the judgement has no time of its own"
+    own_word = c.sides[0].evidence[2].position
+    assert (own_word.stance, own_word.statement.data["voice"], own_word.statement.data["quote"]) == (
+        "openai-should-be-less-open",
+        "quotation",
+        "„Ja.“",
+    )
+    assert [e.step for e in c.sides[0].evidence] == [0, 0, 0, None], "the judgement has no time of its own"
     assert [e.step for e in c.sides[1].evidence] == [1, 1]
     assert c.sides[1].evidence[0].position.statement.data["when"] == "Derzeit"
 
@@ -74,21 +80,25 @@ def test_musk_on_a_for_profit_openai_for_in_the_emails_then_against_in_the_lawsu
     c = found[0]
     assert c.order_known
     assert c.stances == ["openai-should-be-for-profit"]
-    assert _ids(c) == [
-        ("for", ["musk-wanted-for-profit", "musk-for-profit-email-quote"]),
-        ("against", ["musk-against-for-profit-in-lawsuit"]),
-    ]
-    quoted = c.sides[0].evidence[1].position.statement.data
-    assert (quoted["voice"], quoted["asserted_by"], quoted["expressed_in"]) == ("quotation", "musk", "musk-openai-emails")
-    assert quoted["quote"].startswith("Eine gewinnorientierte Ausrichtung könnte")
-    assert c.sides[1].evidence[0].position.statement.data["expressed_in"] == "musk-v-openai"
+    # the quoted e-mail sentence is the e-mail's, not Musk's (its writer is not named), so it is no side of Musk's
+    assert _ids(c) == [("for", ["musk-wanted-for-profit"]), ("against", ["musk-against-for-profit-in-lawsuit"])]
+    narrated = c.sides[0].evidence[0].position.statement.data
+    assert (narrated["voice"], narrated["asserted_by"], narrated["expressed_in"]) == ("narration", "oscar", "for-profit-email")
+    framing = c.sides[1].evidence[0].position.statement.data
+    assert (framing["voice"], framing["asserted_by"], framing["expressed_in"]) == ("judgement", "oscar", "musk-v-openai")
 
 
 def test_sutskever_is_consistent_and_oscars_judgements_are_no_contradiction(graph: nx.MultiDiGraph, found: list[Contradiction]) -> None:
     held = positions(graph)
     sutskever = {(p.stance, p.polarity) for p in held if p.holder == "sutskever"}
-    assert sutskever == {("openai-should-be-open-source", "against"), ("openai-should-be-less-open", "for")}
-    assert {p.holder for p in held} == {"musk", "sutskever", "oscar"}
+    assert sutskever == {
+        ("openai-should-be-open-source", "against"),
+        ("openai-should-be-less-open", "for"),
+        ("full-openness-enables-unsafe-ai", "for"),
+        ("everyone-should-benefit-from-ai", "for"),
+        ("sharing-helps-recruiting", "for"),
+    }
+    assert {p.holder for p in held} == {"musk", "sutskever", "oscar", "for-profit-email"}
     assert {c.holder for c in found} == {"musk"}
 
 
@@ -103,7 +113,7 @@ def test_the_bundled_query_finds_the_same_pairs(store: pyoxigraph.Store, found: 
         holder, proposition = "Elon Musk", project_label(store, c.proposition)
         expected |= {(holder, proposition, a, b) for a in sides["for"] for b in sides["against"]}
     assert from_query == expected
-    assert len(rows) == 8
+    assert len(rows) == 9
 
 
 def project_label(store: pyoxigraph.Store, entity: str) -> str:
@@ -120,10 +130,11 @@ def test_kg_contradictions_prints_both_sides_with_their_quotes(built: Built) -> 
         "Darauf antwortete Elon mit „Ja.“",
         "„….indem wir alles offenlegen",
         "Er behauptet, dass OpenAI Open-Source sein sollte",
-        "Eine gewinnorientierte Ausrichtung könnte",
+        "Eine E-Mail weist jedoch darauf hin",
         "In der Klage kritisierte Elon",
     ):
         assert quote in out
+    assert "Eine gewinnorientierte Ausrichtung könnte" not in out, "the e-mail's words are not Musk's position"
     assert "To this Elon replied “Yes.”" in out, "translations beside the quotes"
     open_source = out[out.index("was for and against: OpenAI should be open source") :]
     assert open_source.index("AGAINST") < open_source.index("(earlier)") < open_source.index("FOR") < open_source.index("(later)")
@@ -138,9 +149,10 @@ def test_kg_contradictions_for_scripts_and_in_german(built: Built) -> None:
     ]
     agreed = data[1]["sides"][0]["evidence"][1]["agreed_with"]
     assert (agreed["statement"], agreed["asserted_by"], agreed["voice"]) == ("sutskever-less-open-quote", "sutskever", "quotation")
+    assert [c["framing"] for c in data] == [[{"side": "against", "judgement_by": ["oscar"]}], []]
     rows = list(csv.DictReader(io.StringIO(run_kg("contradictions", "-f", "csv", "--build", built.out.root).stdout)))
     assert len(rows) == 8
-    assert rows[4]["agreed_statement"] == "sutskever-less-open-quote"
+    assert rows[3]["agreed_statement"] == "sutskever-less-open-quote"
     german = run_kg("contradictions", "--lang", "de", "--build", built.out.root).stdout
     assert "OpenAI sollte Open Source sein und seine Modelle offenlegen" in german
     assert "DAGEGEN" in german
@@ -203,3 +215,15 @@ def test_a_second_source_adds_its_positions_to_the_same_propositions(data_copy: 
         ("for", ["sutskever-later-for-open-source"]),
         ("against", ["sutskever-against-open-source", "sutskever-less-open-quote"]),
     ]
+
+
+def test_kg_contradictions_says_whose_framing_a_contradiction_is(built: Built) -> None:
+    """The for-profit contradiction rests on the author's reading of Musk's suit: the table says so, in both languages."""
+    english = kg("contradictions", "--build", built.out.root, env={"COLUMNS": "1000"}).stdout
+    assert (
+        "whose framing: the against side rests only on the judgement of Oscar, not on what Elon Musk is reported to have said or done"
+        in english
+    )
+    assert english.count("whose framing:") == 1, "the open-source contradiction rests on what Musk is reported to have done"
+    german = run_kg("contradictions", "--lang", "de", "--build", built.out.root).stdout
+    assert "wessen Deutung: die Seite „dagegen“ beruht nur auf dem Urteil von Oscar" in german

@@ -67,7 +67,7 @@ def _check_attributes(reread: nx.MultiDiGraph, projection: nx.MultiDiGraph) -> N
 
 def test_graphml_reread_by_networkx_has_every_node_edge_and_attribute(exported: Path, projection: nx.MultiDiGraph) -> None:
     reread = nx.read_graphml(exported / "graph.graphml", edge_key_type=str, force_multigraph=True)
-    assert (reread.number_of_nodes(), reread.number_of_edges()) == (projection.number_of_nodes(), projection.number_of_edges()) == (23, 53)
+    assert (reread.number_of_nodes(), reread.number_of_edges()) == (projection.number_of_nodes(), projection.number_of_edges()) == (28, 61)
     assert set(reread.nodes) == set(projection.nodes)
     assert _edges(reread) == _edges(projection)
     _check_attributes(reread, projection)
@@ -78,7 +78,7 @@ def test_graphml_reread_by_networkx_has_every_node_edge_and_attribute(exported: 
 
 def test_graphml_reread_by_igraph(exported: Path, projection: nx.MultiDiGraph) -> None:
     graph = igraph.Graph.Read_GraphML(str(exported / "graph.graphml"))
-    assert (graph.vcount(), graph.ecount()) == (23, 53)
+    assert (graph.vcount(), graph.ecount()) == (28, 61)
     assert graph.is_directed()
     assert set(graph.vs["id"]) == set(projection.nodes)
     assert set(graph.es["statement"]) == {k for _, _, k in projection.edges(keys=True)}
@@ -99,7 +99,7 @@ def test_graphml_key_ids_are_unique(exported: Path) -> None:
 def test_gexf_reread_by_networkx_has_every_node_edge_and_attribute(exported: Path, projection: nx.MultiDiGraph) -> None:
     reread = nx.read_gexf(exported / "graph.gexf")
     assert isinstance(reread, nx.MultiDiGraph)
-    assert (reread.number_of_nodes(), reread.number_of_edges()) == (23, 53)
+    assert (reread.number_of_nodes(), reread.number_of_edges()) == (28, 61)
     assert set(reread.nodes) == set(projection.nodes)
     assert {(u, v, d["id"]) for u, v, d in reread.edges(data=True)} == _edges(projection), "GEXF edge ids are statement ids"
     keyed = nx.MultiDiGraph()
@@ -116,7 +116,7 @@ def test_csv_reread_has_every_node_and_edge(exported: Path, projection: nx.Multi
         nodes = list(csv.DictReader(handle))
     with open(folder / "edges.csv", encoding="utf-8", newline="") as handle:
         edges = list(csv.DictReader(handle))
-    assert (len(nodes), len(edges)) == (23, 53)
+    assert (len(nodes), len(edges)) == (28, 61)
     assert list(nodes[0])[:2] == ["Id", "Label"]
     assert list(edges[0])[:5] == ["Source", "Target", "Id", "Label", "Type"]
     assert {n["Id"] for n in nodes} == set(projection.nodes)
@@ -149,7 +149,7 @@ def test_graphml_to_stdout_and_rdf_exports_still_work(built: Built) -> None:
     graphml = run_kg("export", "-f", "graphml", "--build", built.out.root)
     assert graphml.exit_code == 0, graphml.stderr
     reread = nx.read_graphml(io.BytesIO(graphml.stdout_bytes), edge_key_type=str, force_multigraph=True)
-    assert reread.number_of_edges() == 53
+    assert reread.number_of_edges() == 61
     turtle = run_kg("export", "-f", "turtle", "--build", built.out.root)
     assert turtle.exit_code == 0
     assert turtle.stdout_bytes == built.exports["turtle"].read_bytes()

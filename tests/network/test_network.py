@@ -20,7 +20,7 @@ def test_every_entity_is_a_node_and_every_entity_statement_an_edge(built: Built,
     corpus = built.checked.corpus
     assert set(projection.nodes) == set(corpus.entities)
     entity_statements = [s for s in [*corpus.statements.values(), *built.checked.derived.values()] if s.object is not None]
-    assert projection.number_of_edges() == len(entity_statements) == 53
+    assert projection.number_of_edges() == len(entity_statements) == 61
     assert {k for _, _, k in projection.edges(keys=True)} == {s.id for s in entity_statements}
 
 

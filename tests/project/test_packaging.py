@@ -111,7 +111,7 @@ def test_the_installed_kg_builds_the_data_folder_of_the_checkout_it_runs_in(site
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["data_dir"] == str((checkout / "data").resolve())
-    assert f"data: {(checkout / 'data').resolve()} (the project found from {checkout.resolve()})" in result.stderr
+    assert json.loads(result.stdout)["data_from"] == "project"
     query = subprocess.run(
         [
             sys.executable,

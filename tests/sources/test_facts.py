@@ -7,36 +7,9 @@ through their statement node and who asserts them, never as bare facts.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pyoxigraph
 import pytest
-
-from graph.query.run import run_query
-from graph.rdf.quads import DEFAULT_BASE_IRI
-from graph.store.export import prefixes_for
-
-PREFIXES = prefixes_for(DEFAULT_BASE_IRI)
-
-
-def ask(store: pyoxigraph.Store, query: str) -> list[tuple[str, ...]]:
-    result = run_query(store, query, prefixes=PREFIXES)
-    if result.kind == "ask":
-        return [("yes",)] if result.boolean else [("no",)]
-    rows = []
-    for row in result.rows:
-        cells: list[str] = []
-        for term in row:
-            value: Any = "" if term is None else term.value
-            for prefix in ("entity", "statement"):
-                if value.startswith(PREFIXES[prefix]):
-                    value = value[len(PREFIXES[prefix]) :]
-            if value.startswith(PREFIXES["qg"]):
-                value = "qg:" + value[len(PREFIXES["qg"]) :]
-            cells.append(value)
-        rows.append(tuple(cells))
-    return sorted(rows)
-
+from helpers.sparql import ask
 
 FACTS: dict[str, tuple[str, list[tuple[str, ...]]]] = {
     "musk is in a legal dispute with openai": (
@@ -120,9 +93,9 @@ FACTS: dict[str, tuple[str, list[tuple[str, ...]]]] = {
               rdf:object entity:openai-should-compete-with-google ; qg:timeText ?when }""",
         [("von Anfang an",)],
     ),
-    "an e-mail shows musk wanted a for-profit openai, in his own words": (
-        """SELECT ?exact WHERE { ?st rdf:subject entity:musk ; rdf:predicate qg:supports ; rdf:object entity:openai-should-be-for-profit ;
-              a qg:Quotation ; prov:wasAttributedTo entity:musk ; qg:quote/oa:hasSelector/oa:exact ?exact }""",
+    "an e-mail argues for a for-profit openai, in its own words, its writer not named": (
+        """SELECT ?exact WHERE { ?st rdf:subject entity:for-profit-email ; rdf:predicate qg:supports ; rdf:object entity:openai-should-be-for-profit ;
+              a qg:Quotation ; prov:wasQuotedFrom entity:for-profit-email ; qg:quote/oa:hasSelector/oa:exact ?exact }""",
         [
             (
                 "Eine gewinnorientierte Ausrichtung könnte im Laufe der Zeit eine nachhaltigere Einnahmequelle schaffen "
@@ -199,7 +172,7 @@ def test_every_edge_of_a_source_carries_its_quote_assertor_and_source(store: pyo
     rows = ask(
         store,
         """SELECT ?st WHERE { ?st a qg:Statement .
-             FILTER NOT EXISTS { ?st qg:quote/oa:hasSelector/oa:exact ?exact ; prov:wasAttributedTo ?who ; prov:wasDerivedFrom ?src . ?src a qg:Source } }""",
+             FILTER NOT EXISTS { ?st qg:quote/oa:hasSelector/oa:exact ?exact ; prov:wasAttributedTo|prov:wasQuotedFrom ?who ; prov:wasDerivedFrom ?src . ?src a qg:Source } }""",
     )
     assert rows == []
 

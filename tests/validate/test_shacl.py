@@ -104,7 +104,7 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
                 and "label" in q.predicate.value
             )
         ],
-        "entity 'tesla' rdfs:label: An entity has exactly one German label.",
+        "An entity has a label in the language of every source that mentions it. (value: entity 'tesla')",
     ),
     "a translation that is not marked as english": (
         lambda qs, i: _replace_object(qs, i.statement("musk-cut-ties-with-openai"), QG.translation, Literal("Since then ...")),

@@ -144,7 +144,7 @@ def test_the_harness_sees_and_blocks_every_outside_request(browser: Any, tmp_pat
 def test_the_page_opens_offline_without_requests_or_errors(bundled: Opened) -> None:
     assert bundled.requests == [bundled.url]  # the page itself, and nothing else
     assert bundled.js("typeof vis.Network") == "function"
-    assert bundled.page.locator("#counts").inner_text() == "23 nodes · 46 edges · 53 statements"
+    assert bundled.page.locator("#counts").inner_text() == "28 nodes · 55 edges · 61 statements"
 
 
 def test_the_drawn_nodes_and_edges_are_the_graphs(bundled: Opened, projection: nx.MultiDiGraph) -> None:
@@ -250,7 +250,7 @@ def test_the_language_switch_relabels_the_graph_and_the_page(bundled: Opened) ->
     assert bundled.js("quotegraph.nodes.get('openai-should-merge-with-tesla').label") == "OpenAI sollte mit Tesla fusionieren"
     assert bundled.page.locator("#panel-body h2").inner_text() == "Elon Musk → verklagte → OpenAI"
     assert "Behauptet von\nOscar" in _panel_text(bundled)
-    assert bundled.page.locator("#counts").inner_text() == "23 Knoten · 46 Kanten · 53 Aussagen"
+    assert bundled.page.locator("#counts").inner_text() == "28 Knoten · 55 Kanten · 61 Aussagen"
     tooltip = _hover_tooltip(bundled, _node_point(bundled, "openai-funding"))
     assert tooltip.inner_text().splitlines()[:2] == ["Finanzierung von OpenAI", "Thema"]
     bundled.page.click("button[data-lang=en]")
@@ -260,7 +260,8 @@ def test_the_language_switch_relabels_the_graph_and_the_page(bundled: Opened) ->
 
 def test_conflicting_positions_are_highlighted_and_explained(bundled: Opened) -> None:
     glowing = bundled.js("quotegraph.edges.get().filter((e) => e.shadow && e.shadow.enabled).map((e) => e.label).sort()")
-    assert glowing == ["⚠ opposes", "⚠ opposes", "⚠ supports", "⚠ supports"]
+    # his own "Ja." for "less open" glows too: it negates the "open source" he claims
+    assert glowing == ["⚠ opposes", "⚠ opposes", "⚠ supports", "⚠ supports", "⚠ supports"]
     edge_id = _edge_id(bundled, "musk", "opposes", "openai-should-be-for-profit")
     bundled.page.mouse.click(*_edge_point(bundled, edge_id))
     assert "Elon Musk is recorded both for and against “OpenAI should become a for-profit company”." in _panel_text(bundled)

@@ -1,0 +1,368 @@
+"""Who a text names: known entities by their names, candidates for new people and organisations.
+
+Known entities are found with spaCy's PhraseMatcher over every written form of their labels
+and aliases (:func:`graph.ingest.lexicon.name_forms`), longest match first. Candidates are runs
+of capitalised tokens that no known name covers, kept only when something marks them: a legal
+form ("Tesla Inc.", "Nordwind GmbH"), a title or role before them ("CEO Sam Altman",
+"Mitgründer Brockman"), a surname used again on its own, or a camel-cased company name
+("DeepMind"). A German capitalised word after an article is a common noun ("der Milliardär"),
+not part of a name. A pronoun ("er", "he", "she") stands for the last person named before it,
+but only when the sentences before name exactly one person; such a mention is never listed as
+a name, it only lets a relation reach its subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from graph.ingest.grammar import LEGAL_FORMS, Grammar
+from graph.ingest.lexicon import genitive_forms, name_forms
+from graph.ingest.nlp import Sentence
+from graph.model.records import Entity
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue", "é": "e", "è": "e", "á": "a"})
+_CAMEL = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z]*$|^[a-z]+[A-Z]{2,}[A-Za-z]*$")
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """An id from a label: lower-case ASCII words joined by hyphens."""
+    ascii_text = text.translate(_TRANSLIT).lower()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
+    return out or "entity"
+
+
+@dataclass
+class Mention:
+    """A span of the text that names (or, for a pronoun, stands for) an entity."""
+
+    entity: str
+    start: int
+    end: int
+    text: str
+    sentence: int
+    #: token indices in the paragraph's doc, end exclusive
+    first: int
+    last: int
+    #: "label", "alias", "genitive", "candidate", "surname" or "pronoun"
+    via: str
+
+
+@dataclass
+class Found:
+    """An entity the text mentions: a known one, or a candidate with its kind and label."""
+
+    id: str
+    kind: str
+    label: str
+    known: bool
+    type: str | None = None
+    confidence: float = 1.0
+    rule: str = "name"
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def _legal(text: str) -> bool:
+    """A legal form, also with the full stop spaCy keeps on it at the end of a sentence ("GmbH.")."""
+    return text in LEGAL_FORMS or (text.endswith(".") and text[:-1] in LEGAL_FORMS)
+
+
+def _dotted(form: str) -> str | None:
+    """ "Nordwind Energie GmbH" as spaCy tokenizes it before a full stop: "… GmbH." (one token)."""
+    last = form.rsplit(" ", 1)[-1]
+    return form + "." if last in LEGAL_FORMS and not last.endswith(".") else None
+
+
+def _is_name_token(token: Token, grammar: Grammar) -> bool:
+    text = token.text
+    if not text[:1].isalpha() or token.lower_ in grammar.not_names:
+        return False
+    if text[:1].isupper():
+        return not (token.is_stop and not token.is_title) or _legal(text)
+    return bool(_CAMEL.match(text))
+
+
+class NameFinder:
+    """Finds mentions of known entities and candidates in the sentences of one text."""
+
+    def __init__(self, nlp: Language, entities: dict[str, Entity], language: str, grammar: Grammar):
+        from spacy.matcher import PhraseMatcher
+
+        self.nlp = nlp
+        self.entities = entities
+        self.language = language
+        self.grammar = grammar
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.by_text: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        forms = name_forms(sorted(entities.values(), key=lambda e: e.id), language)
+        for form in forms:
+            self.by_text[form.text].append((form.entity, form.via))
+            dotted = _dotted(form.text)
+            if dotted is not None:
+                self.by_text[dotted].append((form.entity, form.via))
+        texts = sorted(self.by_text)
+        for text, doc in zip(texts, _tokenize_all(nlp, texts), strict=True):
+            if len(doc):
+                self.matcher.add(text, [doc])
+
+    # -- known entities ------------------------------------------------------------------------
+    def known(self, docs: list[Doc], sentences: list[Sentence]) -> list[Mention]:
+        from spacy.util import filter_spans
+
+        sent_of = _sentence_lookup(sentences)
+        raw: list[tuple[int, int, int, str]] = []  # (doc number, first, last, form text)
+        for number, doc in enumerate(docs):
+            spans = [doc[s:e] for _key, s, e in self.matcher(doc)]
+            for span in filter_spans(spans):
+                raw.append((number, span.start, span.end, span.text))
+        full_names = {ent for *_, text in raw for ent, via in self.by_text.get(text, []) if via == "label"}
+        mentions: list[Mention] = []
+        for number, first, last, text in raw:
+            owners = self.by_text.get(text)
+            if not owners:  # the span's text differs from the form only in white space
+                continue
+            entity, via = owners[0]
+            if len({e for e, _ in owners}) > 1:
+                named = [(e, v) for e, v in owners if e in full_names]
+                entity, via = named[0] if named else owners[0]
+                via = "ambiguous" if not named else via
+            sentence = sent_of.get((number, first))
+            if sentence is None:
+                continue
+            start = sentence.token_start(first)
+            end = sentence.token_end(last - 1)
+            if text.endswith(".") and _dotted(text[:-1]) == text:
+                end -= 1
+            mentions.append(
+                Mention(
+                    entity,
+                    start,
+                    end,
+                    sentence.slice(start, end),
+                    sentence.index,
+                    first,
+                    last,
+                    via,
+                )
+            )
+        return mentions
+
+    # -- candidates ----------------------------------------------------------------------------
+    def candidates(
+        self, docs: list[Doc], sentences: list[Sentence], known: list[Mention], taken_ids: set[str]
+    ) -> tuple[list[Found], list[Mention]]:
+        """New people and organisations the text names, and every mention of them."""
+        covered = {(m.sentence, t) for m in known for t in range(m.first, m.last)}
+        proposals: dict[str, Found] = {}
+        lone_words: dict[str, int] = defaultdict(int)
+        runs: list[tuple[Sentence, int, int, str, str | None, float]] = []
+        g = self.grammar
+        for sentence in sentences:
+            doc = sentence.span.doc
+            i = sentence.span.start
+            while i < sentence.span.end:
+                if (sentence.index, i) in covered or not _is_name_token(doc[i], g):
+                    i += 1
+                    continue
+                j = i
+                while j < sentence.span.end and (sentence.index, j) not in covered and _is_name_token(doc[j], g):
+                    j += 1
+                after_article = i > sentence.span.start and doc[i - 1].lower_ in g.determiners
+                if j - i == 1 and i > sentence.span.start and not after_article:
+                    lone_words[doc[i].text] += 1
+                runs.append((sentence, i, j, "", None, 0.0))
+                i = j
+        for sentence, i, j, *_ in runs:
+            found = self._classify(sentence, i, j, lone_words)
+            if found is None:
+                continue
+            kind, label, confidence, rule = found
+            key = label
+            if key in proposals:
+                proposals[key].confidence = max(proposals[key].confidence, confidence)
+                continue
+            ident = slug(label)
+            while ident in taken_ids:
+                ident = f"{ident}-new"
+            taken_ids.add(ident)
+            proposals[key] = Found(ident, kind, label, known=False, confidence=confidence, rule=rule)
+        mentions = self._candidate_mentions(docs, sentences, list(proposals.values()), covered)
+        return list(proposals.values()), mentions
+
+    def _classify(self, sentence: Sentence, i: int, j: int, lone_words: dict[str, int]) -> tuple[str, str, float, str] | None:
+        doc = sentence.span.doc
+        g = self.grammar
+        german = self.language.startswith("de")
+        tokens = list(range(i, j))
+        before = doc[i - 1] if i > sentence.span.start else None
+        # a German capitalised word after an article is a common noun ("der Milliardär Elon Musk")
+        titled = before is not None and before.lower_ in g.titles
+        # a legal form makes the whole run a name, article or not ("die Nordwind Energie GmbH")
+        legal_run = _legal(doc[tokens[-1]].text) or (j < sentence.span.end and _legal(doc[j].text))
+        while (
+            tokens
+            and not (legal_run and doc[tokens[0]].lower_ not in g.titles)
+            and (doc[tokens[0]].lower_ in g.titles or (german and before is not None and before.lower_ in g.determiners))
+        ):
+            titled = titled or doc[tokens[0]].lower_ in g.titles
+            before = doc[tokens[0]]
+            tokens = tokens[1:]
+        if not tokens:
+            return None
+        legal = _legal(doc[tokens[-1]].text)
+        if not legal and tokens[-1] + 1 < sentence.span.end and _legal(doc[tokens[-1] + 1].text):
+            tokens.append(tokens[-1] + 1)
+            legal = True
+        while tokens and _legal(doc[tokens[-1]].text) and len(tokens) > 1 and _legal(doc[tokens[-2]].text):
+            tokens = tokens[:-1]
+        start = sentence.token_start(tokens[0])
+        end = sentence.token_end(tokens[-1])
+        if doc[tokens[-1]].text not in LEGAL_FORMS and _legal(doc[tokens[-1]].text):
+            end -= 1  # "GmbH." closes the sentence: the full stop is not part of the name
+        label = sentence.slice(start, end)
+        if "\n" in label:
+            return None
+        words = [doc[t].text for t in tokens]
+        at_start = tokens[0] == sentence.span.start
+        if legal and len(words) >= 2:
+            return "organization", label, 0.8, "legal-form"
+        if len(words) > 4:
+            return None
+        if titled and 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+            return "person", label, 0.7, "title"
+        if german and at_start:
+            return None  # every German noun is capitalised, and the first word of a sentence too
+        if len(words) == 1 and _CAMEL.match(words[0]) and not at_start:
+            return "organization", label, 0.5, "camel-case"
+        if 2 <= len(words) <= 3 and lone_words.get(words[-1], 0) > 0 and all(w[:1].isupper() for w in words):
+            return "person", label, 0.6, "surname-again"
+        if 2 <= len(words) <= 3 and not german and not at_start and all(w[:1].isupper() and w[1:].islower() for w in words):
+            return "person", label, 0.4, "name-shape"
+        return None
+
+    def _candidate_mentions(
+        self, docs: list[Doc], sentences: list[Sentence], found: list[Found], covered: set[tuple[int, int]]
+    ) -> list[Mention]:
+        from spacy.matcher import PhraseMatcher
+        from spacy.util import filter_spans
+
+        if not found:
+            return []
+        matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        owner: dict[str, str] = {}
+        for cand in found:
+            forms = [cand.label, *genitive_forms(cand.label, self.language)]
+            words = cand.label.split()
+            if cand.kind == "person" and len(words) > 1:
+                forms += [words[-1], *genitive_forms(words[-1], self.language)]
+            forms += [d for d in map(_dotted, forms) if d is not None]
+            for form in forms:
+                if form not in owner and form not in self.by_text:
+                    owner[form] = cand.id
+        texts = sorted(owner)
+        for text, doc in zip(texts, _tokenize_all(self.nlp, texts), strict=True):
+            matcher.add(text, [doc])
+        sent_of = _sentence_lookup(sentences)
+        by_id = {c.id: c for c in found}
+        mentions: list[Mention] = []
+        for number, doc in enumerate(docs):
+            spans = filter_spans([doc[s:e] for _key, s, e in matcher(doc)])
+            for span in spans:
+                sentence = sent_of.get((number, span.start))
+                if sentence is None or any((sentence.index, t) in covered for t in range(span.start, span.end)):
+                    continue
+                ident = owner.get(span.text)
+                if ident is None:
+                    continue
+                start, end = sentence.token_start(span.start), sentence.token_end(span.end - 1)
+                written = span.text
+                if written.endswith(".") and _dotted(written[:-1]) == written:
+                    end -= 1
+                    written = written[:-1]
+                via = "candidate" if written == by_id[ident].label else "surname"
+                mention = Mention(ident, start, end, written, sentence.index, span.start, span.end, via)
+                mentions.append(mention)
+                by_id[ident].mentions.append(mention)
+        return mentions
+
+    # -- pronouns ------------------------------------------------------------------------------
+    def pronouns(self, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
+        """Words that stand for a name said before: a pronoun for a person, "das Unternehmen" for an organisation.
+
+        A subject pronoun ("er", "he", "she") stands for the one person named before it in its
+        sentence, or else for the one person the sentence before named. A definite description
+        of a company ("das Unternehmen", "der Konzern", "the company") stands for the organisation
+        named last before its sentence and not in it ("Nordwind hat Helios verklagt. Nordwind-Chef
+        Brandt wirft dem Unternehmen vor …": Helios).
+        """
+        persons_in: dict[int, list[Mention]] = defaultdict(list)
+        orgs_in: dict[int, list[Mention]] = defaultdict(list)
+        for m in named:
+            if kinds.get(m.entity) == "person":
+                persons_in[m.sentence].append(m)
+            elif kinds.get(m.entity) == "organization":
+                orgs_in[m.sentence].append(m)
+        g = self.grammar
+        found: list[Mention] = []
+        last_person: str | None = None
+        last_orgs: list[str] = []
+        for sentence in sentences:
+            doc = sentence.span.doc
+            in_here = sorted(persons_in.get(sentence.index, []), key=lambda m: m.first)
+            for t in range(sentence.span.start, sentence.span.end):
+                token = doc[t]
+                if token.lower_ in g.org_anaphors and t > sentence.span.start and doc[t - 1].lower_ in g.definite:
+                    if t + 1 < sentence.span.end and doc[t + 1].text[:1].isupper():
+                        continue  # "die Firma Solaris" names the firm right there
+                    # not one named in the same clause: "Der Konzern wirft der EMA vor" is not about the EMA
+                    same_clause = {
+                        m.entity
+                        for m in orgs_in.get(sentence.index, [])
+                        if not any(doc[k].text in (",", ";") for k in range(min(m.first, t), max(m.last, t)))
+                    }
+                    target_org = next((o for o in reversed(last_orgs) if o not in same_clause), None)
+                    if target_org is not None:
+                        start, end = sentence.token_start(t - 1), sentence.token_end(t)
+                        found.append(Mention(target_org, start, end, sentence.slice(start, end), sentence.index, t - 1, t + 1, "pronoun"))
+                    continue
+                if token.lower_ not in g.person_pronouns:
+                    continue
+                if self.language.startswith("de") and token.lower_ == "sie":
+                    continue  # "sie" is as often "they" or the polite "you"
+                earlier = {m.entity for m in in_here if m.last <= t}
+                target = next(iter(earlier)) if len(earlier) == 1 else (last_person if not earlier else None)
+                if target is None:
+                    continue
+                start, end = sentence.token_start(t), sentence.token_end(t)
+                found.append(Mention(target, start, end, token.text, sentence.index, t, t + 1, "pronoun"))
+            distinct = {m.entity for m in in_here}
+            if len(distinct) == 1:
+                last_person = next(iter(distinct))
+            elif len(distinct) > 1:
+                last_person = None
+            for m in sorted(orgs_in.get(sentence.index, []), key=lambda m: m.first):
+                if m.entity in last_orgs:
+                    last_orgs.remove(m.entity)
+                last_orgs.append(m.entity)
+        return found
+
+
+def _tokenize_all(nlp: Language, texts: list[str]) -> Iterable[Doc]:
+    """Tokens only (no sentencizer): the patterns of a PhraseMatcher."""
+    return nlp.tokenizer.pipe(texts)  # type: ignore[union-attr,no-any-return] # a blank pipeline's tokenizer is a Tokenizer
+
+
+def _sentence_lookup(sentences: Iterable[Sentence]) -> dict[tuple[int, int], Sentence]:
+    """(paragraph number, token index) → the sentence holding that token."""
+    out: dict[tuple[int, int], Sentence] = {}
+    for sentence in sentences:
+        for t in range(sentence.span.start, sentence.span.end):
+            out[(sentence.paragraph, t)] = sentence
+    return out
