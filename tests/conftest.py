@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from helpers.listener import listening
-from helpers.run import DATA
+from helpers.run import DATA, first_source_only
 
 from graph.build.pipeline import Built, build
 from graph.rdf.quads import Iris
@@ -37,6 +37,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def store(built: Built) -> pyoxigraph.Store:
     return built.out.open_store()
+
+
+@pytest.fixture(scope="session")
+def first_source_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The first source alone, built once: for tests of the article's own network (the bundled
+    data also holds five court orders; tests/cli/test_across_sources.py asks across them)."""
+    root = tmp_path_factory.mktemp("first-source")
+    return build(first_source_only(root / "data"), OutDir(root / "out"))
 
 
 @pytest.fixture(scope="session")

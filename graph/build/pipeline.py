@@ -34,7 +34,7 @@ from graph.build import workers
 from graph.build.loading import Loading
 from graph.build.plan import Plan, plan_build
 from graph.defaults import SHACL_ENGINES
-from graph.errors import GraphInvalid, StoreError, UsageError
+from graph.errors import GraphInvalid, Problem, StoreError, UsageError
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
@@ -74,6 +74,9 @@ class Checked:
     derived: dict[str, Statement] | None = None
     quads: list[pyoxigraph.Quad] = field(default_factory=list)
     engine: str = ""
+    #: what the data may mean but should be looked at (two entities sharing a name); fails nothing
+    warnings: list[Problem] = field(default_factory=list)
+    warning_count: int = 0
 
     def counts(self) -> dict[str, Any]:
         return self.count_values
@@ -260,7 +263,15 @@ def _check_in(
 
 
 def _checked(iris: Iris, counts: dict[str, Any], phases: Phases, loading: Loading, engine: str) -> Checked:
-    checked = Checked(iris=iris, count_values=counts, timings=phases.timings, engine=engine)
+    problems = loading.loader.problems
+    checked = Checked(
+        iris=iris,
+        count_values=counts,
+        timings=phases.timings,
+        engine=engine,
+        warnings=problems.warnings,
+        warning_count=problems.warning_count,
+    )
     if loading.keep:
         units = loading.kept_units
         checked.corpus = Corpus(

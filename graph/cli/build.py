@@ -96,6 +96,23 @@ def _counts_table(title: str, counts: dict[str, Any]) -> Table:
     return table
 
 
+#: warnings kg build and kg validate print; the rest are counted (kg entities --duplicates lists every name clash)
+SHOWN_WARNINGS = 20
+
+
+def print_warnings(checked: Checked) -> None:
+    """Warnings on stderr, one line each as ``file:line: field: message``, literally (never as markup)."""
+    for problem in checked.warnings[:SHOWN_WARNINGS]:
+        err_console.print(Text.assemble(("warning: ", "bold yellow"), str(problem)), highlight=False, soft_wrap=True)
+    hidden = checked.warning_count - min(len(checked.warnings), SHOWN_WARNINGS)
+    if hidden > 0:
+        err_console.print(f"… and {hidden:,} more warning(s); kg entities --duplicates lists every name clash", highlight=False)
+
+
+def _warnings_json(checked: Checked) -> dict[str, Any]:
+    return {"warnings": [str(p) for p in checked.warnings], "warning_count": checked.warning_count}
+
+
 def export_formats(value: str) -> list[str] | None:
     """``--export``: None for all formats, [] for none, else the named ones (checked)."""
     if value.strip() == "all":
@@ -146,6 +163,7 @@ def build_command(
             chosen.path, target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine, exports=export_formats(export)
         )
     wall = time.perf_counter() - started
+    print_warnings(built.checked)
     if format is SummaryFormat.json:
         out_console.print_json(
             json.dumps(
@@ -159,6 +177,7 @@ def build_command(
                     "exports": {k: str(v) for k, v in built.exports.items()},
                     "view": str(built.view) if built.view else None,
                     "wall_s": round(wall, 3),
+                    **_warnings_json(built.checked),
                 }
             )
         )
@@ -197,8 +216,11 @@ def validate_command(
     with RichProgress(shown=format is not SummaryFormat.json) as progress:
         checked: Checked = check(chosen.path, base_iri=base_iri, progress=progress, engine=shacl_engine)
     counts = checked.counts()
+    print_warnings(checked)
     if format is SummaryFormat.json:
-        out_console.print_json(json.dumps({"valid": True, **chosen.as_json(), "counts": counts, "timings_s": checked.timings}))
+        out_console.print_json(
+            json.dumps({"valid": True, **chosen.as_json(), "counts": counts, "timings_s": checked.timings, **_warnings_json(checked)})
+        )
         return
     out_console.print(_counts_table("Valid: every quote anchored, SHACL conforms", counts))
 

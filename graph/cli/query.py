@@ -143,12 +143,14 @@ def query_command(
     text, label = resolve_query(query)
     if endpoint is not None:
         from graph.remote.client import Endpoint
+        from graph.remote.names import RemoteNames, RemoteStatements
 
         remote = Endpoint.connect(endpoint, timeout=timeout)
         prefixes = prefixes_for(remote.base_iri)
         given = dict(parse_param(p, prefixes) for p in (param or []))
-        # no local store to look names up in: entity parameters must be IRIs (entity:musk)
-        params = resolve_params(None, bundled_queries().get(label), given, lang)
+        # names and statement ids are looked up at the endpoint, by the rules of a local lookup
+        lookup = RemoteNames(remote, timeout), RemoteStatements(remote, timeout)
+        params = resolve_params(None, bundled_queries().get(label), given, lang, *lookup)
         result = remote.query(text, params=params, prefixes=prefixes, timeout=timeout, max_rows=max_rows)
     else:
         target = build_dir(build)
@@ -188,7 +190,13 @@ def query_command(
             note(f"{len(result.rows)} row(s)")
     else:
         raise fail(f"--format {format.value} is for CONSTRUCT/DESCRIBE results; use table, csv, tsv or json")
-    if result.truncated:
+    if result.endpoint_limit is not None:
+        labelled(
+            "warning",
+            f"the endpoint sent only its first {result.endpoint_limit:,} rows (its own limit: Virtuoso's ResultSetMaxRows); "
+            "the answer is incomplete",
+        )
+    elif result.truncated:
         labelled("note", f"stopped after {max_rows:,} rows (--max-rows)")
 
 

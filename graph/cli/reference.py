@@ -27,15 +27,22 @@ def _rows(group: Any, prefix: str) -> list[tuple[str, str, str]]:
         if command is None or command.hidden:
             continue
         if hasattr(command, "list_commands"):
+            if getattr(command, "invoke_without_command", False):  # a group that also runs alone (kg entities)
+                rows.append(_row(command, f"{prefix} {name}"))
             rows += _rows(command, f"{prefix} {name}")
             continue
-        arguments = " ".join(p.human_readable_name.upper() for p in command.params if p.param_type_name == "argument")
-        options = [p for p in command.params if p.param_type_name == "option" and not getattr(p, "hidden", False) and p.name != "help"]
-        usage = f"`{prefix} {name}{' ' + arguments if arguments else ''}`"
-        summary = (command.help or "").strip().split("\n\n")[0]
-        flags = " ".join("`" + "/".join([max(p.opts, key=len), *p.secondary_opts]) + "`" for p in options)
-        rows.append((usage.replace("|", "\\|"), _cell(summary), flags))
+        rows.append(_row(command, f"{prefix} {name}"))
     return rows
+
+
+def _row(command: Any, usage_name: str) -> tuple[str, str, str]:
+    """Usage, the first paragraph of the help, and the options of one command."""
+    arguments = " ".join(p.human_readable_name.upper() for p in command.params if p.param_type_name == "argument")
+    options = [p for p in command.params if p.param_type_name == "option" and not getattr(p, "hidden", False) and p.name != "help"]
+    usage = f"`{usage_name}{' ' + arguments if arguments else ''}`"
+    summary = (command.help or "").strip().split("\n\n")[0]
+    flags = " ".join("`" + "/".join([max(p.opts, key=len), *p.secondary_opts]) + "`" for p in options)
+    return usage.replace("|", "\\|"), _cell(summary), flags
 
 
 def commands_table() -> str:

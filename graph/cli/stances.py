@@ -25,6 +25,8 @@ def _evidence_dict(graph: nx.MultiDiGraph, e: Evidence, lang: str) -> dict[str, 
         "stance_label": label(graph, p.stance, lang),
         "stated_polarity": p.polarity,
         "step": e.step,
+        "date": e.dated,  # when its source says it happened
+        "latest": e.latest,  # its date, else the date its source was published (it had happened by then)
         "statement": p.statement.as_dict(graph, lang),
         "agreed_with": p.agreed.as_dict(graph, lang) if p.agreed else None,
     }
@@ -136,7 +138,7 @@ def _table(graph: nx.MultiDiGraph, c: Contradiction, lang: str, sources: dict[st
     holder, proposition = label(graph, c.holder, lang), label(graph, c.proposition, lang)
     title = Text.assemble((holder, "bold"), " was for and against: ", (proposition, "bold"))
     table = Table(title=title, title_justify="left", show_lines=True, header_style="bold", expand=True)
-    table.add_column("side", overflow="fold", width=9)
+    table.add_column("side", overflow="fold", width=12)
     table.add_column("position as stated", overflow="fold", ratio=4)
     table.add_column("quote (source language)", overflow="fold", ratio=5)
     table.add_column("translation (en)", overflow="fold", ratio=5)
@@ -146,7 +148,11 @@ def _table(graph: nx.MultiDiGraph, c: Contradiction, lang: str, sources: dict[st
         for i, e in enumerate(side.evidence):
             d = _evidence_dict(graph, e, lang)["statement"]
             head = Text(f"{term_label(graph, side.polarity.capitalize(), lang).upper()}\n({when})") if i == 0 else Text("")
-            if c.order_known and e.step is None:
+            if e.dated:
+                head.append(("\n" if i == 0 else "") + e.dated, style="dim")
+            elif e.latest:
+                head.append(("\n" if i == 0 else "") + f"by {e.latest} (reported)", style="dim")
+            elif c.order_known and e.step is None:
                 head.append(("\n" if i == 0 else "") + "(this one: time not known)", style="dim")
             table.add_row(
                 head, _position_text(graph, e, lang), d["quote"], d["translation"], provenance_text(d, graph, lang, sources[d["source"]])
@@ -169,8 +175,9 @@ def contradictions_command(format: FormatOption = AnswerFormat.table, lang: Lang
     statement (then both quotes are shown). Stances declared to negate each other (qg:negates)
     form one proposition: holding one is opposing the other. Sources are not separated: a
     second source about the same people adds its positions to the same propositions. A side is
-    earlier when the events it was expressed in are narrated to come first (qg:before). A side
-    that rests only on judgements is named as someone's framing, not the holder's own position.
+    earlier when the events it was expressed in are narrated to come first (qg:before), or when
+    its sources date it first (a statement's date; a publication date only bounds it from above).
+    A side that rests only on judgements is named as someone's framing, not the holder's own position.
     """
     graph = project(build_dir(build).open_store())
     found = contradictions(graph)

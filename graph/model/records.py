@@ -128,14 +128,19 @@ class SourceIn(BaseModel):
     )
     publisher: Line | None = None
     licence: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")] | None = Field(
-        default=None, description="licence of the text, an SPDX-like id (CC-BY-4.0, CC0-1.0), only when known"
+        default=None, description="licence of the text, an SPDX id where one exists (CC-BY-SA-4.0) or a short id (public-domain-us-gov)"
     )
-    licence_url: Url | None = None
-    attribution: Line | None = Field(default=None, description="the credit line the licence asks for")
+    licence_url: Url | None = Field(default=None, description="where the licence (or the reason for public domain) is stated")
+    attribution: Line | None = Field(default=None, description="the credit line the licence asks for, as it should be shown")
     retrieved: dt.datetime | None = Field(default=None, description="when the text was read: the fetch of a URL, or the file kg add read")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
         default=None, description="SHA-256 of the text file as added; the build refuses a text that no longer matches"
     )
+    excerpt: list[Line] = Field(
+        default_factory=list,
+        description="how the text differs from the published one, one line each: cuts, layout cleaning (curation record)",
+    )
+    verified: Text | None = Field(default=None, description="how, when and against what the text was checked (curation record)")
     note: Text | None = None
 
 
@@ -153,6 +158,9 @@ class EntityIn(BaseModel):
     description: Descriptions = Field(default_factory=Descriptions)
     wikidata: WikidataId | None = Field(default=None, description="only when verified")
     negates: list[Id] = Field(default_factory=list, description="stances this stance contradicts")
+    distinct_from: list[Id] = Field(
+        default_factory=list, description="entities that share a name with this one but are not the same, on purpose"
+    )
 
 
 class StatementIn(BaseModel):
@@ -212,6 +220,8 @@ class Source(BaseModel):
     licence_url: str | None = None
     attribution: str | None = None
     retrieved: dt.datetime | None = None
+    excerpt: list[str] = Field(default_factory=list)
+    verified: str | None = None
 
 
 class Entity(BaseModel):
@@ -224,6 +234,7 @@ class Entity(BaseModel):
     description: Descriptions
     wikidata: str | None
     negates: tuple[str, ...]
+    distinct_from: tuple[str, ...] = ()
 
 
 class Quote(BaseModel):

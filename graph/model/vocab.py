@@ -35,6 +35,7 @@ class QG(DefinedNamespace):
     Topic: URIRef
     Lawsuit: URIRef
     Counterclaim: URIRef
+    Motion: URIRef
     MergerProposal: URIRef
     Partnership: URIRef
     Email: URIRef
@@ -136,6 +137,9 @@ class QG(DefinedNamespace):
     defendant: URIRef
     sued: URIRef
     counterclaimTo: URIRef
+    moved: URIRef
+    granted: URIRef
+    denied: URIRef
     holdsStance: URIRef
     supports: URIRef
     opposes: URIRef
@@ -160,6 +164,7 @@ class QG(DefinedNamespace):
     urged: URIRef
     meantFor: URIRef
     concerns: URIRef
+    authorOf: URIRef
     contains: URIRef
     partOf: URIRef
     keepsClosed: URIRef

@@ -40,7 +40,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX schema: <https://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?st ?id ?s ?p ?o ?voice ?who ?src ?srcId ?srcTitle ?srcDate ?srcLang ?in ?translation ?when ?polarity ?hedged ?derived
+SELECT ?st ?id ?s ?p ?o ?voice ?who ?src ?srcId ?srcTitle ?srcDate ?srcLang ?date ?in ?translation ?when ?polarity ?hedged ?derived
        ?exact ?start ?end ?prefix ?suffix ?part ?regarding
 WHERE {
   GRAPH ?g {
@@ -53,6 +53,7 @@ WHERE {
     OPTIONAL { ?st qg:expressedIn ?in }
     OPTIONAL { ?st qg:translation ?translation }
     OPTIONAL { ?st qg:timeText ?when }
+    OPTIONAL { ?st qg:date ?date }
     OPTIONAL { ?st qg:polarity ?polarity }
     OPTIONAL { ?st qg:hedged ?hedged }
     OPTIONAL { ?st qg:derivedVia ?derived . ?st prov:wasDerivedFrom ?partNode . ?partNode a qg:Statement ; schema:identifier ?part }
@@ -184,6 +185,7 @@ def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
             "source": row["srcId"].value,
             "source_title": row["srcTitle"].value,
             "source_date": _value(row["srcDate"]) or "",
+            "date": _value(row["date"]) or "",  # the statement's own date, when its source gives one
             "expressed_in": ids.get(row["in"].value, "") if row["in"] is not None else "",
             "translation": _value(row["translation"]) or "",
             "when": _value(row["when"]) or "",

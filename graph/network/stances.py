@@ -13,8 +13,12 @@ into a polarity on the proposition; a holder with positions both for and against
 a second source's positions join the same groups.
 
 Time decides which side comes first when it is known: the event a statement was expressed in
-(or the event that contains it, ``partOf``) may be ordered by narrated ``before`` statements.
-Words such as "Derzeit" are shown, never interpreted. Everything is read from the projection
+(or the event that contains it, ``partOf``) may be ordered by narrated ``before`` statements,
+and across sources by dates. A statement's own date (``date:``, given by its source) says when;
+its source's publication date says only that it had happened by then. So one side comes first
+by date when some position of it happened, at the latest, before a position of the other side
+is dated to have happened: a date of publication is an upper bound, never a lower one. Words
+such as "Derzeit" are shown, never interpreted. Everything is read from the projection
 (:func:`graph.network.projection.project`), which is read from the store.
 """
 
@@ -75,6 +79,22 @@ class Evidence:
     position: Position
     polarity: str  # on the proposition
     step: int | None  # events known to come before the one it was expressed in; None if unordered
+
+    @property
+    def latest(self) -> str:
+        """The latest it can have happened: its own date, else its source's date ('' if neither)."""
+        data = self.position.statement.data
+        return str(data.get("date") or data.get("source_date") or "")
+
+    @property
+    def dated(self) -> str:
+        """When its source says it happened ('' if the source gives no date for it)."""
+        return str(self.position.statement.data.get("date") or "")
+
+
+def dated_before(first: list[Evidence], second: list[Evidence]) -> bool:
+    """Some position of ``first`` happened, at the latest, before one of ``second`` is dated (see the module docstring)."""
+    return any(a.latest and b.dated and a.latest < b.dated for a in first for b in second)
 
 
 @dataclass(frozen=True)
@@ -190,10 +210,11 @@ def contradictions(graph: nx.MultiDiGraph) -> list[Contradiction]:
         if not (by_polarity[FOR] and by_polarity[AGAINST]):
             continue
         for items in by_polarity.values():
-            items.sort(key=lambda e: (e.step is None, e.step or 0))  # stable: source order within a step
+            items.sort(key=lambda e: (e.step is None, e.step or 0, e.latest == "", e.latest))  # stable: source order otherwise
         pro, contra = Side(FOR, by_polarity[FOR]), Side(AGAINST, by_polarity[AGAINST])
-        contra_first = time.precedes(contra, pro) and not time.precedes(pro, contra)
-        pro_first = time.precedes(pro, contra) and not time.precedes(contra, pro)
+        contra_before = time.precedes(contra, pro) or dated_before(contra.evidence, pro.evidence)
+        pro_before = time.precedes(pro, contra) or dated_before(pro.evidence, contra.evidence)
+        contra_first, pro_first = contra_before and not pro_before, pro_before and not contra_before
         sides = (contra, pro) if contra_first else (pro, contra)
         stances = sorted(s for s, (p, _) in group_of.items() if p == proposition)
         found.append(Contradiction(holder, proposition, stances, sides, contra_first or pro_first))

@@ -6,7 +6,6 @@ the closest candidates ("did you mean …"), as rapidfuzz ranks them.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,12 +15,7 @@ from rapidfuzz import fuzz, process
 
 from graph.errors import UsageError
 from graph.model.records import display_label
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Größte`` → ``grosste``, ``Élan`` → ``elan``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+from graph.sources.duplicates import fold as fold  # re-exported: one folding for lookups and for the duplicate check
 
 
 class NotFound(UsageError):
@@ -58,7 +52,8 @@ class AmbiguousEntity(UsageError):
 
 
 # Names as the store holds them: read from the entities graph, so a lookup needs no projection.
-_ENTITY_NAMES = """
+# A remote endpoint runs the same queries (graph.remote.names), with quotegraph's graphs as its named graphs.
+ENTITY_NAMES = """
 SELECT ?e ?id ?name ?p WHERE {
   GRAPH ?g { ?e a <https://w3id.org/quotegraph/ontology#Entity> ; <https://schema.org/identifier> ?id ;
                 ?p ?name . }
@@ -72,7 +67,7 @@ SELECT ?st WHERE {
   ?st <https://schema.org/identifier> ?id . ?st a <https://w3id.org/quotegraph/ontology#Statement> .
 }
 """
-_STATEMENT_IDS = """
+STATEMENT_IDS = """
 SELECT ?st ?id WHERE {
   GRAPH ?g { ?st a <https://w3id.org/quotegraph/ontology#Statement> ; <https://schema.org/identifier> ?id . }
 }
@@ -105,13 +100,17 @@ class Names:
     @classmethod
     def from_store(cls, store: pyoxigraph.Store) -> Names:
         """The names of every entity in a built store (ids, labels and aliases in every language)."""
-        nodes: dict[str, dict[str, Any]] = {}
-        results = store.query(_ENTITY_NAMES)
+        results = store.query(ENTITY_NAMES)
         assert isinstance(results, pyoxigraph.QuerySolutions)
-        for row in results:
-            node = nodes.setdefault(row["id"].value, {"iri": row["e"].value, "aliases": []})
-            name = row["name"]
-            if row["p"].value.endswith("#label") and getattr(name, "language", None) in ("de", "en"):
+        return cls.from_rows(tuple(row) for row in results)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[Any, ...]]) -> Names:
+        """The names from the rows of :data:`ENTITY_NAMES` (``?e ?id ?name ?p``), wherever the query ran."""
+        nodes: dict[str, dict[str, Any]] = {}
+        for e, ident, name, p in rows:
+            node = nodes.setdefault(ident.value, {"iri": e.value, "aliases": []})
+            if p.value.endswith("#label") and getattr(name, "language", None) in ("de", "en"):
                 node[f"label_{name.language}"] = name.value
             else:
                 node["aliases"].append(name.value)
@@ -160,18 +159,36 @@ def resolve(
     raise EntityNotFound(query, suggestions[:5])
 
 
+def statement_by_id(given: str) -> str:
+    """The query for the statement whose id is exactly ``given`` (a literal serialised by Oxigraph, never pasted text)."""
+    return _STATEMENT_BY_ID.replace("?given", str(pyoxigraph.Literal(given)))
+
+
 def find_statement(store: pyoxigraph.Store, query: str) -> str:
     """The IRI of the statement whose id is ``query`` (ignoring case); raises with the closest ids.
 
     An exact id is one indexed lookup; only a different case or an unknown id reads every id.
     """
-    exact = store.query(_STATEMENT_BY_ID.replace("?given", str(pyoxigraph.Literal(query))), use_default_graph_as_union=True)
-    assert isinstance(exact, pyoxigraph.QuerySolutions)
-    for row in exact:
-        return str(row["st"].value)
-    results = store.query(_STATEMENT_IDS)
-    assert isinstance(results, pyoxigraph.QuerySolutions)
-    ids: dict[str, str] = {row["id"].value: row["st"].value for row in results}
+
+    def exact() -> str | None:
+        results = store.query(statement_by_id(query), use_default_graph_as_union=True)
+        assert isinstance(results, pyoxigraph.QuerySolutions)
+        return next((str(row["st"].value) for row in results), None)
+
+    def every() -> dict[str, str]:
+        results = store.query(STATEMENT_IDS)
+        assert isinstance(results, pyoxigraph.QuerySolutions)
+        return {row["id"].value: row["st"].value for row in results}
+
+    return resolve_statement(query, exact, every)
+
+
+def resolve_statement(query: str, exact: Callable[[], str | None], every: Callable[[], Mapping[str, str]]) -> str:
+    """The IRI of the statement ``query`` names, given its exact lookup and every id with its IRI (read only when needed)."""
+    found = exact()
+    if found is not None:
+        return found
+    ids = every()
     if query in ids:
         return ids[query]
     folded = {fold(i): i for i in ids}

@@ -6,6 +6,8 @@ A bundled query declares its parameters in its header (``# param: NAME:KIND doc`
 accents) and bound as that entity's IRI; a ``statement`` parameter must be a statement id; a
 ``lang`` parameter is ``de`` or ``en``; anything else is bound as a plain string. Unknown names get
 "did you mean"; a hostile value (``> } DROP ALL {``) is simply a name that matches nothing.
+Names are looked up where the graph is: in the local store (or a build's name index), or, for
+``kg query --endpoint``, at the endpoint by the same queries and rules (:mod:`graph.remote.names`).
 Binding itself is :func:`graph.query.run.bind_values` (a ``VALUES`` clause of Oxigraph-escaped terms).
 """
 
@@ -30,6 +32,12 @@ class EntityNames(Protocol):
     def iri(self, query: str) -> str: ...
 
 
+class StatementIds(Protocol):
+    """Something that turns a statement id into the statement's IRI (at a remote endpoint: :mod:`graph.remote.names`)."""
+
+    def iri(self, given: str) -> str: ...
+
+
 class Lang(StrEnum):
     """Languages every label of the graph is given in."""
 
@@ -43,15 +51,15 @@ def resolve_params(
     given: Mapping[str, Term],
     lang: Lang = Lang.en,
     names: EntityNames | None = None,
+    statements: StatementIds | None = None,
 ) -> dict[str, Term]:
     """The terms to bind for ``query``; ``given`` as parsed from ``--param`` (IRIs or strings).
 
     For SPARQL typed in or read from a file (``query`` is None) the given terms are bound as they
     are. For a bundled query every declared parameter must be given (except ``lang``, which
-    defaults to ``lang``) and nothing undeclared may be. Without a local ``store`` (a remote
-    endpoint) names cannot be looked up, so entity and statement parameters must be IRIs.
-    ``names`` looks entities up (a build's name index); without it every name of every entity is
-    read from the store.
+    defaults to ``lang``) and nothing undeclared may be. ``names`` looks entities up (a build's
+    name index, or the endpoint's names) and ``statements`` statement ids; without them they are
+    looked up in ``store``, and without a store either, entity and statement parameters must be IRIs.
     """
     if query is None:
         return dict(given)
@@ -72,11 +80,15 @@ def resolve_params(
             raise UsageError(f"{query.name} needs --param {name}=VALUE ({query.params[name]})")
         if isinstance(value, pyoxigraph.NamedNode) or kind not in ("entity", "statement"):
             bound[name] = value  # an explicit IRI, or text bound as text
+        elif kind == "entity" and names is not None:
+            bound[name] = pyoxigraph.NamedNode(names.iri(value.value))
+        elif kind == "statement" and statements is not None:
+            bound[name] = pyoxigraph.NamedNode(statements.iri(value.value))
         elif store is None:
             prefix = "entity" if kind == "entity" else "statement"
-            raise UsageError(f"--param {name}: on a remote endpoint give the {kind} as an IRI, e.g. {prefix}:{value.value}")
+            raise UsageError(f"--param {name}: give the {kind} as an IRI, e.g. {prefix}:{value.value}")
         elif kind == "entity":
-            names = names or Names.from_store(store)
+            names = Names.from_store(store)
             bound[name] = pyoxigraph.NamedNode(names.iri(value.value))
         else:
             bound[name] = pyoxigraph.NamedNode(find_statement(store, value.value))

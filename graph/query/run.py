@@ -187,6 +187,8 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[pyoxigraph.Triple] = field(default_factory=list)
     truncated: bool = False
+    #: the row limit at which a remote endpoint cut the answer, when it says so (graph.remote.client)
+    endpoint_limit: int | None = None
 
 
 def _collect(results: Any, max_rows: int) -> QueryResult:

@@ -268,6 +268,14 @@ class NQuads:
             out.append(f"{node} <{SDO.url}> <{NamedNode(source.url).value}> {g} .\n")
         if source.publisher:
             out.append(f"{node} <{SDO.publisher}> {_plain(source.publisher)} {g} .\n")
+        # licence and credit: the IRI of the licence (or of the reason the text is public domain),
+        # its short id (SPDX where one exists) and the credit line to show with the text
+        if source.licence_url:
+            out.append(f"{node} <{DCTERMS.license}> <{NamedNode(source.licence_url).value}> {g} .\n")
+        if source.licence:
+            out.append(f"{node} <{DCTERMS.rights}> {_plain(source.licence)} {g} .\n")
+        if source.attribution:
+            out.append(f"{node} <{SDO.creditText}> {_plain(source.attribution)} {g} .\n")
         if source.note:
             out.append(f"{node} {_NOTE} {_lang(source.note, 'en')} {g} .\n")
         out.append(f"{g} {_TYPE} <{QG.SourceGraph}> {g} .\n")

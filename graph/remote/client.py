@@ -16,6 +16,20 @@ and then sends the SPARQL 1.1 Protocol's ``default-graph-uri`` (every quotegraph
 claims graphs, as ``kg query`` does locally) and ``named-graph-uri`` (all of them, so that
 ``GRAPH ?g`` still reaches the claims). Results are parsed by Oxigraph while they stream in
 and the response is closed after ``max_rows``, so a huge answer costs no memory.
+
+What stores do differently, and what the client does about it (tested against Oxigraph's server
+and Virtuoso 7.2 in tests/remote/):
+
+* parameters are written into the query as constants where that means what ``kg query``'s
+  ``VALUES`` clause means (:mod:`graph.remote.inline`: Virtuoso evaluates FILTERs on a
+  ``VALUES``-bound variable wrongly);
+* the ``Accept`` header follows the query form: Virtuoso answers a CONSTRUCT with a table of
+  ``?s ?p ?o`` when a results format is acceptable at all;
+* Virtuoso writes blank nodes in result sets as ``"nodeID://b10006"``, which no results parser
+  takes as a label: the prefix is dropped while the answer streams in (:func:`_bnode_labels`);
+* a store may cut an answer at its own row limit (Virtuoso's ``ResultSetMaxRows``, Debian's
+  default 10,000) and say so only in a header (``X-SPARQL-MaxRows``): the result is marked
+  (:attr:`graph.query.run.QueryResult.endpoint_limit`) and a lookup that needs every row fails.
 """
 
 from __future__ import annotations
@@ -36,8 +50,10 @@ from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutio
 from graph import __version__
 from graph.errors import QueryTimeout, QuotegraphError, UsageError
 from graph.model.vocab import ONTOLOGY_IRI, QG
-from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bind_values, checked
+from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, checked
 from graph.rdf.quads import Iris
+from graph.remote.inline import inline_params
+from graph.remote.text import query_form
 
 ENV_TOKEN = "QUOTEGRAPH_ENDPOINT_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 ENV_USER = "QUOTEGRAPH_ENDPOINT_USER"
@@ -45,10 +61,15 @@ ENV_PASSWORD = "QUOTEGRAPH_ENDPOINT_PASSWORD"  # noqa: S105 - the name of a vari
 ENV_AUTH = "QUOTEGRAPH_ENDPOINT_AUTH"
 CONNECT_TIMEOUT_S = 10.0
 
-_ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8, "
-    "application/n-triples;q=0.8, text/turtle;q=0.7, application/rdf+xml;q=0.5"
-)
+# results formats for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE; no TSV: Virtuoso's is not
+# SPARQL's (strings in quotes, blank nodes as "nodeID://…"), though one that comes is parsed
+_ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5, application/ld+json;q=0.4"
+# Virtuoso's blank nodes in JSON and XML results; at most 49 bytes, so 64 kept back between chunks find every one
+_VIRTUOSO_BNODE = re.compile(rb'("type"\s{0,4}:\s{0,4}"bnode"\s{0,4},\s{0,4}"value"\s{0,4}:\s{0,4}"|<bnode>)nodeID://')
+_CARRY = 64
+# the header with which Virtuoso says that it cut the answer at its ResultSetMaxRows
+_ENDPOINT_LIMIT = "x-sparql-maxrows"
 _RESULT_FORMATS = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
     "application/json": QueryResultsFormat.JSON,
@@ -179,6 +200,18 @@ def unreachable(exc: httpx.HTTPError, method: str, url: str) -> RemoteError:
     return RemoteError(redact(f"{method} {url}: cannot connect ({exc})"))
 
 
+def _bnode_labels(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks with Virtuoso's ``nodeID://`` dropped from blank node values (nothing else is touched)."""
+    pending = b""
+    for chunk in chunks:
+        pending = _VIRTUOSO_BNODE.sub(rb"\1", pending + chunk)
+        if len(pending) > _CARRY:
+            yield pending[:-_CARRY]
+            pending = pending[-_CARRY:]
+    if pending:
+        yield pending
+
+
 class _Stream(io.RawIOBase):
     """The body of a streamed response as a file, for Oxigraph's parsers; stops at a deadline."""
 
@@ -270,9 +303,9 @@ class Endpoint:
 
     def discover(self, timeout: float = DEFAULT_TIMEOUT_S) -> RemoteDataset:
         query = f"SELECT DISTINCT ?g ?type WHERE {{ GRAPH ?h {{ ?g a ?type }} VALUES ?type {{ <{QG.SourceGraph}> <{QG.ClaimsGraph}> }} }}"
-        result = self._send(query, None, timeout, max_rows=1_000_000)
-        sources = sorted(str(row[0].value) for row in result.rows if row[1].value == str(QG.SourceGraph))
-        claims = sorted(str(row[0].value) for row in result.rows if row[1].value == str(QG.ClaimsGraph))
+        rows = self.every_row(query, timeout)
+        sources = sorted(str(row[0].value) for row in rows if row[1].value == str(QG.SourceGraph))
+        claims = sorted(str(row[0].value) for row in rows if row[1].value == str(QG.ClaimsGraph))
         if not sources:
             return RemoteDataset()
         base = sources[0][: sources[0].rfind("graph/")]
@@ -288,24 +321,39 @@ class Endpoint:
         timeout: float = DEFAULT_TIMEOUT_S,
         max_rows: int = DEFAULT_MAX_ROWS,
     ) -> QueryResult:
-        """Check the query as ``kg query`` does (no updates, LOAD or SERVICE), then send its canonical text, bound."""
+        """Check the query as ``kg query`` does (no updates, LOAD or SERVICE), then send its canonical text with its parameters.
+
+        Parameters are written in as constants where that means what a ``VALUES`` clause means
+        (:mod:`graph.remote.inline`), else bound by one, as locally.
+        """
         found = checked(text)
-        text = bind_values(found.text, params or {})
+        text = inline_params(found.text, params or {})
         dataset = None if found.shape.has_dataset or not self.dataset.default_graphs else self.dataset
         return self._send(_with_prefixes(text, prefixes or {}), dataset, timeout, max_rows)
+
+    def every_row(self, text: str, timeout: float = DEFAULT_TIMEOUT_S) -> list[tuple[Any, ...]]:
+        """The rows of one of quotegraph's own SELECTs (its graphs, names, statement ids) over quotegraph's graphs: all or an error."""
+        result = self._send(text, self.dataset if self.dataset.named_graphs else None, timeout, max_rows=100_000_000)
+        if result.endpoint_limit is not None:
+            raise RemoteError(
+                f"POST {self.url}: the endpoint sends at most {result.endpoint_limit:,} rows per answer, fewer than this lookup needs "
+                "(Virtuoso: raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+            )
+        return result.rows
 
     def _send(self, text: str, dataset: RemoteDataset | None, timeout: float, max_rows: int) -> QueryResult:
         form: dict[str, Any] = {"query": text}
         if dataset is not None:
             form["default-graph-uri"] = dataset.default_graphs
             form["named-graph-uri"] = dataset.named_graphs
+        accept = _ACCEPT_GRAPH if query_form(text) in ("construct", "describe") else _ACCEPT_RESULTS
         deadline = time.monotonic() + timeout
         try:
-            with self.client.stream("POST", self.url, data=form, headers={"Accept": _ACCEPT}) as response:
+            with self.client.stream("POST", self.url, data=form, headers={"Accept": accept}) as response:
                 if response.status_code >= 400:
                     raise http_failure(response, response.read()[:4096].decode("utf-8", "replace"))
                 media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                stream = _Stream(response.iter_bytes(), deadline)
+                stream = _Stream(_bnode_labels(response.iter_bytes()), deadline)
                 reader = io.BufferedReader(stream, 64 * 1024)
                 try:
                     if media in _RESULT_FORMATS:
@@ -321,6 +369,9 @@ class Endpoint:
                     raise RemoteError(f"POST {self.url}: the answer is not valid {media}: {exc}") from None
                 if stream.timed_out:
                     raise QueryTimeout(f"the endpoint did not finish answering within {timeout:g} s")
+                limit = response.headers.get(_ENDPOINT_LIMIT, "")
+                if limit.isdigit() and result.kind == "select" and len(result.rows) >= int(limit):
+                    result.endpoint_limit, result.truncated = int(limit), True
                 return result
         except httpx.TimeoutException:
             raise QueryTimeout(f"the endpoint did not answer within {timeout:g} s") from None

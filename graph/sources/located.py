@@ -25,10 +25,21 @@ _FRIENDLY = {
 
 
 class Problems:
-    """Problems found so far, capped at :data:`MAX_PROBLEMS`."""
+    """Problems found so far, capped at :data:`MAX_PROBLEMS`; and warnings, which fail nothing.
+
+    A warning is something a curator should look at but may mean (two entities sharing a name);
+    ``warning_count`` counts every warning, ``warnings`` keeps the first :data:`MAX_PROBLEMS`.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.warning_count = 0
+
+    def warn(self, file: Path | str, line: int | None, field: str | None, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_PROBLEMS:
+            self.warnings.append(Problem(file, line, field, message))
 
     @property
     def full(self) -> bool:

@@ -40,10 +40,10 @@ def test_build_from_any_directory_writes_one_output_folder_there(tmp_path: Path)
     out = tmp_path / "quotegraph-out" / "current"
     assert sorted(p.name for p in out.iterdir()) == ["build.json", "cache", "store", "view"], "exports are written on demand"
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
-    assert manifest["counts"]["statements"] == 59
-    assert manifest["counts"]["entities"] == 28
+    assert manifest["counts"]["statements"] == 462  # 59 in the article, 403 in the five court orders
+    assert manifest["counts"]["entities"] == 171
     assert "statements" in result.stdout
-    assert "59" in result.stdout
+    assert "462" in result.stdout
     assert "Exports: on demand" in result.stdout
 
 
@@ -51,15 +51,15 @@ def test_build_json_summary_is_machine_readable(tmp_path: Path) -> None:
     result = kg("build", "--out", tmp_path / "o", "-f", "json", cwd=tmp_path)
     assert result.returncode == 0
     summary = json.loads(result.stdout)
-    assert summary["counts"]["derived_statements"] == 5
+    assert summary["counts"]["derived_statements"] == 93
     assert summary["counts"]["quads"] == len(pyoxigraph.Store.read_only(str(Path(summary["build_dir"]) / "store")))
 
 
 def test_the_base_iri_is_configurable(tmp_path: Path) -> None:
     result = kg("build", "--out", tmp_path / "o", "--base-iri", "https://news.example.org/kg/", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    query = kg("query", "SELECT ?a WHERE { ?a qg:sued ?b }", "-f", "csv", "--build", tmp_path / "o")
-    assert query.stdout.splitlines() == ["a", "https://news.example.org/kg/entity/musk"]
+    query = kg("query", "SELECT DISTINCT ?a WHERE { ?a qg:sued entity:xai }", "-f", "csv", "--build", tmp_path / "o")
+    assert query.stdout.splitlines() == ["a", "https://news.example.org/kg/entity/openai"]  # the counterclaims
 
 
 def test_a_bad_base_iri_is_a_usage_error(tmp_path: Path) -> None:
@@ -89,24 +89,29 @@ def test_without_a_project_the_bundled_demo_is_used_and_the_command_says_so(tmp_
 
 
 def test_query_formats(built: Built) -> None:
-    query = "SELECT ?who ?stance WHERE { ?who qg:opposes ?stance } ORDER BY ?who ?stance"
+    query = (
+        "SELECT ?who ?stance WHERE { ?who qg:opposes ?stance "
+        "FILTER(?stance IN (entity:openai-should-be-open-source, entity:openai-should-be-for-profit)) } ORDER BY ?who ?stance"
+    )
     as_json = json.loads(kg("query", query, "-f", "json", "--build", built.out.root).stdout)
     assert as_json["head"]["vars"] == ["who", "stance"]
     rows = [(b["who"]["value"].rsplit("/", 1)[1], b["stance"]["value"].rsplit("/", 1)[1]) for b in as_json["results"]["bindings"]]
-    # that Musk opposes a for-profit OpenAI in the suit is the author's judgement: in its claims graph, not a direct triple
+    # that Musk opposes a for-profit OpenAI in the suit is the article author's judgement: in its claims graph, not a
+    # direct triple; the direct one is the preliminary-injunction order's (Musk "annoyed" by the moves towards a for-profit)
     assert rows == [
+        ("musk", "openai-should-be-for-profit"),
         ("musk", "openai-should-be-open-source"),
         ("sutskever", "openai-should-be-open-source"),
     ]
     as_csv = list(csv.reader(io.StringIO(kg("query", query, "-f", "csv", "--build", built.out.root).stdout)))
     assert as_csv[0] == ["who", "stance"]
-    assert len(as_csv) == 3
+    assert len(as_csv) == 4
     as_tsv = kg("query", query, "-f", "tsv", "--build", built.out.root).stdout.splitlines()
     assert as_tsv[0] == "?who\t?stance"
-    assert as_tsv[1] == "<https://w3id.org/quotegraph/id/entity/musk>\t<https://w3id.org/quotegraph/id/entity/openai-should-be-open-source>"
+    assert as_tsv[1] == "<https://w3id.org/quotegraph/id/entity/musk>\t<https://w3id.org/quotegraph/id/entity/openai-should-be-for-profit>"
     table = kg("query", query, "--build", built.out.root)
     assert "entity:sutskever" in table.stdout
-    assert "2 row(s)" in table.stderr
+    assert "3 row(s)" in table.stderr
 
 
 def test_query_json_matches_what_oxigraph_itself_serialises(built: Built, store: pyoxigraph.Store) -> None:
@@ -124,8 +129,8 @@ def test_ask_and_construct(built: Built) -> None:
     construct = kg("query", "CONSTRUCT { ?a qg:sued ?b } WHERE { ?a qg:sued ?b }", "--build", built.out.root)
     assert construct.returncode == 0
     triples = list(pyoxigraph.parse(construct.stdout.encode(), format=pyoxigraph.RdfFormat.TURTLE))
-    assert len(triples) == 1
-    assert triples[0].subject.value.endswith("/entity/musk")
+    assert len(triples) == 26  # the article's suit, Musk v. Altman (three plaintiffs), and OpenAI's counterclaims
+    assert {t.subject.value.rsplit("/", 1)[1] for t in triples} == {"musk", "xai", "zilis", "openai"}
 
 
 def test_bundled_queries_run_by_name_and_are_listed(built: Built) -> None:
@@ -133,16 +138,16 @@ def test_bundled_queries_run_by_name_and_are_listed(built: Built) -> None:
     assert "who-sued-whom" in listing.stdout
     result = kg("query", "who-sued-whom", "-f", "csv", "--build", built.out.root)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 1
-    assert rows[0]["quote"] == "Elon Musk reichte eine Klage gegen OpenAI ein"
-    assert rows[0]["asserted_by"] == "Oscar"
+    assert len(rows) == 65
+    (article,) = [r for r in rows if r["asserted_by"] == "Oscar"]
+    assert article["quote"] == "Elon Musk reichte eine Klage gegen OpenAI ein"
 
 
 def test_a_query_from_a_file(built: Built, tmp_path: Path) -> None:
     path = tmp_path / "count.rq"
     path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a qg:Person }\n", encoding="utf-8")
     result = kg("query", path, "-f", "csv", "--build", built.out.root)
-    assert result.stdout.splitlines() == ["n", "3"]
+    assert result.stdout.splitlines() == ["n", "14"]
 
 
 def test_an_unknown_bundled_query_suggests_names(built: Built) -> None:
@@ -171,8 +176,8 @@ def test_stats_reads_the_store(built: Built) -> None:
     result = kg("stats", "-f", "json", "--build", built.out.root)
     stats = json.loads(result.stdout)
     assert stats["quads"] == built.counts["quads"]
-    assert stats["entities_by_kind"]["person"] == 3
-    assert stats["statements_by_predicate"]["sued"] == 1
+    assert stats["entities_by_kind"]["person"] == 14
+    assert stats["statements_by_predicate"]["sued"] == 75  # shortcuts: one per filing and defendant statement pair
 
 
 def test_every_reading_command_takes_a_build_folder_as_well_as_an_output_folder(built: Built, tmp_path: Path) -> None:

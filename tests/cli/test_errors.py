@@ -50,6 +50,8 @@ READERS = {
     "central": ["central"],
     "communities": ["communities"],
     "contradictions": ["contradictions"],
+    "sources": ["sources"],
+    "timeline": ["timeline", "musk"],
     "stats": ["stats"],
     "query": ["query", "ASK {}"],
     "push": ["push", "--endpoint", "http://127.0.0.1:9/store"],
@@ -57,7 +59,7 @@ READERS = {
 
 
 def test_every_command_with_output_offers_json() -> None:
-    assert _commands_with_json() == sorted([*READERS, "add", "build", "extract", "validate", "vocabulary"])
+    assert _commands_with_json() == sorted([*READERS, "add", "build", "diff", "extract", "validate", "vocabulary"])
 
 
 @pytest.mark.parametrize("name", sorted(READERS))

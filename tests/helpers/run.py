@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,18 @@ from graph import paths
 REPO = Path(__file__).resolve().parent.parent.parent
 DATA = paths.bundled_data_dir()
 SOURCE_ID = "000_bb9b70fb7da9f08b"
+
+
+def first_source_only(target: Path) -> Path:
+    """A copy of the bundled data with the first source alone and its entities (entities.yaml; the
+    court orders' own entities are in entities/): for tests of the article's own graph."""
+    shutil.copytree(DATA, target)
+    shutil.rmtree(target / "entities")
+    for folder in ("sources", "statements"):
+        for path in (target / folder).iterdir():
+            if not path.name.startswith(SOURCE_ID):
+                path.unlink()
+    return target
 
 
 def kg(

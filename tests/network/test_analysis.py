@@ -24,6 +24,17 @@ from graph.network.projection import project
 
 
 @pytest.fixture(scope="module")
+def built(first_source_built: Built) -> Built:
+    """The article alone: these expectations are the first source's network."""
+    return first_source_built
+
+
+@pytest.fixture(scope="module")
+def store(built: Built) -> pyoxigraph.Store:
+    return built.out.open_store()
+
+
+@pytest.fixture(scope="module")
 def graph(store: pyoxigraph.Store) -> nx.MultiDiGraph:
     return analysis.restrict(project(store))
 

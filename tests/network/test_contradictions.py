@@ -1,7 +1,9 @@
 """Stance changes on the first source: exactly Musk on open-sourcing and Musk on a for-profit OpenAI.
 
 Both sides come with every quote (for an agreement, also the quote agreed with), earlier side
-first. A second source about the same people adds its positions to the same propositions.
+first. A second source about the same people adds its positions to the same propositions. The
+module builds the first source alone (with its entities, without the court orders), so these
+are the article's own contradictions; tests/cli/test_across_sources.py asks across all sources.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import networkx as nx
 import pyoxigraph
 import pytest
 from helpers.inprocess import run_kg
-from helpers.run import kg
+from helpers.run import first_source_only, kg
 
 from graph.build.pipeline import Built, build
 from graph.network.projection import project
@@ -24,6 +26,16 @@ from graph.query.params import Lang, resolve_params
 from graph.query.results import term_plain
 from graph.query.run import bundled_queries, run_query
 from graph.store.builds import OutDir
+
+
+@pytest.fixture(scope="module")
+def built(first_source_built: Built) -> Built:
+    return first_source_built
+
+
+@pytest.fixture(scope="module")
+def store(built: Built) -> pyoxigraph.Store:
+    return built.out.open_store()
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +202,8 @@ statements:
 
 
 @pytest.mark.slow
-def test_a_second_source_adds_its_positions_to_the_same_propositions(data_copy: Path, tmp_path: Path) -> None:
+def test_a_second_source_adds_its_positions_to_the_same_propositions(tmp_path: Path) -> None:
+    data_copy = first_source_only(tmp_path / "data")
     (data_copy / "sources" / "001_second_report.txt").write_text(SECOND_TEXT, encoding="utf-8")
     (data_copy / "sources" / "001_second_report.yaml").write_text(SECOND_META, encoding="utf-8")
     (data_copy / "statements" / "001_second_report.yaml").write_text(SECOND_STATEMENTS, encoding="utf-8")

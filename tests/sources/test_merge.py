@@ -1,0 +1,165 @@
+"""Merging two entities rewrites every reference, keeps the curator's formatting, and refuses what would break.
+
+The data is the two-source story of ``helpers.story`` with Jane Roe written twice (``roe`` and
+``jane-roe``), as a second curator might; ``kg entities merge`` is run in process.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers.inprocess import run_kg
+from helpers.story import write_story
+
+from graph.sources import merge
+from graph.sources.loader import Loader, load_corpus
+
+SECOND_ROE = """
+  # the same Roe, written again by a second curator
+  - id: jane-roe
+    kind: person
+    label: {de: Jane Roe, en: Jane Roe}
+    aliases:
+      en: [J. Roe]   # as the staff letter signs
+"""
+SECOND_ROE_STATEMENTS = """
+  # no id: its id derives from its content
+  - subject: jane-roe
+    predicate: supports
+    object: acme-should-merge-with-globex
+    voice: narration
+    quote: Roe said that Acme should merge with Globex.
+
+  - id: jane-roe-wrote
+    subject: jane-roe
+    predicate: supports
+    object: acme-should-merge-with-globex
+    voice: quotation
+    asserted_by: jane-roe
+    quote: she wrote to staff
+"""
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    data = write_story(tmp_path)
+    with open(data / "entities.yaml", "a", encoding="utf-8") as handle:
+        handle.write(SECOND_ROE)
+    with open(data / "statements" / "roe-2024-09.yaml", "a", encoding="utf-8") as handle:
+        handle.write(SECOND_ROE_STATEMENTS)
+    return data
+
+
+def _files(data: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file()}
+
+
+def test_merge_rewrites_every_reference_and_keeps_comments_and_formatting(story: Path) -> None:
+    before_ids = set(load_corpus(story).statements)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids")
+    assert result.exit_code == 0, result.stderr
+    statements = (story / "statements" / "roe-2024-09.yaml").read_text(encoding="utf-8")
+    assert ": jane-roe\n" not in statements  # no reference left (the statement id jane-roe-wrote is a name, not a reference)
+    assert "  # no id: its id derives from its content\n  - id: s-" in statements  # the comment stays, the id is pinned
+    assert (
+        "    subject: roe\n    predicate: supports\n    object: acme-should-merge-with-globex\n    voice: quotation\n    asserted_by: roe\n"
+        in statements
+    )
+    entities = (story / "entities.yaml").read_text(encoding="utf-8")
+    assert "id: jane-roe" not in entities
+    assert "    aliases: {de: [Roe], en: [Roe, J. Roe]}\n" in entities  # what DROP knew, kept on KEEP
+    assert entities.startswith("# Entities of the test story.\n")
+    corpus = load_corpus(story)
+    assert set(corpus.statements) == before_ids  # every statement keeps its id, so every quote keeps its IRI
+    assert "jane-roe" not in corpus.entities
+    assert {s.subject for s in corpus.statements.values() if s.source == "roe-2024-09" and s.predicate == "supports"} >= {"roe"}
+    loader = Loader(story)
+    loader.load()
+    assert loader.problems.warnings == []  # the name is no longer shared
+    assert "merged 'jane-roe' into 'roe': 3 reference(s) in 2 file(s)" in result.stderr
+
+
+def test_merge_refuses_when_a_quote_would_lose_its_anchor(story: Path) -> None:
+    before = _files(story)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story)
+    assert result.exit_code == 1
+    line = (story / "statements" / "roe-2024-09.yaml").read_text(encoding="utf-8").splitlines().index("  - subject: jane-roe") + 1
+    assert (
+        f"1 statement(s) naming 'jane-roe' have no explicit id, so merging would give them new ids and move their quotes to new IRIs: data/statements/roe-2024-09.yaml:{line} (s-"
+        in result.stderr
+    )
+    assert "--pin-ids" in result.stderr
+    assert _files(story) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("    kind: person\n    label: {de: Jane Roe", "'roe' is a person and 'jane-roe' a organization"),
+        ("    label: {de: Jane Roe, en: Jane Roe}\n    distinct_from: [roe]", "marked distinct_from each other on purpose"),
+    ],
+    ids=["different-kinds", "marked-distinct"],
+)
+def test_merge_refuses_entities_that_are_not_one(story: Path, change: str, message: str) -> None:
+    entities = story / "entities.yaml"
+    text = entities.read_text(encoding="utf-8")
+    head, tail = text.split("  - id: jane-roe\n")
+    if "distinct_from" in change:
+        tail = tail.replace("    label: {de: Jane Roe, en: Jane Roe}", change, 1)
+    else:
+        tail = tail.replace("    kind: person", "    kind: organization", 1)
+    entities.write_text(head + "  - id: jane-roe\n" + tail, encoding="utf-8")
+    before = _files(story)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids")
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert _files(story) == before
+
+
+def test_merge_refuses_when_the_merged_data_fails_a_check(story: Path) -> None:
+    # after the merge, two statements would say the same thing with the same quote
+    statements = story / "statements" / "roe-2024-09.yaml"
+    statements.write_text(
+        statements.read_text(encoding="utf-8").replace("quote: she wrote to staff", "quote: A merger with Globex is the best way forward"),
+        encoding="utf-8",
+    )
+    statements.write_text(
+        statements.read_text(encoding="utf-8").replace("    asserted_by: jane-roe\n", "    asserted_by: roe\n"), encoding="utf-8"
+    )
+    before = _files(story)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids")
+    assert result.exit_code == 1
+    assert "duplicate statement: same triple, quote and assertor as 'roe-merger-quote'" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert _files(story) == before
+
+
+def test_a_dry_run_checks_and_writes_nothing(story: Path) -> None:
+    before = _files(story)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "data/statements/roe-2024-09.yaml: 3 reference(s) to 'jane-roe' now name 'roe'" in result.stdout
+    assert "nothing was written" in result.stderr
+    assert _files(story) == before
+
+
+def test_merge_writes_all_files_or_none(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = merge.plan_merge(story, "roe", "jane-roe", pin_ids=True)
+    assert len(plan.changes) == 2
+    before = _files(story)
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def failing_second(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(merge.os, "replace", failing_second)
+    with pytest.raises(OSError, match="disk full"):
+        merge.commit(plan)
+    monkeypatch.setattr(merge.os, "replace", real_replace)
+    assert _files(story) == before  # the file already replaced was put back; no temporary file is left
