@@ -10,8 +10,8 @@ from __future__ import annotations
 
 #: the base of entity and statement IRIs (:mod:`graph.rdf.quads`)
 DEFAULT_BASE_IRI = "https://w3id.org/quotegraph/id/"
-#: who checks the SHACL shapes (:mod:`graph.build.pipeline`)
-SHACL_ENGINES = ("auto", "pyshacl", "sparql")
+#: who checks the SHACL shapes (:mod:`graph.build.pipeline`; "data": only what data can break, :mod:`graph.validate.contract`)
+SHACL_ENGINES = ("auto", "pyshacl", "sparql", "data")
 #: triples per request of ``kg push`` (:mod:`graph.remote.push`)
 PUSH_BATCH_SIZE = 50_000
 #: at most this many entities on a page (:mod:`graph.view.scope`); how long such a page takes to become usable in

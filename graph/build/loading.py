@@ -14,9 +14,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pyoxigraph
 
 from graph.build import workers
+from graph.build.plan import source_fingerprint
+from graph.network.write import StatementRows, entity_index, relation_names, rows_of
 from graph.progress import Phases
 from graph.rdf.quads import NQuads, ontology_quads
 from graph.sources.loader import Loader, Scan, SourceFiles, Unit
@@ -29,9 +32,9 @@ KEEP_RECORDS_UP_TO = 20_000
 
 
 class TextStream(io.RawIOBase):
-    """A binary file over an iterator of text chunks, read lazily by Oxigraph's bulk loader."""
+    """A binary file over an iterator of chunks (text, or UTF-8 bytes from the workers), read lazily by Oxigraph's bulk loader."""
 
-    def __init__(self, chunks: Iterator[str]):
+    def __init__(self, chunks: Iterator[str | bytes]):
         self._chunks = chunks
         self._buffer = memoryview(b"")
 
@@ -43,7 +46,7 @@ class TextStream(io.RawIOBase):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._buffer = memoryview(chunk.encode("utf-8"))
+            self._buffer = memoryview(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
         self._buffer = self._buffer[size:]
@@ -63,6 +66,7 @@ class Loading:
         engine: str = "auto",
         validate: bool = True,
         check_locally: bool = False,
+        fingerprint: bool = False,
     ):
         self.loader = loader
         self.scan = scan
@@ -80,8 +84,15 @@ class Loading:
         #: check the loaded sources with the local checks as they pass (an incremental build)
         self.check_locally = check_locally and validate
         self.violations: list[str] = []
+        #: the loaded statements as network-cache rows, batch by batch (graph.network.write)
+        self.rows: list[StatementRows] = []
+        #: with ``fingerprint``: the hashes of every loaded source's files, made where it is loaded (graph.build.plan)
+        self.fingerprint = fingerprint
+        self.fingerprints: dict[str, dict[str, Any]] = {}
+        self._numbers = entity_index(scan.entities)
+        self._relations = relation_names(loader.onto)
 
-    def chunks(self, files: Iterable[SourceFiles], shared: bool, advance: Callable[[int], None]) -> Iterator[str]:
+    def chunks(self, files: Iterable[SourceFiles], shared: bool, advance: Callable[[int], None]) -> Iterator[str | bytes]:
         if shared:
             text = "".join(self.writer.entity_nquads(e) for e in self.scan.entities.values())
             self._kept(text)
@@ -103,6 +114,9 @@ class Loading:
                 continue
             statements = unit.all_statements()
             text = self.writer.unit_nquads(unit.source, statements)
+            self.rows.append(rows_of(statements, self._numbers, self._relations))
+            if self.fingerprint:
+                self.fingerprints[unit.source.id] = source_fingerprint(source_files, self.loader.root)
             rdf_time += clock() - loaded
             self.units[unit.source.id] = {
                 "statements": len(unit.statements),
@@ -132,7 +146,7 @@ class Loading:
         if self.loader.problems.items or not nquads:
             return  # a data error is reported instead; nothing loaded, nothing to check
         started = time.perf_counter()
-        self.violations.extend(workers.check_batch(self.writer, self.scan.entities, nquads, self.loader.used_entities))
+        self.violations.extend(workers.check_batch(self.writer, self.scan.entities, nquads.encode("utf-8"), self.loader.used_entities))
         self.phases.add("validate (SHACL, changed sources)", time.perf_counter() - started)
 
     def _parallel(self, files: list[SourceFiles]) -> bool:
@@ -141,7 +155,7 @@ class Loading:
             return False  # pySHACL wants the whole graph at the end; keep the reference path simple
         return len(workers.batches(files)) >= PARALLEL_FROM_BATCHES
 
-    def _parallel_chunks(self, files: list[SourceFiles], advance: Callable[[int], None]) -> Iterator[str]:
+    def _parallel_chunks(self, files: list[SourceFiles], advance: Callable[[int], None]) -> Iterator[bytes]:
         self.batch_checked = self.validate
         self.keep = False
         self.kept_units.clear()
@@ -155,6 +169,7 @@ class Loading:
             validate=self.validate,
             keep=False,
             workers=workers.workers_for(files),
+            fingerprint=self.fingerprint,
         )
         for outcome in outcomes:
             loader.problems.extend(outcome.problems)
@@ -165,16 +180,38 @@ class Loading:
                     loader.problems.add(file, int(line), "id", f"duplicate statement id '{ident}' (first at {first})")
                 else:
                     loader.explicit_ids[ident] = where
-            loader.statement_ids |= outcome.statement_ids
             loader.pending_regarding.extend(outcome.pending_regarding)
             loader.used_entities |= outcome.used_entities
             self.units.update(outcome.units)
             self.violations.extend(outcome.violations)
+            if outcome.rows is not None:
+                self.rows.append(outcome.rows)
+            self.fingerprints.update(outcome.fingerprints)
             self.loaded_statements += sum(u["statements"] + u["derived"] for u in outcome.units.values())
             for name, seconds in outcome.timings.items():
                 self.phases.add(f"{name} (workers, cpu)", seconds)
             advance(len(outcome.units))
             yield outcome.nquads
+        loader.statement_ids |= self._referenced()
+
+    def _referenced(self) -> set[str]:
+        """The loaded statements that a ``regarding`` names, and for each name not found its neighbours in id order.
+
+        The loader checks every ``regarding`` against the statement ids it loaded; from workers,
+        a set of every id would hold a million strings in this process for the whole build
+        (about 100 MB). The rows have every id already: the few names asked for are looked up in
+        them, sorted once. The neighbours of a missing name are what the loader's "did you mean"
+        can suggest.
+        """
+        refs = sorted({ref for *_where, ref in self.loader.pending_regarding})
+        parts = [rows.ids[~rows.derived] for rows in self.rows if len(rows)]
+        if not refs or not parts:
+            return set()
+        ids = np.sort(np.concatenate(parts))
+        wanted = np.array([ref.encode("utf-8") for ref in refs], dtype=np.bytes_)
+        at = np.searchsorted(ids, wanted)
+        near = np.unique(np.clip(np.concatenate([at - 1, at]), 0, len(ids) - 1))
+        return {ident.decode("utf-8") for ident in ids[near].tolist()}
 
     def _kept(self, text: str) -> None:
         if self.keep:

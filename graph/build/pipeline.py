@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -38,7 +39,8 @@ from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
 from graph.network.arrays import open_cache
-from graph.network.write import write_network_cache
+from graph.network.files import CACHE_DIRNAME
+from graph.network.write import entity_table, previous_rows, source_rows, write_cache, write_network_cache
 from graph.processes import terminate_as_interrupt
 from graph.progress import Phases, Progress
 from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
@@ -46,12 +48,14 @@ from graph.sources.loader import Loader, Scan
 from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs
 from graph.store.export import FORMATS, export_all
 from graph.store.publish import new_build, scratch_dir
+from graph.validate.contract import validate_data
 from graph.validate.shacl import capped, validate_store
 from graph.view import VIEW_DIRNAME, VIEW_FILENAME, write_view
 
 PhaseCallback = Callable[[str], None]
-#: Above this many statements (derived included) the SHACL shapes run as SPARQL on Oxigraph;
-#: below it pySHACL, the reference engine, checks them. Both report the same violations.
+#: Up to this many statements (derived included) pySHACL, the reference engine, checks every
+#: shape; above, the constraints data can break run as SPARQL on the store and the rest hold by
+#: construction (:mod:`graph.validate.contract`). ``--shacl-engine sparql`` runs every shape at any size.
 SPARQL_ENGINE_ABOVE = 1_000
 #: Up to this many statements kg build also writes the whole graph as the interactive view; a
 #: bigger graph is only readable as a focused view (kg view --focus/--source/--top).
@@ -111,7 +115,7 @@ def _engine(engine: str, statements: int) -> str:
         raise UsageError(f"unknown SHACL engine '{engine}'; choose one of {', '.join(ENGINES)}")
     if engine != "auto":
         return engine
-    return "sparql" if statements > SPARQL_ENGINE_ABOVE else "pyshacl"
+    return "data" if statements > SPARQL_ENGINE_ABOVE else "pyshacl"
 
 
 def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases, loading: Loading | None = None) -> None:
@@ -119,6 +123,9 @@ def _validate(store: pyoxigraph.Store, iris: Iris, engine: str, phases: Phases, 
         # the workers checked each batch; what needs the whole graph is checked here, once
         with phases.phase("validate (SHACL, whole-graph checks)"):
             violations = capped(sorted([*loading.violations, *workers.global_checks(store, iris)]))
+    elif engine == "data":
+        with phases.phase("validate (SHACL, data checks)", unit="shapes") as advance:
+            violations = validate_data(store, iris, advance=advance)
     else:
         with phases.phase("validate (SHACL)", unit="shapes") as advance:
             violations = validate_store(store, iris, engine=engine, advance=advance)
@@ -156,19 +163,32 @@ def _load(
     loader: Loader,
     engine: str = "auto",
     validate: bool = True,
+    fingerprint: bool = False,
 ) -> tuple[pyoxigraph.Store, Loading]:
-    """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data."""
-    # An incremental build checks only what it loads, plus the whole-graph checks: the unchanged
-    # sources passed the batch checks in the build it copies. pySHACL, the reference for small
-    # graphs, keeps checking everything.
-    previous = sum(r.get("statements", 0) + r.get("derived", 0) for r in plan.previous_units.values())
-    by_batch = engine == "sparql" or (engine == "auto" and previous > SPARQL_ENGINE_ABOVE)
+    """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data.
+
+    With ``fingerprint`` a full build's loading hashes the sources' files into ``plan`` (for the manifest).
+    """
+    # Every shape on every batch only for --shacl-engine sparql (an audit): the workers check
+    # their batches, an incremental build only what it loads (the unchanged sources passed in the
+    # build it copies), then the whole-graph checks. Otherwise pySHACL checks a small graph whole,
+    # or the data checks run on the store (graph.validate.contract).
+    by_batch = validate and engine == "sparql"
     loading = Loading(
-        loader, scan, NQuads(onto, iris), phases, keep=plan.full, engine=engine, validate=validate, check_locally=not plan.full and by_batch
+        loader,
+        scan,
+        NQuads(onto, iris),
+        phases,
+        keep=plan.full,
+        engine=engine,
+        validate=by_batch,
+        check_locally=not plan.full,
+        fingerprint=fingerprint,
     )
     if plan.full:
         store = pyoxigraph.Store(str(store_dir))
         loading.load(store, list(scan.sources.values()), shared=True)
+        plan.fingerprints.update(loading.fingerprints)
         loader.finish(scan)
         return store, loading
     assert plan.previous_store is not None
@@ -186,6 +206,22 @@ def _load(
     _cross_source_duplicates(store, loader, iris)
     loader.finish(scan, known_statement=_statement_in_store(store, iris))
     return store, loading
+
+
+def _write_cache(store: pyoxigraph.Store, staging: Path, scan: Scan, loading: Loading, plan: Plan, iris: Iris, onto: Ontology) -> None:
+    """The network cache from the rows the loading made, the entity and source records, and (in an
+    incremental build) the previous cache's rows of the sources not reloaded."""
+    parts = list(loading.rows)
+    if not plan.full:
+        assert plan.previous_store is not None
+        try:
+            parts.append(previous_rows(plan.previous_store.parent / CACHE_DIRNAME, plan.dirty | plan.removed, iris.statement_id))
+        except (OSError, ValueError, KeyError, sqlite3.Error):
+            write_network_cache(store, staging)  # a previous build without a usable cache: read everything back
+            return
+    nodes = entity_table(scan.entities, lambda ident: iris.entity(ident).value, onto)
+    sources = source_rows((files.meta for files in scan.sources.values()), lambda ident: iris.source(ident).value)
+    write_cache(store, staging / CACHE_DIRNAME, nodes, sources, parts, lambda ident: iris.statement(ident).value)
 
 
 def check(
@@ -306,15 +342,17 @@ def _write(
     exports: list[str] | None,
 ) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
     """Everything a build writes into its staging folder; the store is closed when this returns or raises."""
-    store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine)
+    store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine, fingerprint=plan.full)
     counts = _counts(scan, loading.units)
     chosen = "sparql" if loading.batch_checked else _engine(engine, counts["statements"] + counts["derived_statements"])
     _validate(store, iris, chosen, phases, loading)
     export_timings: dict[str, float] = {}
-    with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
-        written = export_all(store, staging / EXPORT_DIRNAME, iris.base, advance=advance, timings=export_timings, formats=exports)
+    written: dict[str, Path] = {}
+    if exports is None or exports:  # else kg export writes them on demand (graph.store.export)
+        with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
+            written = export_all(store, staging / EXPORT_DIRNAME, iris.base, advance=advance, timings=export_timings, formats=exports)
     with phases.phase("network cache"):
-        write_network_cache(store, staging)
+        _write_cache(store, staging, scan, loading, plan, iris, onto)
         cache = open_cache(staging)
     view: Path | None = None
     if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:

@@ -26,7 +26,7 @@ from typing import Any
 from graph import __version__, paths
 from graph.errors import DataError, StoreError
 from graph.sources.files import read_data_file
-from graph.sources.loader import Scan
+from graph.sources.loader import Scan, SourceFiles
 from graph.sources.text import MAX_SOURCE_BYTES
 from graph.sources.yamlfile import MAX_YAML_BYTES
 from graph.store.builds import STORE_DIRNAME, OutDir
@@ -63,6 +63,7 @@ class Plan:
     removed: set[str] = field(default_factory=set)
     previous_store: Path | None = None
     previous_units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: per source, the hashes of its files: from the plan for an incremental build, from the loading for a full one
     fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
@@ -86,12 +87,14 @@ def _data_sha256(path: Path, root: Path) -> str | None:
         return None
 
 
+def source_fingerprint(files: SourceFiles, root: Path) -> dict[str, Any]:
+    """The hashes of one source's files (metadata, text, statements) and of its text alone."""
+    hashes = {_relative(p, root): digest for p in files.paths() if (digest := _data_sha256(p, root)) is not None}
+    return {"files": hashes, "sha256": hashes.get(_relative(files.text_path, root), "")}
+
+
 def source_fingerprints(scan: Scan, root: Path) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for sid, files in scan.sources.items():
-        hashes = {_relative(p, root): digest for p in files.paths() if (digest := _data_sha256(p, root)) is not None}
-        out[sid] = {"files": hashes, "sha256": hashes.get(_relative(files.text_path, root), "")}
-    return out
+    return {sid: source_fingerprint(files, root) for sid, files in scan.sources.items()}
 
 
 def _previous(out: OutDir) -> tuple[dict[str, Any], Path] | None:
@@ -107,7 +110,6 @@ def _previous(out: OutDir) -> tuple[dict[str, Any], Path] | None:
 
 def plan_build(out: OutDir, data_dir: Path, scan: Scan, base_iri: str, force_full: bool = False) -> Plan:
     """Compare the data folder with the current build's manifest; decide what to redo."""
-    fingerprints = source_fingerprints(scan, data_dir)
     context = context_fingerprint(base_iri, scan.entity_files, data_dir)
     previous = None if force_full else _previous(out)
     plan = Plan.full_build("--full" if force_full else "no previous build")
@@ -117,6 +119,7 @@ def plan_build(out: OutDir, data_dir: Path, scan: Scan, base_iri: str, force_ful
         if inputs.get("context") != context:
             plan.reason = "entities, ontology, shapes, base IRI or version changed"
         else:
+            fingerprints = source_fingerprints(scan, data_dir)
             units: dict[str, dict[str, Any]] = inputs.get("units", {})
             dirty = {sid for sid, fp in fingerprints.items() if units.get(sid, {}).get("files") != fp["files"]}
             plan = Plan(
@@ -125,8 +128,10 @@ def plan_build(out: OutDir, data_dir: Path, scan: Scan, base_iri: str, force_ful
                 removed=set(units) - set(fingerprints),
                 previous_store=store_dir,
                 previous_units=units,
+                fingerprints=fingerprints,
                 reason=f"{len(dirty)} changed source(s)",
             )
-    plan.fingerprints = fingerprints
+    # a full build needs the hashes only for its manifest: the processes that load the sources
+    # hash them as they go (Loading.fingerprints), instead of reading every file once more first
     plan.context = context
     return plan

@@ -32,10 +32,12 @@ from typing import Any
 
 import pyoxigraph
 
+from graph.build.plan import source_fingerprint
 from graph.errors import Problem
 from graph.model.ontology import default_ontology
 from graph.model.records import Entity
 from graph.model.vocab import QG
+from graph.network.write import StatementRows, entity_index, relation_names, rows_of
 from graph.processes import die_with_parent
 from graph.rdf.quads import Iris, NQuads, ontology_quads
 from graph.sources.loader import Loader, SourceFiles, Unit
@@ -83,22 +85,28 @@ def batches(files: list[SourceFiles], size: int | None = None) -> list[list[Sour
 class BatchOutcome:
     """What a worker sends back for one batch: the N-Quads and what the loader learned."""
 
-    nquads: str
+    #: UTF-8: encoded here, so that the build hands it to Oxigraph as it comes (a str would be
+    #: encoded for the pipe, decoded, and encoded again for the loader: 5.8 GB each way at a million)
+    nquads: bytes
     units: dict[str, dict[str, Any]]
     problems: list[Problem]
-    statement_ids: set[str]
     explicit_ids: dict[str, str]
     pending_regarding: list[tuple[str, int, str, str]]
     used_entities: set[str]
     violations: list[str]
     kept: list[Unit] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the batch's statements as network-cache rows (graph.network.write), made here rather than read back from the store
+    rows: StatementRows | None = None
+    #: the hashes of each source's files (graph.build.plan), for a full build's manifest
+    fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class _Worker:
     """The state of one worker process: a loader, a writer and the compiled local checks."""
 
-    def __init__(self, data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool):
+    def __init__(self, data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool, fingerprint: bool = False):
+        self.fingerprint = fingerprint
         self.onto = default_ontology()
         self.iris = Iris(base_iri)
         self.data_dir = data_dir
@@ -106,6 +114,8 @@ class _Worker:
         self.writer = NQuads(self.onto, self.iris)
         self.keep = keep
         self.checks: list[Check] = local_checks() if validate else []
+        self.entity_numbers = entity_index(entities)
+        self.relations = relation_names(self.onto)
 
     def run(self, files: list[SourceFiles]) -> BatchOutcome:
         loader = Loader(self.data_dir, self.onto)
@@ -118,23 +128,24 @@ class _Worker:
                 units.append(unit)
         loaded = clock()
         texts = [self.writer.unit_nquads(u.source, u.all_statements()) for u in units]
-        nquads = "".join(texts)
+        nquads = "".join(texts).encode("utf-8")
         written = clock()
         violations = self.validate(nquads, loader.used_entities) if self.checks and not loader.problems.items else []
         return BatchOutcome(
             nquads=nquads,
             units={u.source.id: summary(u) for u in units},
             problems=loader.problems.items,
-            statement_ids=loader.statement_ids,
             explicit_ids=loader.explicit_ids,
             pending_regarding=loader.pending_regarding,
             used_entities=loader.used_entities,
             violations=violations,
             kept=units if self.keep else [],
             timings={"load and anchor": loaded - started, "convert to RDF": written - loaded, "validate (SHACL)": clock() - written},
+            rows=rows_of((s for u in units for s in u.all_statements()), self.entity_numbers, self.relations),
+            fingerprints={f.id: source_fingerprint(f, self.data_dir) for f in files} if self.fingerprint else {},
         )
 
-    def validate(self, nquads: str, used: set[str]) -> list[str]:
+    def validate(self, nquads: bytes, used: set[str]) -> list[str]:
         return check_batch(self.writer, self.entities, nquads, used)
 
 
@@ -175,13 +186,13 @@ def _held_signals() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _init(parent: int, data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool) -> None:
+def _init(parent: int, data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool, fingerprint: bool) -> None:
     # first of all: end with the build, even when it is killed (kill -9 left every worker running)
     die_with_parent(parent)
     # Ctrl-C reaches the whole process group; the build stops its workers itself (run_batches)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while we were started (_held_signals)
-    _STATE["worker"] = _Worker(data_dir, base_iri, entities, validate, keep)
+    _STATE["worker"] = _Worker(data_dir, base_iri, entities, validate, keep, fingerprint)
 
 
 def _run(files: list[SourceFiles]) -> BatchOutcome:
@@ -189,12 +200,20 @@ def _run(files: list[SourceFiles]) -> BatchOutcome:
 
 
 def run_batches(
-    files: list[SourceFiles], data_dir: Path, base_iri: str, entities: dict[str, Entity], *, validate: bool, keep: bool, workers: int
+    files: list[SourceFiles],
+    data_dir: Path,
+    base_iri: str,
+    entities: dict[str, Entity],
+    *,
+    validate: bool,
+    keep: bool,
+    workers: int,
+    fingerprint: bool = False,
 ) -> Iterator[BatchOutcome]:
-    """Every batch's outcome, in the order of ``files``, computed by ``workers`` processes."""
+    """Every batch's outcome, in the order of ``files``, computed by ``workers`` processes (with ``fingerprint``, the sources' hashes too)."""
     groups = batches(files)
     if workers <= 1:
-        worker = _Worker(data_dir, base_iri, entities, validate, keep)
+        worker = _Worker(data_dir, base_iri, entities, validate, keep, fingerprint)
         for group in groups:
             yield worker.run(group)
         return
@@ -205,7 +224,10 @@ def run_batches(
 
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init, initargs=(os.getpid(), data_dir, base_iri, entities, validate, keep)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init,
+        initargs=(os.getpid(), data_dir, base_iri, entities, validate, keep, fingerprint),
     )
     try:
         # not pool.map: it submits every batch at once, and when Oxigraph takes the N-Quads more
@@ -252,7 +274,7 @@ def _compiled_shapes() -> tuple[Check, ...]:
     return tuple(compile_shapes(_ontology_store()))
 
 
-def check_batch(writer: NQuads, entities: dict[str, Entity], nquads: str, used: set[str]) -> list[str]:
+def check_batch(writer: NQuads, entities: dict[str, Entity], nquads: bytes, used: set[str]) -> list[str]:
     """The local checks on an in-memory store of a batch's N-Quads, the entities it uses and the ontology.
 
     Workers call it for their batch; an incremental build calls it for the changed sources only,
@@ -262,7 +284,7 @@ def check_batch(writer: NQuads, entities: dict[str, Entity], nquads: str, used: 
     store = pyoxigraph.Store()
     store.extend(ontology_quads())
     text = "".join(writer.entity_nquads(entities[e]) for e in sorted(used) if e in entities)
-    store.load(input=text + nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    store.load(input=text.encode("utf-8") + nquads, format=pyoxigraph.RdfFormat.N_QUADS)
     return lines_of(run_checks(store, local_checks()), writer.iris, limit=None)
 
 

@@ -32,7 +32,9 @@ EngineOption = Annotated[
     str,
     typer.Option(
         "--shacl-engine",
-        help=f"Who checks the SHACL shapes: {', '.join(ENGINES)}. auto: pySHACL up to 1,000 statements, SPARQL on Oxigraph above.",
+        help=f"Who checks the SHACL shapes: {', '.join(ENGINES)}. auto: pySHACL (every shape) up to 1,000 statements; "
+        "above, data: only the constraints data can break, as SPARQL on the store (the rest hold by construction). "
+        "sparql: every shape as SPARQL on Oxigraph, at any size.",
     ),
 ]
 
@@ -137,14 +139,15 @@ def build_command(
         str,
         typer.Option(
             "--export",
-            help=f"RDF exports to write, comma-separated ({', '.join(FORMATS)}), 'all' or 'none'. "
-            "Each costs about one Oxigraph dump of the store: choose at scale.",
+            help=f"RDF exports to write now, comma-separated ({', '.join(FORMATS)}), 'all' or 'none'. "
+            "By default none: kg export writes each format on first use into the build folder and serves it from there "
+            "(each costs about one Oxigraph dump of the store).",
         ),
-    ] = "all",
+    ] = "none",
 ) -> None:
-    """Validate the data, build the Oxigraph store and write the RDF exports.
+    """Validate the data, build the Oxigraph store, the network cache and (for small graphs) the view.
 
-    A rebuild reloads only the sources whose files changed (a full build when entities, the
+    RDF exports are written on demand by kg export (or now, with --export). A rebuild reloads only the sources whose files changed (a full build when entities, the
     ontology or the base IRI changed, or with --full); the result is the same graph either way.
     A failed build changes nothing: the previous store and exports stay as they were.
     """
@@ -189,7 +192,7 @@ def build_command(
     if built.exports:
         exports = f"{built.out.current_link / 'export'} ({', '.join(p.name for p in built.exports.values())})"
     else:
-        exports = "none (--export none)"
+        exports = "on demand: kg export -f FORMAT writes one into the build folder once, then serves it"
     out_console.print(f"Exports: {exports}", highlight=False, soft_wrap=True)
     if built.view:
         view = str(built.out.current_link / "view" / "quotegraph.html")

@@ -24,7 +24,7 @@ from graph.query.params import Lang, resolve_params
 from graph.query.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
 from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bundled_queries, deadline, resolve_query, run_query
 from graph.store.builds import OutDir
-from graph.store.export import FORMATS, export_to_file, prefixes_for, write_export
+from graph.store.export import FORMATS, prefixes_for, serve_export, serve_export_to_file
 
 
 class QueryFormat(StrEnum):
@@ -216,7 +216,8 @@ def export_command(
     """Export the built graph as RDF, or its network of entities and statements for Gephi and Cytoscape.
 
     TriG, N-Quads and JSON-LD hold every named graph (claims included); Turtle, N-Triples and
-    RDF/XML hold the default view: everything except the claims graphs. GraphML and GEXF hold
+    RDF/XML hold the default view: everything except the claims graphs. An RDF export is written
+    once into the build folder (export/quotegraph.EXT) and served from there afterwards. GraphML and GEXF hold
     entities as nodes and statements as edges with their quotes, voices and sources (node and
     edge labels in --lang); csv writes nodes.csv and edges.csv into the folder -o names.
     """
@@ -226,11 +227,12 @@ def export_command(
             err_console.print(f"wrote {path} ({path.stat().st_size:,} bytes, {format.value})", highlight=False)
         return
     fmt = FORMATS[format.value]
+    # written once into the build folder, then served from there (graph.store.export)
+    folder = target.current()
     base_iri = target.manifest().get("base_iri", "")
-    store = target.open_store()
     if output == "-":
-        write_export(store, fmt, sys.stdout.buffer, base_iri)
+        serve_export(folder, target.open_store, fmt, sys.stdout.buffer, base_iri)
         sys.stdout.buffer.flush()
         return
-    path = export_to_file(store, fmt, Path(output), base_iri)
+    path = serve_export_to_file(folder, target.open_store, fmt, Path(output), base_iri)
     err_console.print(f"wrote {path} ({path.stat().st_size:,} bytes, {fmt.name})", highlight=False)

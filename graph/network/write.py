@@ -1,11 +1,20 @@
-"""Writing the network cache of a built store (see :mod:`graph.network.files`).
+"""Writing the network cache of a build (see :mod:`graph.network.files`), from the rows the loading made.
 
-Everything is read from the finished store, never from the loader, so an incremental build
-(which loads only the changed sources) writes exactly the cache a full build writes. The scans
-are single triple patterns read row by row (:mod:`graph.network.rows`): a join of the
-statement's seven properties in SPARQL costs several times as much as reading them one by one.
-Rows are numbered in sorted order (entities by id, statements by id), so the same graph always
-gives the same files.
+The cache is the graph's entity-to-entity statements as numbered arrays. ``kg build`` makes them
+where the statements are made: every loaded source gives its :class:`StatementRows` (a few
+numbers per statement) in the process that loaded it, worker or not, and the build only
+concatenates, sorts and writes them. Reading the same facts back from the finished store took a
+scan per statement property (the benchmark's "network cache" phase, 128–135 s at a million
+statements on a quiet machine; from the rows, 93.5 s with the machine's load average at 7 on two
+cores, 15.8 s at 100,000). Entities and sources come from their records
+(:func:`entity_attrs`, :func:`source_rows`). An incremental build keeps the rows of the previous
+cache for the sources it did not reload (:func:`previous_rows`), so it writes the cache a full
+build writes.
+
+:func:`write_network_cache` reads everything from a store instead (:func:`rows_of_store`), for a
+store made without ``kg build`` (tests, notebooks, the view of such a store); tests hold the two
+ways to the same files. Rows are numbered in sorted order (entities by id, statements by id,
+sources by id), so the same graph always gives the same files.
 """
 
 from __future__ import annotations
@@ -15,7 +24,8 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +33,8 @@ import numpy as np
 import numpy.typing as npt
 import pyoxigraph
 
+from graph.model.ontology import Ontology
+from graph.model.records import Entity, SourceIn, Statement
 from graph.model.vocab import PREFIXES, QG
 from graph.network.files import ARRAYS_FILENAME, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME
 from graph.network.projection import entity_nodes, vocabulary_labels
@@ -34,21 +46,10 @@ from graph.query.shape import digest, shape
 from graph.store.builds import write_atomically
 
 VOICES = ("narration", "claim", "quotation", "judgement")
-POLARITIES = {str(QG.For): 1, str(QG.Against): 2}
-
-_PREFIXES = """PREFIX qg: <https://w3id.org/quotegraph/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+POLARITIES = {"for": 1, "against": 2}
+_POLARITY_IRIS = {str(QG.For): 1, str(QG.Against): 2}
 _VOICE_CLASSES = {str(getattr(QG, v.capitalize())): i for i, v in enumerate(VOICES)}
-
-
-def _pairs(store: pyoxigraph.Store, query: str) -> Iterable[tuple[str, Any]]:
-    """(IRI or text of the first column, term of the second) of every solution."""
-    for row in rows(store, _PREFIXES + query):
-        yield text(row[0]), row[1]
+IntArray = npt.NDArray[Any]
 
 
 def _local(value: str) -> str:
@@ -58,46 +59,178 @@ def _local(value: str) -> str:
     return value
 
 
-#: a part of a statement that the store did not give
-_MISSING = -2
+@dataclass
+class StatementRows:
+    """Some statements as cache rows: ids, and each statement's parts as numbers.
+
+    ``subj``/``obj`` number entities in the order of their ids (``obj`` is -1 for a literal
+    value); ``rel`` and ``source`` index :attr:`relations` and :attr:`sources`, the names these
+    rows use, so that rows made apart (in worker processes, from a previous cache) join by name.
+    A million statements take a few tens of megabytes this way; as Python strings they took gigabytes.
+    """
+
+    ids: npt.NDArray[np.bytes_]
+    subj: IntArray
+    obj: IntArray
+    rel: IntArray
+    voice: IntArray
+    polarity: IntArray
+    derived: npt.NDArray[np.bool_]
+    source: IntArray
+    relations: list[str]
+    sources: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def select(self, keep: npt.NDArray[np.bool_]) -> StatementRows:
+        parts = {f.name: getattr(self, f.name)[keep] for f in dataclasses.fields(self) if f.name not in ("relations", "sources")}
+        return StatementRows(**parts, relations=self.relations, sources=self.sources)
 
 
-def _statement_arrays(
-    store: pyoxigraph.Store, entity_index: dict[str, int], source_index: dict[str, int]
-) -> tuple[list[str], list[str], dict[str, npt.NDArray[Any]]]:
-    """Statement IRIs in id order, relation names, and each statement's parts as numbered arrays.
+def entity_index(ids: Iterable[str]) -> dict[str, int]:
+    """Entity id → its row number (the order of the ids)."""
+    return {ident: i for i, ident in enumerate(sorted(ids))}
 
-    Each part is one scan written straight into an array slot: at a million statements a dict of
-    their parts as strings took 3 GB, these arrays take a few megabytes. A statement lacking a
-    required part, or whose subject is no entity, is not an edge (as in
+
+def relation_names(onto: Ontology) -> dict[str, str]:
+    """Relation name → the local name of its IRI, which the cache records."""
+    return {name: _local(str(relation.iri)) for name, relation in onto.relations.items()}
+
+
+def rows_of(statements: Iterable[Statement], entities: Mapping[str, int], relations: Mapping[str, str]) -> StatementRows:
+    """The rows of loaded statements (derived ones included), in the process that loaded them."""
+    ids: list[bytes] = []
+    numbers: list[tuple[int, int, int, int, int, bool, int]] = []
+    rel_codes: dict[str, int] = {}
+    source_codes: dict[str, int] = {}
+    for stmt in statements:
+        ids.append(stmt.id.encode("utf-8"))
+        numbers.append(
+            (
+                entities[stmt.subject],
+                entities[stmt.object] if stmt.object is not None else -1,
+                rel_codes.setdefault(relations[stmt.predicate], len(rel_codes)),
+                VOICES.index(stmt.voice),
+                POLARITIES.get(stmt.polarity or "", 0),
+                stmt.derived_via is not None,
+                source_codes.setdefault(stmt.source, len(source_codes)),
+            )
+        )
+    columns = list(zip(*numbers, strict=True)) if numbers else [()] * 7
+    return StatementRows(
+        ids=np.array(ids, dtype=np.bytes_) if ids else np.zeros(0, dtype="S1"),
+        subj=np.array(columns[0], dtype=np.int32),
+        obj=np.array(columns[1], dtype=np.int32),
+        rel=np.array(columns[2], dtype=np.int16),
+        voice=np.array(columns[3], dtype=np.int8),
+        polarity=np.array(columns[4], dtype=np.int8),
+        derived=np.array(columns[5], dtype=np.bool_),
+        source=np.array(columns[6], dtype=np.int32),
+        relations=list(rel_codes),
+        sources=list(source_codes),
+    )
+
+
+def entity_attrs(entity: Entity, iri: str, negates: Iterable[str], onto: Ontology) -> dict[str, Any]:
+    """The node attributes of an entity, as :func:`graph.network.projection.entity_nodes` reads them from a store."""
+    return {
+        "id": entity.id,
+        "iri": iri,
+        "kind": entity.kind,
+        "type": _local(str(onto.classes[entity.type])) if entity.type else "",
+        "label_de": entity.label.de,
+        "label_en": entity.label.en,
+        "aliases": sorted({*entity.aliases.de, *entity.aliases.en}),
+        "description_en": entity.description.en or "",
+        "description_de": entity.description.de or "",
+        "wikidata": entity.wikidata or "",
+        "negates": sorted(negates),
+    }
+
+
+def entity_table(entities: Mapping[str, Entity], iri_of: Any, onto: Ontology) -> dict[str, dict[str, Any]]:
+    """Every entity's node attributes by id; ``qg:negates`` is symmetric, as the RDF writer writes it."""
+    negated: dict[str, set[str]] = {}
+    for entity in entities.values():
+        for other in entity.negates:
+            negated.setdefault(entity.id, set()).add(other)
+            negated.setdefault(other, set()).add(entity.id)
+    return {ident: entity_attrs(e, iri_of(ident), negated.get(ident, ()), onto) for ident, e in entities.items()}
+
+
+def source_rows(sources: Iterable[SourceIn], iri_of: Any) -> dict[str, tuple[str, str, str]]:
+    """Source id → (IRI, title, date), as :func:`rows_of_store` reads them from a store."""
+    return {s.id: (iri_of(s.id), s.title, s.date.isoformat() if s.date else "") for s in sources}
+
+
+def previous_rows(cache_dir: Path, drop: set[str], statement_id: Any) -> StatementRows:
+    """The rows of a previous build's cache without the sources in ``drop`` (reloaded or removed).
+
+    Entity numbers carry over: an incremental build has the same entities (a change to any
+    forces a full build, :mod:`graph.build.plan`).
+    """
+    db = sqlite3.connect(f"file:{cache_dir / SQLITE_FILENAME}?mode=ro", uri=True)
+    try:
+        meta = {key: json.loads(value) for key, value in db.execute("SELECT key, value FROM meta")}
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"the previous network cache has format {meta.get('format')}, not {FORMAT}")
+        ids = np.array([statement_id(i).encode("utf-8") for (i,) in db.execute("SELECT iri FROM statements ORDER BY idx")], dtype=np.bytes_)
+        sources = [i for (i,) in db.execute("SELECT id FROM sources ORDER BY idx")]
+    finally:
+        db.close()
+    with np.load(cache_dir / ARRAYS_FILENAME) as arrays:
+        parts = {name: arrays[name] for name in ("subj", "obj", "rel", "voice", "polarity", "derived", "source")}
+    if not len(ids):
+        ids = np.zeros(0, dtype="S1")
+    previous = StatementRows(ids=ids, **parts, relations=list(meta["relations"]), sources=sources)
+    dropped = np.array([s in drop for s in sources] or [False], dtype=np.bool_)
+    return previous.select(~dropped[previous.source]) if len(previous) else previous
+
+
+def rows_of_store(
+    store: pyoxigraph.Store,
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str, str]], StatementRows, dict[str, str]]:
+    """Entities, sources, statement rows and statement IRIs by id, read from a store: what
+    :func:`write_cache` needs, for a store made without ``kg build``.
+
+    Each statement property is one scan written straight into an array slot. A statement lacking
+    a required part, or whose subject is no entity, is not an edge (as in
     :func:`graph.network.projection.project`) and is dropped.
     """
+    nodes, iris = entity_nodes(store)
+    index = entity_index(nodes)
+    by_iri = {iri_: index[ident] for iri_, ident in iris.items()}
+    query = """SELECT ?src ?id ?title ?date WHERE {
+      ?src a qg:Source ; schema:identifier ?id ; dcterms:title ?title . OPTIONAL { ?src schema:datePublished ?date } }"""
+    sources: dict[str, tuple[str, str, str]] = {}
+    for row in rows(store, _PREFIXES + query):
+        sources.setdefault(text(row[1]), (text(row[0]), text(row[2]), text(row[3])))
+    source_order = sorted(sources)
+    source_index = {sources[s][0]: i for i, s in enumerate(source_order)}
+
     ordered = sorted(
-        (text(ident), st) for st, ident in _pairs(store, "SELECT ?st ?id WHERE { ?st a qg:Statement ; schema:identifier ?id }")
+        (text(ident), text(st)) for st, ident in _pairs(store, "SELECT ?st ?id WHERE { ?st a qg:Statement ; schema:identifier ?id }")
     )
-    iris = [st for _, st in ordered]
-    del ordered
-    number = {st: i for i, st in enumerate(iris)}
-    m = len(iris)
-    subj = np.full(m, _MISSING, dtype=np.int32)
-    obj = np.full(m, _MISSING, dtype=np.int32)
-    rel = np.full(m, _MISSING, dtype=np.int32)
-    source = np.full(m, _MISSING, dtype=np.int32)
-    voice = np.full(m, _MISSING, dtype=np.int8)
+    number = {st: i for i, (_, st) in enumerate(ordered)}
+    m = len(ordered)
+    missing = -2
+    subj, obj, rel, source = (np.full(m, missing, dtype=np.int32) for _ in range(4))
+    voice = np.full(m, missing, dtype=np.int8)
     polarity = np.zeros(m, dtype=np.int8)
     derived = np.zeros(m, dtype=np.bool_)
     names: dict[str, int] = {}
 
-    def scan(query: str) -> Iterable[tuple[int, str]]:
+    def scan(query: str) -> Iterable[tuple[int, Any]]:
         for st, value in _pairs(store, query):
-            i = number.get(st)
+            i = number.get(text(st))
             if i is not None:
                 yield i, value
 
     for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:subject ?x }"):
-        subj[i] = entity_index.get(iri(value) or "", -1)  # -1: not an entity, dropped below
+        subj[i] = by_iri.get(iri(value) or "", -1)  # -1: not an entity, dropped below
     for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:object ?x }"):
-        obj[i] = entity_index.get(iri(value) or "", -1)  # -1: a literal value (describedAs)
+        obj[i] = by_iri.get(iri(value) or "", -1)  # -1: a literal value (describedAs)
     for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:predicate ?x }"):
         rel[i] = names.setdefault(_local(text(value)), len(names))
     for i, value in scan("SELECT ?st ?x WHERE { ?st prov:wasDerivedFrom ?x . ?x a qg:Source }"):
@@ -106,41 +239,76 @@ def _statement_arrays(
     for i, value in scan(f"SELECT ?st ?x WHERE {{ VALUES ?x {{ {classes} }} ?st a ?x }}"):
         voice[i] = _VOICE_CLASSES[iri(value) or ""]
     for i, value in scan("SELECT ?st ?x WHERE { ?st qg:polarity ?x }"):
-        polarity[i] = POLARITIES.get(iri(value) or "", 0)
+        polarity[i] = _POLARITY_IRIS.get(iri(value) or "", 0)
     for i, _value in scan("SELECT ?st ?x WHERE { ?st qg:derivedVia ?x }"):
         derived[i] = True
-
-    keep = (subj >= 0) & (obj != _MISSING) & (rel >= 0) & (source >= 0) & (voice >= 0)
-    relations = sorted(names)
-    renumber = np.zeros(max(len(names), 1), dtype=np.int16)
-    for name, old in names.items():
-        renumber[old] = relations.index(name)
-    arrays = {
-        "subj": subj[keep],
-        "obj": obj[keep],
-        "rel": renumber[rel[keep]],
-        "voice": voice[keep],
-        "derived": derived[keep],
-        "source": source[keep],
-        "polarity": polarity[keep],
-    }
-    return [iris[i] for i in np.flatnonzero(keep).tolist()], relations, arrays
+    keep = (subj >= 0) & (obj != missing) & (rel >= 0) & (source >= 0) & (voice >= 0)
+    found = StatementRows(
+        ids=np.array([ident.encode("utf-8") for ident, _ in ordered] or [b""], dtype=np.bytes_)[:m],
+        subj=subj,
+        obj=obj,
+        rel=rel.astype(np.int16),
+        voice=voice,
+        polarity=polarity,
+        derived=derived,
+        source=source,
+        relations=list(names),
+        sources=source_order,
+    )
+    return nodes, sources, found.select(keep), {ident: st for ident, st in ordered}
 
 
-def _sources(store: pyoxigraph.Store) -> dict[str, tuple[str, str, str]]:
-    """Source IRI → (id, title, date)."""
-    query = """SELECT ?src ?id ?title ?date WHERE {
-      ?src a qg:Source ; schema:identifier ?id ; dcterms:title ?title .
-      OPTIONAL { ?src schema:datePublished ?date } }"""
-    found: dict[str, tuple[str, str, str]] = {}
+_PREFIXES = """PREFIX qg: <https://w3id.org/quotegraph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def _pairs(store: pyoxigraph.Store, query: str) -> Iterable[tuple[Any, Any]]:
     for row in rows(store, _PREFIXES + query):
-        src = text(row[0])
-        if src not in found:
-            found[src] = (text(row[1]), text(row[2]), text(row[3]))
-    return found
+        yield row[0], row[1]
 
 
-def _csr(n: int, subj: npt.NDArray[np.int32], obj: npt.NDArray[np.int32]) -> dict[str, npt.NDArray[Any]]:
+def _joined(parts: Sequence[StatementRows], sources: Sequence[str]) -> tuple[StatementRows, list[str]]:
+    """One set of rows in statement-id order; relations renumbered by name, sources by their order in ``sources``."""
+    relations = sorted({name for p in parts for name in p.relations})
+    rel_number = {name: i for i, name in enumerate(relations)}
+    source_number = {name: i for i, name in enumerate(sources)}
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        empty = rows_of([], {}, {})
+        return empty, relations
+
+    def recoded(codes: IntArray, names: list[str], number: Mapping[str, int], dtype: Any) -> IntArray:
+        table = np.array([number[n] for n in names] or [0], dtype=dtype)
+        return table[codes]
+
+    ids = np.concatenate([p.ids for p in parts])
+    order = np.argsort(ids, kind="stable")
+    if len(ids) > 1 and bool((ids[order][1:] == ids[order][:-1]).any()):
+        raise ValueError("two statements with one id in the network rows")
+
+    def column(name: str) -> IntArray:
+        return np.concatenate([getattr(p, name) for p in parts])[order]
+
+    joined = StatementRows(
+        ids=ids[order],
+        subj=column("subj").astype(np.int32),
+        obj=column("obj").astype(np.int32),
+        rel=np.concatenate([recoded(p.rel, p.relations, rel_number, np.int16) for p in parts])[order],
+        voice=column("voice").astype(np.int8),
+        polarity=column("polarity").astype(np.int8),
+        derived=column("derived").astype(np.bool_),
+        source=np.concatenate([recoded(p.source, p.sources, source_number, np.int32) for p in parts])[order],
+        relations=relations,
+        sources=list(sources),
+    )
+    return joined, relations
+
+
+def _csr(n: int, subj: IntArray, obj: IntArray) -> dict[str, IntArray]:
     """Undirected adjacency of the entity-to-entity statements: for node i, ``nbr[indptr[i]:indptr[i+1]]``
     are its neighbours (sorted, repeated once per statement) and ``eid`` the statements reaching them."""
     edges = np.flatnonzero(obj >= 0).astype(np.int32)
@@ -156,38 +324,46 @@ def _csr(n: int, subj: npt.NDArray[np.int32], obj: npt.NDArray[np.int32]) -> dic
     return {"indptr": indptr, "nbr": nbr.astype(np.int32), "eid": eid.astype(np.int32)}
 
 
-def write_cache(store: pyoxigraph.Store, directory: Path) -> dict[str, Any]:
-    """Write ``dataset.json``, ``network.npz`` and ``network.sqlite`` into ``directory``; return counts."""
+def write_cache(
+    store: pyoxigraph.Store,
+    directory: Path,
+    nodes: Mapping[str, dict[str, Any]],
+    sources: Mapping[str, tuple[str, str, str]],
+    parts: Sequence[StatementRows],
+    statement_iri: Any,
+) -> dict[str, Any]:
+    """Write ``dataset.json``, ``network.npz`` and ``network.sqlite`` into ``directory``; return counts.
+
+    ``nodes`` are the entities' attributes by id, ``sources`` (IRI, title, date) by id, ``parts``
+    the statement rows (in any order), ``statement_iri`` a statement's IRI from its id. The
+    default graph and the vocabulary's labels are read from ``store`` (a few queries).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     shapes = {digest(q.text): shape(q.text, PREFIXES) for q in bundled_queries().values()}
     dataclasses.replace(Dataset.of(store), shapes=shapes).write(directory / DATASET_FILENAME)
 
-    nodes, ids = entity_nodes(store)
+    source_order = sorted(sources)
+    joined, relations = _joined(parts, source_order)
     order = sorted(nodes)
-    index = {ident: i for i, ident in enumerate(order)}
-    entity_index = {iri_: index[ident] for iri_, ident in ids.items()}
-    sources = _sources(store)
-    source_order = sorted(sources, key=lambda s: sources[s][0])
-    source_index = {s: i for i, s in enumerate(source_order)}
-
-    statement_iris, relations, parts = _statement_arrays(store, entity_index, source_index)
-    subj, obj = parts["subj"], parts["obj"]
-    m = len(statement_iris)
-    n = len(order)
-    csr = _csr(n, subj, obj)
-    is_edge = obj >= 0
-    statements_per_node = np.bincount(subj[is_edge], minlength=n) + np.bincount(obj[is_edge], minlength=n)
+    n, m = len(order), len(joined)
+    is_edge = joined.obj >= 0
+    statements_per_node = np.bincount(joined.subj[is_edge], minlength=n) + np.bincount(joined.obj[is_edge], minlength=n)
     arrays = {
-        **parts,
+        "subj": joined.subj,
+        "obj": joined.obj,
+        "rel": joined.rel,
+        "voice": joined.voice,
+        "derived": joined.derived,
+        "source": joined.source,
+        "polarity": joined.polarity,
         "statements": statements_per_node.astype(np.int64),
-        **csr,
+        **_csr(n, joined.subj, joined.obj),
     }
 
     def save(handle: Any) -> None:
         np.savez(handle, **arrays)  # type: ignore[arg-type]
 
     write_atomically(directory / ARRAYS_FILENAME, save)
-
     meta = {
         "format": FORMAT,
         "nodes": n,
@@ -201,8 +377,8 @@ def write_cache(store: pyoxigraph.Store, directory: Path) -> dict[str, Any]:
         directory / SQLITE_FILENAME,
         meta,
         ((i, ident, nodes[ident]) for i, ident in enumerate(order)),
-        enumerate(statement_iris),
-        ((i, sources[s][0], s, sources[s][1], sources[s][2]) for i, s in enumerate(source_order)),
+        ((i, statement_iri(ident.decode("utf-8"))) for i, ident in enumerate(joined.ids.tolist())),
+        ((i, s, *sources[s]) for i, s in enumerate(source_order)),
     )
     return {"nodes": n, "statements": m, "edges": meta["edges"]}
 
@@ -255,5 +431,6 @@ def _write_sqlite(
 
 
 def write_network_cache(store: pyoxigraph.Store, build_dir: Path) -> dict[str, Any]:
-    """Write the cache of a finished store into ``build_dir/cache``; returns its counts."""
-    return write_cache(store, build_dir / CACHE_DIRNAME)
+    """Write the cache of a store made without ``kg build`` into ``build_dir/cache``, reading everything from the store."""
+    nodes, sources, found, statement_iris = rows_of_store(store)
+    return write_cache(store, build_dir / CACHE_DIRNAME, nodes, sources, [found], statement_iris.__getitem__)

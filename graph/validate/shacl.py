@@ -10,7 +10,7 @@ its direct triple, which may live in the claims graph, and look up sub-propertie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph
 from rdflib import Graph, URIRef
@@ -57,10 +57,15 @@ def _iri_of(node: object) -> str | None:
     return None
 
 
-def lines_of(results: Iterable[tuple[object, object, object, object]], iris: Iris, limit: int | None = MAX_REPORTED) -> list[str]:
-    """One line per violation, the same for both engines: ``focus path: message (value: v)``."""
+def lines_of(results: Iterable[Sequence[object]], iris: Iris, limit: int | None = MAX_REPORTED) -> list[str]:
+    """One line per violation, the same for both engines: ``focus path: message (value: v)``.
+
+    A result is (focus, path, message, value), as pySHACL reports it; the compiled engine adds its
+    constraint component, which the line does not show.
+    """
     messages = []
-    for focus, path, message, value in results:
+    for result in results:
+        focus, path, message, value = result[0], result[1], result[2], result[3]
         if _iri_of(focus) in _CORPUS_LEVEL_FOCUS and value is not None:
             focus, value = value, None
         line = f"{_readable(focus, iris)}"

@@ -1,6 +1,6 @@
 """Benchmark phases for asking a built graph: a bundled query, paths, neighbours and a view.
 
-Each runs on the build that the phase "kg build --export none" left in the benchmark's work
+Each runs on the build that the phase "kg build (default …)" left in the benchmark's work
 folder, so that the questions are asked of the graph exactly as a user's ``kg`` would ask them:
 
 * **a bundled selective query** (``relations-of`` an entity with about

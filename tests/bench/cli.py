@@ -50,6 +50,12 @@ def run_command(
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write every measurement as JSON to this file.")] = None,
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the table as Markdown to this file.")] = None,
+    phase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--phase", help="Only the phases whose name starts with this (repeatable); they read what earlier runs left in --work."
+        ),
+    ] = None,
 ) -> None:
     """Time every phase at each size (each in its own process, with its peak RSS) beside the floors."""
     from .run import machine, measure
@@ -65,7 +71,9 @@ def run_command(
         with err_console.status("benchmark …") as status:
             for n in numbers:
                 log = json_out.with_suffix(".jsonl") if json_out else None
-                measurements += measure(n, root / f"n{n}", on_phase=lambda name: status.update(f"[bold]{name}[/] …"), log=log)
+                measurements += measure(
+                    n, root / f"n{n}", on_phase=lambda name: status.update(f"[bold]{name}[/] …"), log=log, only=tuple(phase or ())
+                )
                 if work is None:
                     shutil.rmtree(root / f"n{n}", ignore_errors=True)
     finally:

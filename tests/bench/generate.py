@@ -73,6 +73,7 @@ class GenEntity:
     description: tuple[str, str] | None = None
     negates: str | None = None
     participants: tuple[str, ...] = ()
+    wikidata: str | None = None
 
 
 @dataclass
@@ -174,7 +175,9 @@ class Generator:
         form = lx.LEGAL_FORMS[(i // span) % len(lx.LEGAL_FORMS)]
         number = f" {i // (span * len(lx.LEGAL_FORMS)) + 1}" if i >= span * len(lx.LEGAL_FORMS) else ""
         de, en = f"{stem} {sector_de} {form}{number}", f"{stem} {sector_en} {form}{number}"
-        return self._register(GenEntity(slug(en), "organization", de, en, aliases=(stem,)))
+        # every fifth organisation is linked to Wikidata (made-up item numbers: only their form matters)
+        wikidata = f"Q{100_000 + i}" if i % 5 == 0 else None
+        return self._register(GenEntity(slug(en), "organization", de, en, aliases=(stem,), wikidata=wikidata))
 
     def _stance(self, pair: int, negated: bool) -> GenEntity:
         topic_de, topic_en = lx.STANCE_TOPICS[pair % len(lx.STANCE_TOPICS)]
@@ -597,6 +600,8 @@ def _entity_yaml(entity: GenEntity, negates: str | None) -> str:
     if entity.description:
         de, en = entity.description
         lines.append(f"    description: {{de: {json.dumps(de, ensure_ascii=False)}, en: {json.dumps(en, ensure_ascii=False)}}}")
+    if entity.wikidata:
+        lines.append(f"    wikidata: {entity.wikidata}")
     if negates:
         lines.append(f"    negates: [{negates}]")
     return "\n".join(lines)

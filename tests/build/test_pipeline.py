@@ -15,8 +15,10 @@ from bench.generate import generate
 from graph.build import loading
 from graph.build import workers as pipeline
 from graph.build.pipeline import build
+from graph.build.plan import source_fingerprints
 from graph.errors import DataError
 from graph.rdf.quads import Iris
+from graph.sources.loader import Loader
 from graph.store.builds import OutDir
 from graph.validate.compiled import compile_shapes, run_checks
 from graph.validate.shacl import lines_of, validate_with_sparql
@@ -53,7 +55,7 @@ def test_worker_processes_build_exactly_the_same_store(corpus: Path, serial: Out
     # more batches than the window of batches in flight: the pool is refilled as results are taken, in order
     assert len(pipeline.batches(files)) > 2 * pipeline.IN_FLIGHT_PER_WORKER * 2
     out = OutDir(tmp_path / "out")
-    built = build(corpus, out)
+    built = build(corpus, out, engine="sparql")  # every shape, batch by batch in the workers
     assert built.counts["statements"] == N
     manifest = out.manifest()
     assert manifest["validation_engine"] == "sparql"
@@ -98,3 +100,40 @@ def test_a_broken_batch_reports_what_the_whole_store_check_reports(serial: OutDi
     assert expected
     checks = [c for c in compile_shapes(broken) if not pipeline.is_global(c)]
     assert lines_of(run_checks(broken, checks), iris) == expected
+
+
+def test_a_regarding_across_batches_resolves_and_a_missing_one_is_named(corpus: Path, tmp_path: Path, small_batches: None) -> None:
+    """Workers load batches apart; the build looks the names a ``regarding`` gives up in every batch's rows."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(corpus, data)
+    files = sorted((data / "statements").glob("*.yaml"))
+    target = next(f for f in files if "regarding:" in f.read_text(encoding="utf-8"))
+    referenced = target.read_text(encoding="utf-8").split("regarding: [", 1)[1].split("]", 1)[0]
+    last = files[-1] if files[-1] != target else files[-2]
+    text = last.read_text(encoding="utf-8")
+    first_item = text.index("  - subject: ")
+    across = text[:first_item] + f"  - regarding: [{referenced}]\n    subject: " + text[first_item + len("  - subject: ") :]
+    last.write_text(across, encoding="utf-8")
+    built = build(data, OutDir(tmp_path / "out"), exports=[])
+    assert any("workers" in phase for phase in built.timings)
+
+    last.write_text(across.replace(f"regarding: [{referenced}]", f"regarding: [{referenced}x]", 1), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        build(data, OutDir(tmp_path / "out2"), exports=[])
+    (problem,) = info.value.problems
+    assert problem.message.startswith(f"unknown statement '{referenced}x' (did you mean '{referenced}'")
+
+
+def test_the_sources_hashed_by_the_workers_are_what_the_next_build_compares(corpus: Path, tmp_path: Path, small_batches: None) -> None:
+    """A full build hashes its sources where they are loaded; a rebuild with nothing changed then reloads nothing."""
+    out = OutDir(tmp_path / "out")
+    first = build(corpus, out, exports=[])
+    assert any("workers" in phase for phase in first.timings)
+    scan = Loader(corpus).scan()
+    expected = source_fingerprints(scan, corpus)
+    units = out.manifest()["inputs"]["units"]
+    assert {sid: units[sid]["files"] for sid in units} == {sid: fp["files"] for sid, fp in expected.items()}
+    again = build(corpus, out, exports=[])
+    assert (again.mode, again.reloaded) == ("incremental", [])

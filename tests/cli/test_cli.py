@@ -38,15 +38,13 @@ def test_build_from_any_directory_writes_one_output_folder_there(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["quotegraph-out"]
     out = tmp_path / "quotegraph-out" / "current"
-    assert sorted(p.name for p in (out / "export").iterdir()) == sorted(
-        ["quotegraph.ttl", "quotegraph.nt", "quotegraph.rdf", "quotegraph.trig", "quotegraph.nq", "quotegraph.jsonld"]
-    )
+    assert sorted(p.name for p in out.iterdir()) == ["build.json", "cache", "store", "view"], "exports are written on demand"
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["statements"] == 462  # 59 in the article, 403 in the five court orders
     assert manifest["counts"]["entities"] == 171
     assert "statements" in result.stdout
     assert "462" in result.stdout
-    assert "quotegraph-out/current/export" in result.stdout
+    assert "Exports: on demand" in result.stdout
 
 
 def test_build_json_summary_is_machine_readable(tmp_path: Path) -> None:

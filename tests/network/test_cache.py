@@ -19,11 +19,13 @@ import pytest
 from bench.generate import generate
 from helpers.run import kg
 
+from graph.build import workers
 from graph.build.pipeline import Built, build
 from graph.network import analysis, cached
 from graph.network.arrays import NetworkCache, open_cache
 from graph.network.names import IndexedNames
 from graph.network.projection import project
+from graph.network.write import write_network_cache
 from graph.query.dataset import CACHE_DIRNAME
 from graph.query.lookup import EntityNotFound, Names
 from graph.store.builds import OutDir
@@ -163,6 +165,33 @@ def test_an_incremental_build_writes_the_cache_a_full_build_writes(tmp_path: Pat
     assert b is not None
     for table in ("nodes", "statements", "sources", "names"):
         assert sorted(a.db.execute(f"SELECT * FROM {table}")) == sorted(b.db.execute(f"SELECT * FROM {table}")), table  # noqa: S608
+
+
+def _same_cache(a: Path, b: Path) -> None:
+    assert _cache_digest(a) == _cache_digest(b)
+    one, two = open_cache(a), open_cache(b)
+    assert one is not None
+    assert two is not None
+    for table in ("meta", "nodes", "statements", "sources", "names"):
+        assert sorted(one.db.execute(f"SELECT * FROM {table}")) == sorted(two.db.execute(f"SELECT * FROM {table}")), table  # noqa: S608
+
+
+@pytest.mark.parametrize("where", ["in the build process", "in worker processes"])
+def test_the_cache_made_from_the_loaded_rows_is_the_cache_read_back_from_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    generate(400, tmp_path / "data", seed=4)
+    if where == "in worker processes":
+        monkeypatch.setattr(workers, "BATCH_BYTES", 20_000)
+    built = build(tmp_path / "data", OutDir(tmp_path / "out"), exports=[])
+    assert any("workers" in phase for phase in built.timings) == (where == "in worker processes")
+    write_network_cache(built.out.open_store(), tmp_path / "read-back")
+    _same_cache(built.build_dir, tmp_path / "read-back")
+
+
+def test_the_bundled_cache_is_the_cache_read_back_from_the_store(bundled: Case, tmp_path: Path) -> None:
+    write_network_cache(bundled.store, tmp_path / "read-back")
+    _same_cache(bundled.out.current(), tmp_path / "read-back")
 
 
 def test_a_build_without_a_cache_is_one_line_and_exit_2(bundled: Case, tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def test_the_installed_kg_builds_the_bundled_graph_from_an_unrelated_directory(s
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert (workdir / "quotegraph-out" / "current" / "export" / "quotegraph.ttl").is_file()
+    assert (workdir / "quotegraph-out" / "current" / "store").is_dir()  # RDF exports are written on demand (kg export)
     assert (
         "Elon Musk reichte eine Klage gegen OpenAI ein" in (workdir / "quotegraph-out" / "current" / "view" / "quotegraph.html").read_text()
     )

@@ -6,12 +6,17 @@ any serialiser), so a serialiser that drops, adds or alters a triple is caught.
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 import rdflib
+from helpers.run import DATA, kg
 from rdflib.compare import isomorphic
 
 from graph.build.pipeline import Built
@@ -105,3 +110,54 @@ def test_turtle_export_uses_readable_prefixes(built: Built) -> None:
     head = built.exports["turtle"].read_text(encoding="utf-8")[:2000]
     assert "@prefix qg: <https://w3id.org/quotegraph/ontology#> ." in head
     assert "@prefix entity: <https://w3id.org/quotegraph/id/entity/> ." in head
+
+
+# --- exports on demand: written once into the build folder, then served from there -----------------
+
+
+@pytest.fixture(scope="module")
+def lean_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data built as ``kg build`` builds by default: no exports written."""
+    out = tmp_path_factory.mktemp("lean") / "out"
+    result = kg("build", "--data", DATA, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "Exports: on demand" in result.stdout
+    return out
+
+
+def test_kg_build_writes_no_export_until_one_is_asked_for(lean_build: Path) -> None:
+    assert not (lean_build / "current" / "export").exists()
+    assert json.loads((lean_build / "current" / "build.json").read_text(encoding="utf-8"))["exports"] == {}
+
+
+def test_kg_export_writes_the_build_s_copy_once_and_serves_it_afterwards(lean_build: Path, built: Built, tmp_path: Path) -> None:
+    first = kg("export", "-f", "turtle", "-o", tmp_path / "a.ttl", "--build", lean_build)
+    assert first.returncode == 0, first.stderr
+    kept = lean_build / "current" / "export" / "quotegraph.ttl"
+    assert kept.read_bytes() == (tmp_path / "a.ttl").read_bytes() == built.exports["turtle"].read_bytes()
+    before = kept.stat()
+    second = kg("export", "-f", "turtle", "-o", tmp_path / "b.ttl", "--build", lean_build)
+    assert second.returncode == 0, second.stderr
+    assert (tmp_path / "b.ttl").read_bytes() == kept.read_bytes()
+    assert (kept.stat().st_ino, kept.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "served, not written again"
+    assert sorted(p.name for p in kept.parent.iterdir()) == ["quotegraph.ttl"], "no temporary file left behind"
+
+
+def test_an_export_to_stdout_is_kept_by_the_build_in_the_same_dump(lean_build: Path, built: Built) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "export", "-f", "nquads", "--build", str(lean_build)], capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    kept = lean_build / "current" / "export" / "quotegraph.nq"
+    assert result.stdout == kept.read_bytes() == built.exports["nquads"].read_bytes()
+
+
+def test_a_build_folder_that_cannot_keep_an_export_is_exported_from_the_store(lean_build: Path, built: Built, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(lean_build / "current", copy)
+    shutil.rmtree(copy / "export", ignore_errors=True)
+    (copy / "export").write_text("not a folder", encoding="utf-8")  # the export folder cannot be made
+    result = kg("export", "-f", "trig", "-o", tmp_path / "graph.trig", "--build", copy)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "graph.trig").read_bytes() == built.exports["trig"].read_bytes()
+    assert (copy / "export").read_text(encoding="utf-8") == "not a folder"
