@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph
 
 from graph.model.vocab import QG
-from graph.query.shape import Shape
+from graph.query.shape import RDF_TYPE, Shape, typed_predicate
 from graph.store.builds import claims_graphs, default_graphs, write_atomically
 
 #: the folder of a build that holds what questions read instead of the whole store
@@ -74,9 +74,11 @@ class Dataset:
         claims = claims_graphs(store)
         predicates: set[str] = set()
         if claims:
-            query = f"SELECT DISTINCT ?p WHERE {{ GRAPH ?m {{ ?c a <{QG.ClaimsGraph}> }} GRAPH ?c {{ ?s ?p ?o }} }}"
-            for row in store.query(query):  # type: ignore[union-attr]
-                predicates.add(row["p"].value)
+            query = f"SELECT DISTINCT ?p ?t WHERE {{ GRAPH ?m {{ ?c a <{QG.ClaimsGraph}> }} GRAPH ?c {{ ?s ?p ?o }} BIND(IF(?p = rdf:type, ?o, ?none) AS ?t) }}"
+            for row in store.query(query, prefixes={"rdf": RDF_TYPE.removesuffix("type")}):  # type: ignore[union-attr]
+                predicates.add(row["p"].value)  # bare rdf:type as well: a query's untyped `?x a ?t` overlaps it
+                if row["t"] is not None:
+                    predicates.add(typed_predicate(row["p"].value, row["t"].value))
         empty = not any(True for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
         known = frozenset(g.value for g in store.named_graphs() if isinstance(g, pyoxigraph.NamedNode))
         return cls(tuple(g.value for g in default_graphs(store)), frozenset(predicates), empty, known)
@@ -86,6 +88,7 @@ class Dataset:
             "default_graphs": list(self.default_graphs),
             "claims_predicates": sorted(self.claims_predicates),
             "default_graph_empty": self.default_graph_empty,
+            "typed_predicates": True,  # claims_predicates name rdf:type with its classes (see shape.typed_predicate)
             "known_graphs": sorted(self.known_graphs),
             "shapes": {key: value.as_json() for key, value in sorted(self.shapes.items())},
         }
@@ -99,6 +102,8 @@ class Dataset:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not data.get("typed_predicates"):
+            return None  # written before types were told apart: worked out from the store again
         return cls(
             tuple(data["default_graphs"]),
             frozenset(data["claims_predicates"]),

@@ -17,7 +17,9 @@ Three things are read from a SPARQL text before it runs:
   can match a triple in a claims graph, the union of all graphs gives the same answer as the
   default graph and is one index lookup instead of one per graph (see :mod:`graph.query.dataset`).
   ``None`` means "anything": a variable predicate, a path that may be empty (``p*``, ``p?``), a
-  negated property set, ``DESCRIBE``, or a query rdflib cannot translate.
+  negated property set, ``DESCRIBE``, or a query rdflib cannot translate. A type pattern with a
+  class (``?x a qg:Statement``) counts as ``rdf:type`` with that class (:func:`typed_predicate`);
+  with a variable class, or inside a path, as ``rdf:type`` itself, which every typed key overlaps.
 """
 
 from __future__ import annotations
@@ -104,32 +106,83 @@ def _path_predicates(path: Any) -> set[str] | None:
     return None
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def typed_predicate(predicate: str, obj: str) -> str:
+    """``rdf:type`` with its class, as one key: the claims graphs hold types too (the ``org:Membership``
+    of a claimed role), so a bare ``rdf:type`` in the query would send every typed query to the list
+    of graphs (measured: ``relations-of`` at 10,000 statements 4.49 s against 0.0116 s raw)."""
+    return f"{predicate} {obj}" if predicate == RDF_TYPE else predicate
+
+
+def _is_iri(term: Any) -> bool:
+    from rdflib import URIRef
+
+    return isinstance(term, URIRef)
+
+
+def _in_lists(expr: Any) -> dict[str, tuple[str, ...]]:
+    """The variables a filter holds to a list of IRIs (``?v IN (<a>, <b>)``, also inside ``&&``)."""
+    from rdflib import URIRef, Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if not isinstance(expr, CompValue):
+        return {}
+    if expr.name == "ConditionalAndExpression":
+        found: dict[str, tuple[str, ...]] = {}
+        for part in [expr.get("expr"), *(expr.get("other") or [])]:
+            found.update(_in_lists(part))
+        return found
+    if expr.name == "RelationalExpression" and expr.get("op") == "IN" and isinstance(expr.get("expr"), Variable):
+        values = list(expr.get("other") or [])
+        if values and all(isinstance(v, URIRef) for v in values):
+            return {str(expr.get("expr")): tuple(str(v) for v in values)}
+    return {}
+
+
 def _default_graph_predicates(algebra: Any) -> frozenset[str] | None:
-    """Predicates of every triple pattern outside ``GRAPH`` (None: any predicate)."""
+    """Predicates of every triple pattern outside ``GRAPH`` (None: any predicate).
+
+    A type pattern with a class counts as that typed key (:func:`typed_predicate`); so does one
+    whose class is a variable that a filter around it holds to a list of IRIs (the bundled queries'
+    ``?st a ?voiceClass`` with ``FILTER(?voiceClass IN (qg:Narration, …))``): a solution the union
+    adds through a claims graph's type would have another class, and the filter drops it.
+    """
+    from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
     found: set[str] = set()
-    stack = [algebra]
+    stack: list[tuple[Any, dict[str, tuple[str, ...]]]] = [(algebra, {})]
     while stack:
-        node = stack.pop()
+        node, held = stack.pop()
         if isinstance(node, CompValue):
             if node.name in ("Graph", "GraphGraphPattern"):
                 continue  # patterns in GRAPH see the named graphs, whatever the default graph is
             if node.name in ("DescribeQuery", "ServiceGraphPattern"):
                 return None
+            if node.name == "Filter":
+                held = {**held, **_in_lists(node.get("expr"))}
             if node.name in ("BGP", "TriplesBlock"):
                 for triple in node.get("triples") or []:
                     if len(triple) != 3:
                         return None
+                    if _is_iri(triple[1]) and str(triple[1]) == RDF_TYPE:
+                        if _is_iri(triple[2]):  # `?x a qg:Statement` cannot match `?m a org:Membership` in a claims graph
+                            found.add(typed_predicate(RDF_TYPE, str(triple[2])))
+                            continue
+                        if isinstance(triple[2], Variable) and str(triple[2]) in held:
+                            found.update(typed_predicate(RDF_TYPE, c) for c in held[str(triple[2])])
+                            continue
                     predicates = _path_predicates(triple[1])
                     if predicates is None:
                         return None
                     found |= predicates
-            stack.extend(value for key, value in node.items() if key not in ("template", "_vars", "PV"))
+            stack.extend((value, held) for key, value in node.items() if key not in ("template", "_vars", "PV"))
         elif isinstance(node, list | tuple):
-            stack.extend(node)
+            stack.extend((item, held) for item in node)
         elif hasattr(node, "algebra"):  # rdflib's Query object
-            stack.append(node.algebra)
+            stack.append((node.algebra, held))
     return frozenset(found)
 
 
