@@ -124,7 +124,7 @@ def _show_entities(entities: dict[str, Entity], where: dict[str, tuple[str, int]
             kind = r["kind"] + (f" ({r['type']})" if r["type"] else "")
             table.add_row(*(Text(str(v)) for v in (r["id"], kind, r["label_en"], r["label_de"], r["wikidata"], r["at"])))
         out_console.print(table)
-        err_console.print(f"[dim]{len(rows)} entities[/]", highlight=False)
+        err_console.print(Text(f"{len(rows)} entities", style="dim"), highlight=False)
 
 
 def _show_candidates(
@@ -164,7 +164,7 @@ def _show_candidates(
             todo.append(f"\nor, if they are two: distinct_from: [{c.first}] on '{c.second}'", style="dim")
         table.add_row(pair, evidence, todo)
     out_console.print(table)
-    err_console.print(f"[dim]{len(found)} candidate pair(s)[/]", highlight=False)
+    err_console.print(Text(f"{len(found)} candidate pair(s)", style="dim"), highlight=False)
 
 
 @entities_app.command("merge")

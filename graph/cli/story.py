@@ -98,7 +98,7 @@ def sources_command(
         last = Text(str(r["entities"])) if roles is None else Text("\n".join(f"{k} {v}" for k, v in r["mentions"].items()))
         table.add_row(head, Text(r["date"] or "undated"), licence, voices, last)
     out_console.print(table)
-    err_console.print(f"[dim]{len(records)} source(s)[/]", highlight=False)
+    err_console.print(Text(f"{len(records)} source(s)", style="dim"), highlight=False)
 
 
 def _step_dict(step: Step, labels: Labels, lang: str) -> dict[str, Any]:
@@ -191,7 +191,7 @@ def timeline_command(
         title = next(r["source_title"] for r in records if r["source"] == source)
         out_console.print(Text(f"{ref} source {source}: {title}", style="dim"))
     undated = sum(1 for r in records if not r["time"])
-    err_console.print(f"[dim]{len(records)} statement(s), {undated} undated[/]", highlight=False)
+    err_console.print(Text(f"{len(records)} statement(s), {undated} undated", style="dim"), highlight=False)
 
 
 def _iri_of(names: Names, ident: str) -> str:
@@ -258,6 +258,9 @@ def diff_command(
         if ids:
             out_console.print(Text(f"entities {kind}: {', '.join(ids)}"), soft_wrap=True)
     err_console.print(
-        f"[dim]{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed, {result.unchanged} unchanged[/]",
+        Text(
+            f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed, {result.unchanged} unchanged",
+            style="dim",
+        ),
         highlight=False,
     )

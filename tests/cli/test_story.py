@@ -166,3 +166,22 @@ def test_a_duplicate_entity_is_listed_with_its_evidence_and_merged(tmp_path: Pat
     assert validated.exit_code == 0, validated.stderr
     assert "warning" not in validated.stderr
     shutil.rmtree(data)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["sources"], ["timeline", "Jane Roe"], ["entities"], ["entities", "--duplicates"]],
+    ids=lambda a: " ".join(a),
+)
+def test_the_tables_and_their_footers_show_no_markup_tags(story_build: Path, args: list[str]) -> None:
+    """Regression: the footers were written as Rich markup ("[dim]6 source(s)[/]") to a console
+    that prints text literally, so the tags were shown."""
+    import re
+
+    data = story_build.parent / "data"
+    where = ["--data", data] if args[0] == "entities" else ["--build", story_build]
+    result = run_kg(*args, *where)
+    assert result.exit_code == 0, result.stderr
+    assert not re.search(r"\[/?(dim|bold|italic|red|green|yellow)?\]|\[/\]", result.stdout + result.stderr)
+    if args != ["entities", "--duplicates"]:  # the story has no duplicate candidates: no footer
+        assert re.search(r"\d+ (source|statement|entit)", result.stderr)
