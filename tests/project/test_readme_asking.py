@@ -19,13 +19,20 @@ from helpers.run import REPO, kg
 from graph.build.pipeline import Built
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-_START = README.index("## Asking the graph")
-SECTION = README[_START : README.index("\n## ", _START + 1)]
 
 
-def _examples() -> list[tuple[str, str]]:
+def _section(heading: str) -> str:
+    start = README.index(heading)
+    return README[start : README.index("\n## ", start + 1)]
+
+
+SECTION = _section("## Asking the graph")
+TOUR = _section("## A short tour")
+
+
+def _examples(*sections: str) -> list[tuple[str, str]]:
     examples = []
-    for block in re.findall(r"```console\n(.*?)```", SECTION, re.DOTALL):
+    for block in re.findall(r"```console\n(.*?)```", "".join(sections), re.DOTALL):
         lines = block.rstrip("\n").split("\n")
         starts = [i for i, line in enumerate(lines) if line.startswith("$ ")]
         for i, start in enumerate(starts):
@@ -34,7 +41,7 @@ def _examples() -> list[tuple[str, str]]:
     return examples
 
 
-EXAMPLES = _examples()
+EXAMPLES = [(command, shown) for command, shown in _examples(TOUR, SECTION) if not command.startswith("kg build")]
 
 
 def test_the_section_asks_the_questions_of_the_issue() -> None:
@@ -71,3 +78,12 @@ def test_an_elided_output_still_checks_the_lines_it_shows() -> None:
     assert not _matches(["a", "…", "d"], ["a", "b", "c"])
     assert not _matches(["a", "c"], ["a", "b", "c"])
     assert not _matches(["x", "…"], ["a", "x"])
+
+
+@pytest.mark.slow
+def test_the_tours_build_prints_the_counts_the_readme_shows(tmp_path: Path) -> None:
+    [(command, expected)] = [(c, e) for c, e in _examples(TOUR) if c.startswith("kg build")]
+    result = kg(*shlex.split(command)[1:], "--data", REPO / "data", "--out", tmp_path / "out", cwd=tmp_path, env={"COLUMNS": "100"})
+    assert result.returncode == 0, result.stderr
+    shown = [line.rstrip() for line in result.stdout.rstrip("\n").split("\n")]
+    assert _matches(expected.split("\n"), shown), "\n".join(shown)
