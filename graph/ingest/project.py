@@ -132,7 +132,7 @@ def known_entities(data: Path) -> dict[str, Entity]:
     found: dict[str, Entity] = {}
     for name in (ENTITIES_FILE, KNOWN_FILE):
         for record, _item in read_entity_records(data / name, data):
-            found.setdefault(record.id, Entity(**{**dict(record), "negates": tuple(record.negates)}))
+            found.setdefault(record.id, Entity.of(record))
     return found
 
 

@@ -42,7 +42,7 @@ class Workspace:
             raise DataError(bad)
         known = dict(scan.entities)
         for record, _item in read_entity_records(data / KNOWN_FILE, data):  # kg init --with-bundled-entities
-            known.setdefault(record.id, Entity(**{**dict(record), "negates": tuple(record.negates)}))
+            known.setdefault(record.id, Entity.of(record))
         return cls(data, scan, loader, onto, {}, known)
 
     @property

@@ -236,6 +236,12 @@ class Entity(BaseModel):
     negates: tuple[str, ...]
     distinct_from: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, record: EntityIn) -> Entity:
+        """The checked entity of a curator's record: every list field as a tuple (the model is frozen)."""
+        fields = dict(record)
+        return cls(**{**fields, **{k: tuple(v) for k, v in fields.items() if isinstance(v, list)}})
+
 
 class Quote(BaseModel):
     """An exact span of a source, anchored by offsets (Unicode code points, end exclusive).

@@ -73,7 +73,7 @@ def load_entities(root: Path, onto: Ontology, problems: Problems) -> tuple[dict[
                     continue
             where[ent.id] = (shown, item.line)
             fields[ent.id] = (prefix, item)
-            entities[ent.id] = Entity(**{**dict(ent), "negates": tuple(ent.negates), "distinct_from": tuple(ent.distinct_from)})
+            entities[ent.id] = Entity.of(ent)
     if unread:
         return entities, where, files
     for ent_id, record in entities.items():

@@ -6,7 +6,7 @@ import json
 
 from helpers.extraction import HELDOUT, TUNING, signal_ontology
 from helpers.inprocess import run_kg
-from helpers.run import DATA
+from helpers.run import DATA, SOURCE_ID
 
 from graph.ingest.evaluate import matches
 from graph.ingest.extract import Draft
@@ -75,7 +75,10 @@ def test_evaluate_on_the_bundled_sources_reports_per_relation_and_overall() -> N
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     assert set(out) == {"matching", "sources", "overall"}
-    (source,) = out["sources"]
-    assert set(source["overall"]) == {"drafted", "gold", "correct_drafts", "found_gold", "precision", "recall", "f1"}
-    assert source["quotes_not_in_text"] == 0
-    assert source["overall"]["gold"] >= 50  # the curated statements and the shortcuts derived from them
+    sources = {source["source"]: source for source in out["sources"]}
+    assert len(sources) == 6, "the article and the five court orders"
+    for source in sources.values():
+        assert set(source["overall"]) == {"drafted", "gold", "correct_drafts", "found_gold", "precision", "recall", "f1"}
+        assert source["quotes_not_in_text"] == 0
+    assert sources[SOURCE_ID]["overall"]["gold"] >= 50  # the curated statements and the shortcuts derived from them
+    assert out["overall"]["overall"]["gold"] == sum(s["overall"]["gold"] for s in sources.values())
