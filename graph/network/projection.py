@@ -28,7 +28,11 @@ SELECT ?e ?id ?kind ?type ?p ?value WHERE {
   GRAPH ?g { ?e a qg:Entity ; schema:identifier ?id . }
   GRAPH ?g2 { ?e a ?kindClass . }
   GRAPH ?o { ?kindClass qg:kind ?kind . }
-  OPTIONAL { GRAPH ?g3 { ?e a ?type . } GRAPH ?o2 { ?type rdfs:subClassOf+ ?kindClass } }
+  OPTIONAL {
+    GRAPH ?g3 { ?e a ?type . } GRAPH ?o2 { ?type rdfs:subClassOf+ ?kindClass }
+    # the entity's own type, not a broader one it is also typed with (a Counterclaim is a Lawsuit too)
+    FILTER NOT EXISTS { GRAPH ?g5 { ?e a ?narrower } GRAPH ?o3 { ?narrower rdfs:subClassOf+ ?type } }
+  }
   GRAPH ?g4 { ?e ?p ?value . FILTER(?p IN (rdfs:label, skos:altLabel, schema:description, schema:sameAs, qg:negates)) }
 }
 """
