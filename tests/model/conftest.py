@@ -1,31 +1,5 @@
-"""This room's tests read the first source alone: their expectations are the article's own graph.
+"""This room's tests read the first source alone (see helpers.first_source)."""
 
-The bundled data also holds five court orders; tests/cli/test_across_sources.py asks across all
-six sources, and tests/query/expected holds the bundled queries' rows over all of them.
-"""
+from helpers.first_source import built, data_copy, store
 
-from __future__ import annotations
-
-from pathlib import Path
-
-import pyoxigraph
-import pytest
-from helpers.run import first_source_only
-
-from graph.build.pipeline import Built
-
-
-@pytest.fixture(scope="session")
-def built(first_source_built: Built) -> Built:
-    return first_source_built
-
-
-@pytest.fixture(scope="session")
-def store(first_source_built: Built) -> pyoxigraph.Store:
-    return first_source_built.out.open_store()
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the first source's data, for tests that change it on purpose."""
-    return first_source_only(tmp_path / "data")
+__all__ = ["built", "data_copy", "store"]

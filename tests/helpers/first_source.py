@@ -1,0 +1,30 @@
+"""Fixtures for the rooms whose tests read the first source alone: their expectations are the
+article's own graph. A room's conftest imports them; the bundled data also holds five court orders,
+which tests/cli/test_across_sources.py and tests/query/expected ask across.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from graph.build.pipeline import Built
+from helpers.run import first_source_only
+
+
+@pytest.fixture(scope="session")
+def built(first_source_built: Built) -> Built:
+    return first_source_built
+
+
+@pytest.fixture(scope="session")
+def store(first_source_built: Built) -> pyoxigraph.Store:
+    return first_source_built.out.open_store()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the first source's data, for tests that change it on purpose."""
+    return first_source_only(tmp_path / "data")
