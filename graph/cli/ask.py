@@ -30,6 +30,7 @@ from graph.errors import StoreError
 from graph.network.analysis import (
     CENTRALITY_MEASURES,
     DEFAULT_MAX_PATHS,
+    DEFAULT_PER_HOP,
     DEFAULT_SEED,
     VOICES,
     Link,
@@ -267,21 +268,37 @@ def path_command(
     start: Annotated[str, typer.Argument(help="From: an id, label or alias.")],
     end: Annotated[str, typer.Argument(help="To: an id, label or alias.")],
     max_paths: Annotated[int, typer.Option("--max-paths", help="Show at most this many paths.", min=1)] = DEFAULT_MAX_PATHS,
+    per_hop: Annotated[
+        int,
+        typer.Option(
+            "--per-hop",
+            help="Show at most this many statements per hop, the first by source, then id (0: all). How many there are is always said.",
+            min=0,
+        ),
+    ] = DEFAULT_PER_HOP,
     voice: VoiceOption = None,
     derived: DerivedOption = True,
     format: FormatOption = AnswerFormat.table,
     lang: LangOption = Lang.en,
     build: BuildOption = None,
 ) -> None:
-    """Every shortest path from START to END, each hop with all its statements and their quotes.
+    """Every shortest path from START to END, each hop with its statements and their quotes.
 
     Paths ignore direction (a statement connects both of its ends); each statement is shown in
-    its own direction, marked ← when it points back along the path.
+    its own direction, marked ← when it points back along the path. A hop between two busy
+    entities can hold thousands of statements: --per-hop says how many are shown.
     """
     store, cache = cached(build)
     names = IndexedNames(cache.db)
     a, b = names.find(start), names.find(end)
-    paths, truncated, graph = cached_paths(store, cache, a, b, max_paths, voice, derived)
+    paths, truncated, graph = cached_paths(store, cache, a, b, max_paths, voice, derived, per_hop or None)
+    left_out = sum(p.left_out for p in paths)
+    if left_out:
+        # stderr, so that JSON and CSV on stdout stay clean while the cut is never silent
+        err_console.print(
+            f"{left_out:,} more statements on the hops of these paths not shown (--per-hop {per_hop}; --per-hop 0 shows all)",
+            highlight=False,
+        )
     code = lang.value
     if format is AnswerFormat.json:
         emit_json(
@@ -294,8 +311,8 @@ def path_command(
                     {
                         "nodes": [_entity(graph, n, code) for n in p.nodes],
                         "hops": [
-                            {"from": x, "to": y, "statements": [link.as_dict(graph, code) for link in hop]}
-                            for (x, y), hop in zip(zip(p.nodes, p.nodes[1:], strict=False), p.hops, strict=True)
+                            {"from": x, "to": y, "total": total, "statements": [link.as_dict(graph, code) for link in hop]}
+                            for (x, y), hop, total in zip(zip(p.nodes, p.nodes[1:], strict=False), p.hops, p.totals, strict=True)
                         ],
                     }
                     for p in paths
@@ -320,13 +337,15 @@ def path_command(
     for i, p in enumerate(paths, 1):
         chain = " — ".join(label(graph, n, code) for n in p.nodes)
         table = _links_table(f"Path {i} of {len(paths)} ({len(p.hops)} hops): {chain}", "hop", first_ratio=1)
-        for j, hop in enumerate(p.hops, 1):
+        for j, (hop, total) in enumerate(zip(p.hops, p.totals, strict=True), 1):
             for k, link in enumerate(hop):
                 d = link.as_dict(graph, code)
                 first = Text(str(j)) if k == 0 else Text("")
                 # the statement points back along the path: say so, the walk itself ignores direction
                 stmt = (Text("") if link.forward else Text("← ", style="yellow")) + statement_text(graph, link, code)
                 table.add_row(first, stmt, d["quote"], d["translation"], provenance_text(d, graph, code))
+            if total > len(hop):
+                table.add_row(Text(""), Text(f"… {total - len(hop):,} more on this hop", style="dim"), "", "", "")
         out_console.print(table)
     if truncated:
         labelled("note", f"more than {max_paths} shortest paths; showing {max_paths} (--max-paths)")

@@ -104,8 +104,13 @@ def shortest_paths(
     limit: int,
     voices: Collection[str] | None = None,
     derived: bool = True,
+    per_hop: int | None = None,
 ) -> tuple[list[Path], bool, nx.MultiDiGraph]:
-    """:func:`graph.network.analysis.shortest_paths` of the restricted graph, and the graph it names."""
+    """:func:`graph.network.analysis.shortest_paths` of the restricted graph, and the graph it names.
+
+    With ``per_hop``, each hop's statements are chosen on the cache (by source, then id: the
+    rule of :func:`graph.network.analysis.first_per_hop`), so only those shown are read.
+    """
     mask = _mask(cache, voices, derived)
     a, b = _index(cache, start), _index(cache, end)
     if a == b:
@@ -113,10 +118,22 @@ def shortest_paths(
     found, truncated = cache.shortest_paths(a, b, mask, limit)
     hops = {(x, y) for p in found for x, y in itertools.pairwise(p)}
     between = cache.statements_between(hops, mask)
+    totals = {pair: len(found_) for pair, found_ in between.items()}
+    if per_hop is not None:
+        # statement numbers follow statement ids, source numbers follow source ids
+        between = {pair: sorted(found_, key=lambda s: (int(cache.source[s]), s))[:per_hop] for pair, found_ in between.items()}
     nodes = sorted({a, b, *(n for p in found for n in p)})
     ids = dict(zip(nodes, cache.ids(nodes), strict=True))
     graph = subgraph(store, cache, sorted({s for found_ in between.values() for s in found_}), ids)
-    paths = [Path([ids[n] for n in p], [links_between(graph, ids[x], ids[y]) for x, y in itertools.pairwise(p)]) for p in found]
+    # the graph holds only the statements chosen, and a pair's choice is the same in both directions
+    paths = [
+        Path(
+            [ids[n] for n in p],
+            [links_between(graph, ids[x], ids[y]) for x, y in itertools.pairwise(p)],
+            [totals[x, y] for x, y in itertools.pairwise(p)],
+        )
+        for p in found
+    ]
     return paths, truncated, graph
 
 

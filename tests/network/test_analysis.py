@@ -132,6 +132,19 @@ def test_the_authors_judgements_are_an_island(graph: nx.MultiDiGraph) -> None:
     assert analysis.shortest_paths(graph, "oscar", "musk") == ([], False)
 
 
+def test_a_hop_shows_its_first_statements_by_source_then_id_and_says_how_many_it_has(graph: nx.MultiDiGraph) -> None:
+    (full,), _ = analysis.shortest_paths(graph, "sutskever", "microsoft")
+    (cut,), _ = analysis.shortest_paths(graph, "sutskever", "microsoft", per_hop=2)
+    assert cut.nodes == full.nodes
+    assert cut.totals == [len(hop) for hop in full.hops] == [2, 6, 3]
+    assert [len(hop) for hop in cut.hops] == [2, 2, 2]
+    assert cut.left_out == 5
+    for whole, shown in zip(full.hops, cut.hops, strict=True):
+        first = sorted(whole, key=lambda link: (link.data["source"], link.statement))[:2]
+        assert [link.statement for link in shown] == [link.statement for link in whole if link in first], "chosen by id, shown in source order"
+    assert full.left_out == 0
+
+
 def test_paths_are_capped(graph: nx.MultiDiGraph) -> None:
     narrated = analysis.restrict(graph, ["narration"])
     paths, truncated = analysis.shortest_paths(narrated, "sutskever", "microsoft", limit=1)
@@ -207,6 +220,21 @@ def test_kg_path_prints_every_hop_with_its_quote(built: Built) -> None:
     none = run_kg("path", "Oscar", "Musk", "--build", built.out.root)
     assert none.exit_code == 0
     assert "No path between Oscar and Elon Musk." in none.stdout
+
+
+def test_kg_path_cut_to_one_statement_per_hop_says_how_many_it_left_out_in_every_format(built: Built) -> None:
+    whole = json.loads(run_kg("path", "ilya", "microsoft", "-f", "json", "--per-hop", "0", "--build", built.out.root).stdout)
+    cut = run_kg("path", "ilya", "microsoft", "-f", "json", "--per-hop", "1", "--build", built.out.root)
+    hops = [hop for p in json.loads(cut.stdout)["paths"] for hop in p["hops"]]
+    assert [hop["total"] for hop in hops] == [len(hop["statements"]) for p in whole["paths"] for hop in p["hops"]]
+    assert {len(hop["statements"]) for hop in hops} == {1}
+    left_out = sum(hop["total"] - 1 for hop in hops)
+    assert left_out > 0
+    assert f"{left_out:,} more statements on the hops of these paths not shown (--per-hop 1; --per-hop 0 shows all)" in cut.stderr
+    table = run_kg("path", "ilya", "microsoft", "--per-hop", "1", "--build", built.out.root)
+    for hop in hops:
+        assert (f"… {hop['total'] - 1} more on this hop" in table.stdout) == (hop["total"] > 1)
+    assert not run_kg("path", "ilya", "microsoft", "-f", "json", "--build", built.out.root).stderr, "nothing cut by default here"
 
 
 def test_kg_central_and_communities(built: Built) -> None:
