@@ -141,7 +141,9 @@ def test_a_hop_shows_its_first_statements_by_source_then_id_and_says_how_many_it
     assert cut.left_out == 5
     for whole, shown in zip(full.hops, cut.hops, strict=True):
         first = sorted(whole, key=lambda link: (link.data["source"], link.statement))[:2]
-        assert [link.statement for link in shown] == [link.statement for link in whole if link in first], "chosen by id, shown in source order"
+        assert [link.statement for link in shown] == [link.statement for link in whole if link in first], (
+            "chosen by id, shown in source order"
+        )
     assert full.left_out == 0
 
 

@@ -101,7 +101,9 @@ def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -
         compared += bool(expected)
         cut, _ = analysis.shortest_paths(case.projection, a, b, 5, per_hop=1)
         cut_found, _, _ = cached.shortest_paths(case.store, case.cache, a, b, 5, per_hop=1)
-        assert [[[x.statement for x in hop] for hop in p.hops] for p in cut_found] == [[[x.statement for x in hop] for hop in p.hops] for p in cut]
+        assert [[[x.statement for x in hop] for hop in p.hops] for p in cut_found] == [
+            [[x.statement for x in hop] for hop in p.hops] for p in cut
+        ]
         assert [p.totals for p in cut_found] == [p.totals for p in cut] == [[len(hop) for hop in p.hops] for p in expected]
     assert compared > 0, "some pairs are connected"
 
