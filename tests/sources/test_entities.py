@@ -14,7 +14,8 @@ from helpers.inprocess import run_kg
 from helpers.story import write_story
 
 from graph.errors import DataError
-from graph.sources.duplicates import candidates, fold
+from graph.model.records import Entity, EntityIn
+from graph.sources.duplicates import Evidence, candidates, fold, same_names
 from graph.sources.loader import Loader, load_corpus
 
 JANE = """
@@ -118,3 +119,36 @@ def test_close_names_are_candidates_but_not_warnings(story: Path) -> None:
     similar = [c for c in found if c.strength == "similar-name"]
     assert [(c.first, c.second) for c in similar] == [("roe", "jane-roe")]
     assert "≈" in str(similar[0].evidence[0])
+
+
+def _holders(count: int, distinct: dict[int, list[int]] | None = None) -> dict[str, Entity]:
+    """``count`` organisations that all have the alias "Opal", in definition order."""
+    distinct = distinct or {}
+    return {
+        f"opal-{i}": Entity.of(
+            EntityIn.model_validate(
+                {
+                    "id": f"opal-{i}",
+                    "kind": "organization",
+                    "label": {"de": f"Opal Energie {i}", "en": f"Opal Energy {i}"},
+                    "aliases": {"en": ["Opal"]},
+                    "distinct_from": [f"opal-{j}" for j in distinct.get(i, [])],
+                }
+            )
+        )
+        for i in range(count)
+    }
+
+
+def test_a_name_held_by_many_entities_pairs_each_with_the_first_not_every_two() -> None:
+    pairs = same_names(_holders(700))
+    assert len(pairs) == 699, "k - 1 pairs, not k(k - 1)/2 = 244,650"
+    assert set(pairs) == {("opal-0", f"opal-{i}") for i in range(1, 700)}
+    assert [str(e) for e in pairs["opal-0", "opal-5"]] == [str(Evidence("same-name", "aliases.en", "Opal", "aliases.en", "Opal"))]
+
+
+def test_a_holder_marked_distinct_from_the_first_is_paired_with_the_next_and_the_marked_pair_still_listed() -> None:
+    entities = _holders(3, distinct={2: [0]})
+    assert set(same_names(entities)) == {("opal-0", "opal-1"), ("opal-0", "opal-2"), ("opal-1", "opal-2")}
+    found = {(c.first, c.second): c.distinct for c in candidates(entities, similar=False)}
+    assert found == {("opal-0", "opal-1"): False, ("opal-0", "opal-2"): True, ("opal-1", "opal-2"): False}
