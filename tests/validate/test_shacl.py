@@ -149,18 +149,11 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
-def test_a_deliberately_broken_graph_does_not_conform(built: Built, case: str) -> None:
+def test_a_deliberately_broken_graph_does_not_conform_and_both_engines_report_the_same_violations(first_source_built: Built, case: str) -> None:
+    """On the first source alone (28 entities): pySHACL on the bundled graph took 3.5 s a case."""
     mutate, expected = BROKEN[case]
-    broken = mutate(list(built.checked.quads), built.checked.iris)
-    messages = validate_graph(to_rdflib(broken), built.checked.iris)
-    assert messages, f"{case}: the shapes did not notice"
-    assert any(expected in m for m in messages), messages
-
-
-@pytest.mark.parametrize("case", list(BROKEN))
-def test_both_engines_report_the_same_violations_on_a_broken_graph(built: Built, case: str) -> None:
-    mutate, expected = BROKEN[case]
-    broken = mutate(list(built.checked.quads), built.checked.iris)
-    reference = validate_graph(to_rdflib(broken), built.checked.iris)
-    assert any(expected in m for m in reference), reference
-    assert _sparql(broken, built.checked.iris) == reference
+    checked = first_source_built.checked
+    broken = mutate(list(checked.quads), checked.iris)
+    reference = validate_graph(to_rdflib(broken), checked.iris)
+    assert any(expected in m for m in reference), f"{case}: the shapes did not notice: {reference}"
+    assert _sparql(broken, checked.iris) == reference
