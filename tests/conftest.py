@@ -27,6 +27,18 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("COLUMNS", "200")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One pytest-xdist group per test module, and one for all of tests/remote/ (``--dist loadgroup``).
+
+    A module's fixtures (servers, builds) then start once, on one worker; the remote modules share
+    one Virtuoso (tests/remote/conftest.py), which two workers would each start and fill.
+    """
+    for item in items:
+        path = item.path.relative_to(Path(__file__).parent)
+        group = "remote" if path.parts[0] == "remote" else path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The bundled data, built once into a temporary output folder."""

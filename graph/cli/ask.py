@@ -24,7 +24,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, handle_errors, out_console
+from graph.cli.app import BuildOption, LangOption, app, build_dir, handle_errors, out_console
 from graph.cli.output import labelled, note
 from graph.errors import StoreError
 from graph.network.analysis import (
@@ -224,9 +224,7 @@ def neighbors_command(
     left_out = total - len(found)
     if left_out:
         # stderr, so that JSON and CSV on stdout stay clean while the cut is never silent
-        err_console.print(
-            f"{left_out:,} more entities within {depth} step(s) not shown (--limit {limit}; --limit 0 shows all)", highlight=False
-        )
+        note(f"{left_out:,} more entities within {depth} step(s) not shown (--limit {limit}; --limit 0 shows all)", style="")
     code = lang.value
     if format is AnswerFormat.json:
         emit_json(
@@ -272,7 +270,8 @@ def path_command(
         int,
         typer.Option(
             "--per-hop",
-            help="Show at most this many statements per hop, the first by source, then id (0: all). How many there are is always said.",
+            help="Show at most this many statements per hop: the first by source, then statement id (0: all). "
+            "How many each hop has is always said (JSON: total; CSV: hop_statements).",
             min=0,
         ),
     ] = DEFAULT_PER_HOP,
@@ -292,12 +291,15 @@ def path_command(
     names = IndexedNames(cache.db)
     a, b = names.find(start), names.find(end)
     paths, truncated, graph = cached_paths(store, cache, a, b, max_paths, voice, derived, per_hop or None)
-    left_out = sum(p.left_out for p in paths)
+    # paths share hops: a statement left out of one hop is counted once, however many paths use it
+    hidden = {(x, y): total - len(hop) for p in paths for x, y, hop, total in zip(p.nodes, p.nodes[1:], p.hops, p.totals, strict=False)}
+    left_out = sum(hidden.values())
     if left_out:
         # stderr, so that JSON and CSV on stdout stay clean while the cut is never silent
-        err_console.print(
-            f"{left_out:,} more statements on the hops of these paths not shown (--per-hop {per_hop}; --per-hop 0 shows all)",
-            highlight=False,
+        note(
+            f"{left_out:,} more {'statement' if left_out == 1 else 'statements'} on the hops of these paths not shown "
+            f"(--per-hop {per_hop}; --per-hop 0 shows all)",
+            style="",
         )
     code = lang.value
     if format is AnswerFormat.json:
@@ -307,6 +309,8 @@ def path_command(
                 "to": _entity(graph, b, code),
                 "length": len(paths[0].nodes) - 1 if paths else None,
                 "truncated": truncated,
+                "per_hop": per_hop or None,
+                "left_out": left_out,
                 "paths": [
                     {
                         "nodes": [_entity(graph, n, code) for n in p.nodes],
@@ -322,11 +326,11 @@ def path_command(
         return
     if format is AnswerFormat.csv:
         emit_csv(
-            ["path", "hop", "from", "to", *LINK_FIELDS],
+            ["path", "hop", "from", "to", "hop_statements", *LINK_FIELDS],
             (
-                [i, j, link.near, link.far, *_link_row(graph, link, code)]
+                [i, j, link.near, link.far, total, *_link_row(graph, link, code)]
                 for i, p in enumerate(paths, 1)
-                for j, hop in enumerate(p.hops, 1)
+                for j, (hop, total) in enumerate(zip(p.hops, p.totals, strict=True), 1)
                 for link in hop
             ),
         )

@@ -216,6 +216,8 @@ def first_per_hop(links: list[Link], per_hop: int | None) -> list[Link]:
     The rule needs only what the network cache holds (a statement's source and id), so the cache
     can choose the statements before any is read from the store.
     """
+    if per_hop is not None and per_hop < 1:
+        raise UsageError("a hop shows at least one statement (None: all)")
     if per_hop is None or len(links) <= per_hop:
         return links
     chosen = sorted(links, key=lambda link: (str(link.data.get("source", "")), link.statement))[:per_hop]

@@ -123,14 +123,16 @@ def same_wikidata(entities: Mapping[str, Entity]) -> dict[tuple[str, str], Evide
 def same_names(entities: Mapping[str, Entity]) -> dict[tuple[str, str], list[Evidence]]:
     """Pairs of entities with a name that folds to the same text, with every such name.
 
-    A name held by k entities gives k - 1 pairs, not k(k - 1)/2: each holder is paired with the
-    earliest holder before it that it is not marked distinct from (and with the holders marked
-    distinct that come first, so that ``kg entities --duplicates --include-distinct`` still shows
-    them). Pairing every two holders made the check quadratic: the generated million-statement
-    corpus has 485 names held by ~700 organisations each ("Opal" for Opal Energy AG 1 … 700), and
-    its entity file took 150 s and 5.4 GB to read, nearly all of it warnings about pairs; the
-    warning each holder gets already names the first, and one merge per holder resolves them.
+    A name held by at most :data:`BLOCK_LIMIT` entities pairs every two of them. A name held by
+    more pairs each holder only with the earliest holder before it that it is not marked
+    distinct from (and with the marked ones that come first, which ``--include-distinct`` lists):
+    k - 1 pairs instead of k(k - 1)/2. Every two holders made the check quadratic: the generated
+    million-statement corpus has 485 names held by ~700 organisations each ("Opal" for Opal
+    Energy AG 1 … 700), and its entity files took 150 s and 5.4 GB to read, nearly all of it
+    warnings about pairs; chained, 61 s and 1.2 GB. Each holder's warning still names an entity
+    it shares the name with, and one merge per holder resolves them.
     """
+    order = {ident: i for i, ident in enumerate(entities)}
     by_name: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for ident, entity in entities.items():
         seen: set[str] = set()
@@ -141,10 +143,15 @@ def same_names(entities: Mapping[str, Entity]) -> dict[tuple[str, str], list[Evi
                 by_name[key].append((ident, field, value))
     found: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for holders in by_name.values():  # in the order the entities are defined
+        chained = len(holders) > BLOCK_LIMIT
         for i, (b, b_field, b_value) in enumerate(holders):
             for a, a_field, a_value in holders[:i]:
-                found[a, b].append(Evidence("same-name", a_field, a_value, b_field, b_value))
-                if not marked_distinct(entities[a], entities[b]):
+                pair = _pair(order, a, b)
+                if pair[0] == a:
+                    found[pair].append(Evidence("same-name", a_field, a_value, b_field, b_value))
+                else:
+                    found[pair].append(Evidence("same-name", b_field, b_value, a_field, a_value))
+                if chained and not marked_distinct(entities[a], entities[b]):
                     break
     return found
 

@@ -225,18 +225,62 @@ def test_kg_path_prints_every_hop_with_its_quote(built: Built) -> None:
 
 
 def test_kg_path_cut_to_one_statement_per_hop_says_how_many_it_left_out_in_every_format(built: Built) -> None:
-    whole = json.loads(run_kg("path", "ilya", "microsoft", "-f", "json", "--per-hop", "0", "--build", built.out.root).stdout)
-    cut = run_kg("path", "ilya", "microsoft", "-f", "json", "--per-hop", "1", "--build", built.out.root)
-    hops = [hop for p in json.loads(cut.stdout)["paths"] for hop in p["hops"]]
+    whole = json.loads(
+        run_kg(
+            "path",
+            "everyone-should-benefit-from-ai",
+            "openai-microsoft-partnership",
+            "-f",
+            "json",
+            "--per-hop",
+            "0",
+            "--build",
+            built.out.root,
+        ).stdout
+    )
+    cut = run_kg(
+        "path", "everyone-should-benefit-from-ai", "openai-microsoft-partnership", "-f", "json", "--per-hop", "1", "--build", built.out.root
+    )
+    answer = json.loads(cut.stdout)
+    hops = [hop for p in answer["paths"] for hop in p["hops"]]
     assert [hop["total"] for hop in hops] == [len(hop["statements"]) for p in whole["paths"] for hop in p["hops"]]
     assert {len(hop["statements"]) for hop in hops} == {1}
-    left_out = sum(hop["total"] - 1 for hop in hops)
-    assert left_out > 0
-    assert f"{left_out:,} more statements on the hops of these paths not shown (--per-hop 1; --per-hop 0 shows all)" in cut.stderr
-    table = run_kg("path", "ilya", "microsoft", "--per-hop", "1", "--build", built.out.root)
-    for hop in hops:
-        assert (f"… {hop['total'] - 1} more on this hop" in table.stdout) == (hop["total"] > 1)
-    assert not run_kg("path", "ilya", "microsoft", "-f", "json", "--build", built.out.root).stderr, "nothing cut by default here"
+    # a hop shared by two paths hides its statements once
+    hidden = {(hop["from"], hop["to"]): hop["total"] - 1 for hop in hops}
+    assert len(hidden) < len(hops), "the two paths share a hop"
+    assert (answer["per_hop"], answer["left_out"]) == (1, sum(hidden.values()))
+    assert answer["left_out"] > 0
+    said = f"{answer['left_out']:,} more statements on the hops of these paths not shown (--per-hop 1; --per-hop 0 shows all)"
+    assert said in cut.stderr
+    table = run_kg("path", "everyone-should-benefit-from-ai", "openai-microsoft-partnership", "--per-hop", "1", "--build", built.out.root)
+    for total in {hop["total"] for hop in hops}:
+        assert (f"… {total - 1} more on this hop" in table.stdout) == (total > 1)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                run_kg(
+                    "path",
+                    "everyone-should-benefit-from-ai",
+                    "openai-microsoft-partnership",
+                    "-f",
+                    "csv",
+                    "--per-hop",
+                    "1",
+                    "--build",
+                    built.out.root,
+                ).stdout
+            )
+        )
+    )
+    assert [int(r["hop_statements"]) for r in rows] == [hop["total"] for hop in hops]
+    assert not run_kg(
+        "path", "everyone-should-benefit-from-ai", "openai-microsoft-partnership", "-f", "json", "--build", built.out.root
+    ).stderr, "nothing cut by default here"
+
+
+def test_a_hop_cannot_be_cut_to_no_statement(graph: nx.MultiDiGraph) -> None:
+    with pytest.raises(UsageError, match="at least one statement"):
+        analysis.shortest_paths(graph, "sutskever", "microsoft", per_hop=0)
 
 
 def test_kg_central_and_communities(built: Built) -> None:

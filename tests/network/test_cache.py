@@ -89,7 +89,7 @@ def test_neighbours_from_the_cache_are_those_of_the_projection(case: Case, depth
 
 def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -> None:
     nodes = _hubs_and_leaves(case, 4)
-    compared = 0
+    compared = hops_cut = 0
     for a, b in itertools.permutations(nodes[:6], 2):
         expected, more = analysis.shortest_paths(case.projection, a, b, 5)
         found, truncated, _ = cached.shortest_paths(case.store, case.cache, a, b, 5)
@@ -99,13 +99,16 @@ def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -
         ]
         assert truncated == more
         compared += bool(expected)
-        cut, _ = analysis.shortest_paths(case.projection, a, b, 5, per_hop=1)
-        cut_found, _, _ = cached.shortest_paths(case.store, case.cache, a, b, 5, per_hop=1)
-        assert [[[x.statement for x in hop] for hop in p.hops] for p in cut_found] == [
-            [[x.statement for x in hop] for hop in p.hops] for p in cut
-        ]
-        assert [p.totals for p in cut_found] == [p.totals for p in cut] == [[len(hop) for hop in p.hops] for p in expected]
+        for voices, derived in ((None, True), (["narration", "claim"], False)):
+            restricted = analysis.restrict(case.projection, voices, derived)
+            cut, _ = analysis.shortest_paths(restricted, a, b, 5, per_hop=2)
+            cut_found, _, _ = cached.shortest_paths(case.store, case.cache, a, b, 5, voices, derived, per_hop=2)
+            shown = [[[x.statement for x in hop] for hop in p.hops] for p in cut_found]
+            assert shown == [[[x.statement for x in hop] for hop in p.hops] for p in cut], (a, b, voices)
+            assert [p.totals for p in cut_found] == [p.totals for p in cut]
+            hops_cut += sum(p.left_out > 0 for p in cut)
     assert compared > 0, "some pairs are connected"
+    assert hops_cut > 0, "some hops hold more than two statements"
 
 
 def test_a_voice_filter_walks_the_same_statements_in_both(bundled: Case) -> None:

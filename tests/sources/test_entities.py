@@ -7,6 +7,7 @@ exit code and the streams.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from helpers.story import write_story
 
 from graph.errors import DataError
 from graph.model.records import Entity, EntityIn
-from graph.sources.duplicates import Evidence, candidates, fold, same_names
+from graph.sources.duplicates import BLOCK_LIMIT, Evidence, candidates, fold, same_names
 from graph.sources.loader import Loader, load_corpus
 
 JANE = """
@@ -140,6 +141,10 @@ def _holders(count: int, distinct: dict[int, list[int]] | None = None) -> dict[s
     }
 
 
+def test_a_name_held_by_a_few_entities_pairs_every_two_of_them() -> None:
+    assert set(same_names(_holders(BLOCK_LIMIT))) == set(itertools.combinations([f"opal-{i}" for i in range(BLOCK_LIMIT)], 2))
+
+
 def test_a_name_held_by_many_entities_pairs_each_with_the_first_not_every_two() -> None:
     pairs = same_names(_holders(700))
     assert len(pairs) == 699, "k - 1 pairs, not k(k - 1)/2 = 244,650"
@@ -147,8 +152,11 @@ def test_a_name_held_by_many_entities_pairs_each_with_the_first_not_every_two() 
     assert [str(e) for e in pairs["opal-0", "opal-5"]] == [str(Evidence("same-name", "aliases.en", "Opal", "aliases.en", "Opal"))]
 
 
-def test_a_holder_marked_distinct_from_the_first_is_paired_with_the_next_and_the_marked_pair_still_listed() -> None:
-    entities = _holders(3, distinct={2: [0]})
-    assert set(same_names(entities)) == {("opal-0", "opal-1"), ("opal-0", "opal-2"), ("opal-1", "opal-2")}
+def test_among_many_a_holder_marked_distinct_from_the_first_is_paired_with_the_next_and_the_marked_pair_still_listed() -> None:
+    entities = _holders(BLOCK_LIMIT + 1, distinct={2: [0]})
     found = {(c.first, c.second): c.distinct for c in candidates(entities, similar=False)}
-    assert found == {("opal-0", "opal-1"): False, ("opal-0", "opal-2"): True, ("opal-1", "opal-2"): False}
+    assert {pair: distinct for pair, distinct in found.items() if "opal-2" in pair} == {
+        ("opal-0", "opal-2"): True,
+        ("opal-1", "opal-2"): False,
+    }
+    assert len(found) == BLOCK_LIMIT + 1, "k - 1 pairs, and the marked one"

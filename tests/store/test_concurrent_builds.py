@@ -124,3 +124,27 @@ def test_a_build_into_an_empty_folder_of_the_user_that_fails_leaves_it_empty(tmp
         build(DATA, OutDir(out))
     assert out.is_dir()
     assert list(out.iterdir()) == []
+
+
+def test_a_first_build_that_loses_the_race_for_the_new_folder_removes_nothing(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race of the test above made certain: another build creates the folder and takes its
+    lock between this build's check that the folder is missing and its ``mkdir``."""
+    out = tmp_path / "out"
+    other: list[object] = []
+    real_mkdir = Path.mkdir
+
+    def mkdir_after_the_other_build(self: Path, *args: object, **kwargs: object) -> None:
+        if self == out and not other:
+            real_mkdir(out)
+            handle = open(out / ".lock", "a+")  # noqa: SIM115 - held until the test ends, like a running build's
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            (out / "builds").mkdir()
+            other.append(handle)
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", mkdir_after_the_other_build)
+    with pytest.raises(StoreError, match="another build is running"):
+        build(tiny, OutDir(out), exports=[])
+    assert sorted(p.name for p in out.iterdir()) == [".lock", "builds"], "the other build's folder is untouched"

@@ -149,7 +149,9 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
-def test_a_deliberately_broken_graph_does_not_conform_and_both_engines_report_the_same_violations(first_source_built: Built, case: str) -> None:
+def test_a_deliberately_broken_graph_does_not_conform_and_both_engines_report_the_same_violations(
+    first_source_built: Built, case: str
+) -> None:
     """On the first source alone (28 entities): pySHACL on the bundled graph took 3.5 s a case."""
     mutate, expected = BROKEN[case]
     checked = first_source_built.checked
