@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from .run import PHASES, Measurement
 
@@ -27,7 +28,11 @@ def benchmark_table(measurements: list[Measurement], machine: dict[str, Any]) ->
     for phase in PHASES:
         if not any((phase.name, n) in by_key for n in sizes):
             continue
-        row = [phase.name + (f"  [dim](floor: {phase.floor.removeprefix('floor: ')})[/]" if phase.floor else "")]
+        # Text, not markup: the console prints strings literally, as it must for data
+        name = Text(phase.name)
+        if phase.floor:
+            name.append(f"  (floor: {phase.floor.removeprefix('floor: ')})", style="dim")
+        row: list[str | Text] = [name]
         for n in sizes:
             m = by_key.get((phase.name, n))
             if m is None:

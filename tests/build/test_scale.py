@@ -200,6 +200,8 @@ def test_the_benchmark_prints_one_table_with_sane_numbers(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "quotegraph benchmark" in result.stdout
     assert "floor: Oxigraph bulk load" in result.stdout
+    assert "[dim]" not in result.stdout, "the table's styles are styles, not text"
+    assert "[/]" not in result.stdout
     measured = json.loads((tmp_path / "bench.json").read_text())
     assert measured["machine"]["nproc"] >= 1
     rows = {m["phase"]: m for m in measured["measurements"]}

@@ -145,20 +145,31 @@ def start_kg_serve(out: Path, *args: str, startup_timeout: float = 90) -> Server
     return Server(process, found["url"], lines)
 
 
-def start_oxigraph(location: Path, startup_timeout: float = 30) -> Server:
-    """The `oxigraph serve` (read-write) server on a loopback port, with its store in ``location``."""
-    port = free_port()
-    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + startup_timeout
-    while True:
-        try:
-            httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
-            break
-        except httpx.HTTPError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError("the oxigraph server did not start") from None
-            time.sleep(0.1)
-    return Server(process, url)
+def start_oxigraph(location: Path, startup_timeout: float = 30, attempts: int = 3) -> Server:
+    """The `oxigraph serve` (read-write) server on a loopback port, with its store in ``location``.
+
+    The port is free when chosen, but another test process (pytest-xdist runs two) may take it
+    before the server binds: the server then exits and the port answers for someone else, so a
+    server that is not alive once the port answers is started again on another port.
+    """
+    for _attempt in range(attempts):
+        port = free_port()
+        command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + startup_timeout
+        answered = False
+        while not answered:
+            try:
+                httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
+                answered = True
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+        time.sleep(0.05)
+        if answered and process.poll() is None:
+            return Server(process, url)
+        process.kill()
+        process.wait()
+    raise AssertionError(f"the oxigraph server did not start in {attempts} attempts")
