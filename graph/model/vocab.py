@@ -210,6 +210,10 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: The same prefixes as a SPARQL prologue, for the queries the code itself writes.
+SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
+
 def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     """``prefix:local`` for an IRI under a known namespace (longest match), else ``<iri>``."""
     best = ""
@@ -224,3 +228,12 @@ def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
 
 
 __all__ = ["DCTERMS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QG", "RDF", "RDFS", "SDO", "SKOS", "TIME", "WIKIDATA", "XSD", "shorten"]
+
+
+def local_name(iri: object) -> str:
+    """The local name of an IRI (after its last ``#`` or ``/``): ``qg:sued`` → ``sued``, for labels and messages."""
+    text = str(iri)
+    for sep in ("#", "/"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[1]
+    return text

@@ -210,14 +210,19 @@ class Path:
         return sum(total - len(hop) for hop, total in zip(self.hops, self.totals, strict=True))
 
 
+def check_per_hop(per_hop: int | None) -> None:
+    """A hop shows at least one statement; None shows all."""
+    if per_hop is not None and per_hop < 1:
+        raise UsageError("a hop shows at least one statement (None: all)")
+
+
 def first_per_hop(links: list[Link], per_hop: int | None) -> list[Link]:
     """The first ``per_hop`` links by source, then statement id (all if None), in source order.
 
     The rule needs only what the network cache holds (a statement's source and id), so the cache
     can choose the statements before any is read from the store.
     """
-    if per_hop is not None and per_hop < 1:
-        raise UsageError("a hop shows at least one statement (None: all)")
+    check_per_hop(per_hop)
     if per_hop is None or len(links) <= per_hop:
         return links
     chosen = sorted(links, key=lambda link: (str(link.data.get("source", "")), link.statement))[:per_hop]

@@ -28,6 +28,7 @@ from graph.network.analysis import (
     Neighbour,
     Path,
     centrality_of,
+    check_per_hop,
     communities_of,
     links_between,
     weighted_graph,
@@ -119,8 +120,7 @@ def shortest_paths(
     hops = {(x, y) for p in found for x, y in itertools.pairwise(p)}
     between = cache.statements_between(hops, mask)
     totals = {pair: len(found_) for pair, found_ in between.items()}
-    if per_hop is not None and per_hop < 1:
-        raise UsageError("a hop shows at least one statement (None: all)")
+    check_per_hop(per_hop)
     if per_hop is not None:
         # statement numbers follow statement ids, source numbers follow source ids
         between = {pair: sorted(found_, key=lambda s: (int(cache.source[s]), s))[:per_hop] for pair, found_ in between.items()}

@@ -18,20 +18,13 @@ from typing import Any
 import networkx as nx
 import pyoxigraph
 
-from graph.model.vocab import DCTERMS, OA, PROV, QG, RDF, SDO
+from graph.model.vocab import DCTERMS, OA, PROV, QG, RDF, SDO, local_name
 from graph.network.arrays import NetworkCache
 from graph.network.rows import Term, iri, language, rows, text
 
 _VOICES = {str(QG.Narration), str(QG.Claim), str(QG.Quotation), str(QG.Judgement)}
 _POLARITY = {str(QG.For): "for", str(QG.Against): "against"}
 _CHUNK = 5_000
-
-
-def _local(value: str) -> str:
-    for sep in ("#", "/"):
-        if sep in value:
-            value = value.rsplit(sep, 1)[1]
-    return value
 
 
 def _values(iris: Iterable[str]) -> str:
@@ -60,7 +53,7 @@ def _quotes(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, list[dict
       {{ ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v }} UNION {{ ?q <{OA.hasSource}>/<{DCTERMS.language}> ?v . BIND(<{DCTERMS.language}> AS ?p) }} }}"""
     per_quote: dict[str, dict[str, dict[str, Term | None]]] = defaultdict(lambda: defaultdict(dict))
     for st, quote, p, v in _select(store, query, iris):
-        per_quote[text(st)][str(quote)][_local(text(p))] = v
+        per_quote[text(st)][str(quote)][local_name(text(p))] = v
     found: dict[str, list[dict[str, Any]]] = {}
     for statement, quotes in per_quote.items():
         unique: dict[tuple[int, int], dict[str, Any]] = {}
@@ -145,9 +138,9 @@ def subgraph(
         derived = str(QG.derivedVia) in first
         edge = {
             "statement": sid,
-            "relation": _local(iri(first[str(RDF.predicate)]) or ""),
-            "voice": _local(voice).lower(),
-            "asserted_by": ids.get(who, _local(who)) if who else "",
+            "relation": local_name(iri(first[str(RDF.predicate)]) or ""),
+            "voice": local_name(voice).lower(),
+            "asserted_by": ids.get(who, local_name(who)) if who else "",
             "source": source["id"],
             "source_title": source["title"],
             "source_date": source["date"],

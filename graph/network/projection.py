@@ -17,13 +17,11 @@ from typing import Any
 import networkx as nx
 import pyoxigraph
 
-from graph.model.vocab import QG
+from graph.model.vocab import QG, SPARQL_PREFIXES, local_name
 
-_NODES = """
-PREFIX qg: <https://w3id.org/quotegraph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
+_NODES = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?e ?id ?kind ?type ?p ?value WHERE {
   GRAPH ?g { ?e a qg:Entity ; schema:identifier ?id . }
   GRAPH ?g2 { ?e a ?kindClass . }
@@ -36,14 +34,11 @@ SELECT ?e ?id ?kind ?type ?p ?value WHERE {
   GRAPH ?g4 { ?e ?p ?value . FILTER(?p IN (rdfs:label, skos:altLabel, schema:description, schema:sameAs, qg:negates)) }
 }
 """
+)
 
-_STATEMENTS = """
-PREFIX qg: <https://w3id.org/quotegraph/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+_STATEMENTS = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?st ?id ?s ?p ?o ?voice ?who ?src ?srcId ?srcTitle ?srcDate ?srcLang ?date ?in ?translation ?when ?polarity ?hedged ?derived
        ?exact ?start ?end ?prefix ?suffix ?part ?regarding
 WHERE {
@@ -67,15 +62,18 @@ WHERE {
   }
 }
 """
+)
 
 
-_VOCABULARY_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+_VOCABULARY_LABELS = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?term ?label WHERE {
   GRAPH ?g { ?term rdfs:label ?label }
   FILTER(STRSTARTS(STR(?term), "https://w3id.org/quotegraph/ontology#") && LANG(?label) IN ("de", "en"))
 }
 """
+)
 
 
 def vocabulary_labels(store: pyoxigraph.Store) -> dict[str, dict[str, str]]:
@@ -86,16 +84,8 @@ def vocabulary_labels(store: pyoxigraph.Store) -> dict[str, dict[str, str]]:
     """
     labels: dict[str, dict[str, str]] = {}
     for row in store.query(_VOCABULARY_LABELS):  # type: ignore[union-attr]
-        labels.setdefault(_local(row["term"]), {})[row["label"].language] = row["label"].value
+        labels.setdefault(local_name(row["term"].value), {})[row["label"].language] = row["label"].value
     return labels
-
-
-def _local(term: Any) -> str:
-    value = term.value
-    for sep in ("#", "/"):
-        if sep in value:
-            value = value.rsplit(sep, 1)[1]
-    return str(value)
 
 
 def _value(term: Any) -> Any:
@@ -127,7 +117,7 @@ def entity_nodes(store: pyoxigraph.Store) -> tuple[dict[str, dict[str, Any]], di
             },
         )
         if row["type"] is not None:
-            node["type"] = _local(row["type"])
+            node["type"] = local_name(row["type"].value)
         prop, value = row["p"].value, row["value"]
         lang = getattr(value, "language", None)
         if prop.endswith("#label") and lang in ("de", "en"):
@@ -137,7 +127,7 @@ def entity_nodes(store: pyoxigraph.Store) -> tuple[dict[str, dict[str, Any]], di
         elif prop.endswith("description") and lang in ("de", "en"):
             node[f"description_{lang}"] = value.value
         elif prop.endswith("sameAs"):
-            node["wikidata"] = _local(value)
+            node["wikidata"] = local_name(value.value)
         elif prop == str(QG.negates):
             negated.setdefault(ident, set()).add(value.value)
     for ident, attrs in nodes.items():
@@ -183,9 +173,9 @@ def project(store: pyoxigraph.Store) -> nx.MultiDiGraph:
             "statement": sid,
             "subject": row["s"],
             "object": row["o"],
-            "relation": _local(row["p"]),
-            "voice": _local(row["voice"]).lower(),
-            "asserted_by": ids.get(row["who"].value, _local(row["who"])),
+            "relation": local_name(row["p"].value),
+            "voice": local_name(row["voice"].value).lower(),
+            "asserted_by": ids.get(row["who"].value, local_name(row["who"].value)),
             "source": row["srcId"].value,
             "source_title": row["srcTitle"].value,
             "source_date": _value(row["srcDate"]) or "",

@@ -35,7 +35,7 @@ import pyoxigraph
 
 from graph.model.ontology import Ontology
 from graph.model.records import Entity, SourceIn, Statement
-from graph.model.vocab import PREFIXES, QG
+from graph.model.vocab import PREFIXES, QG, SPARQL_PREFIXES, local_name
 from graph.network.files import ARRAYS_FILENAME, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME
 from graph.network.projection import entity_nodes, vocabulary_labels
 from graph.network.rows import iri, rows, text
@@ -50,13 +50,6 @@ POLARITIES = {"for": 1, "against": 2}
 _POLARITY_IRIS = {str(QG.For): 1, str(QG.Against): 2}
 _VOICE_CLASSES = {str(getattr(QG, v.capitalize())): i for i, v in enumerate(VOICES)}
 IntArray = npt.NDArray[Any]
-
-
-def _local(value: str) -> str:
-    for sep in ("#", "/"):
-        if sep in value:
-            value = value.rsplit(sep, 1)[1]
-    return value
 
 
 @dataclass
@@ -95,7 +88,7 @@ def entity_index(ids: Iterable[str]) -> dict[str, int]:
 
 def relation_names(onto: Ontology) -> dict[str, str]:
     """Relation name → the local name of its IRI, which the cache records."""
-    return {name: _local(str(relation.iri)) for name, relation in onto.relations.items()}
+    return {name: local_name(str(relation.iri)) for name, relation in onto.relations.items()}
 
 
 def rows_of(statements: Iterable[Statement], entities: Mapping[str, int], relations: Mapping[str, str]) -> StatementRows:
@@ -138,7 +131,7 @@ def entity_attrs(entity: Entity, iri: str, negates: Iterable[str], onto: Ontolog
         "id": entity.id,
         "iri": iri,
         "kind": entity.kind,
-        "type": _local(str(onto.classes[entity.type])) if entity.type else "",
+        "type": local_name(str(onto.classes[entity.type])) if entity.type else "",
         "label_de": entity.label.de,
         "label_en": entity.label.en,
         "aliases": sorted({*entity.aliases.de, *entity.aliases.en}),
@@ -204,7 +197,7 @@ def rows_of_store(
     query = """SELECT ?src ?id ?title ?date WHERE {
       ?src a qg:Source ; schema:identifier ?id ; dcterms:title ?title . OPTIONAL { ?src schema:datePublished ?date } }"""
     sources: dict[str, tuple[str, str, str]] = {}
-    for row in rows(store, _PREFIXES + query):
+    for row in rows(store, SPARQL_PREFIXES + query):
         sources.setdefault(text(row[1]), (text(row[0]), text(row[2]), text(row[3])))
     source_order = sorted(sources)
     source_index = {sources[s][0]: i for i, s in enumerate(source_order)}
@@ -232,7 +225,7 @@ def rows_of_store(
     for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:object ?x }"):
         obj[i] = by_iri.get(iri(value) or "", -1)  # -1: a literal value (describedAs)
     for i, value in scan("SELECT ?st ?x WHERE { ?st rdf:predicate ?x }"):
-        rel[i] = names.setdefault(_local(text(value)), len(names))
+        rel[i] = names.setdefault(local_name(text(value)), len(names))
     for i, value in scan("SELECT ?st ?x WHERE { ?st prov:wasDerivedFrom ?x . ?x a qg:Source }"):
         source[i] = source_index.get(iri(value) or "", -1)
     classes = " ".join(f"<{c}>" for c in _VOICE_CLASSES)
@@ -258,16 +251,8 @@ def rows_of_store(
     return nodes, sources, found.select(keep), {ident: st for ident, st in ordered}
 
 
-_PREFIXES = """PREFIX qg: <https://w3id.org/quotegraph/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-
-
 def _pairs(store: pyoxigraph.Store, query: str) -> Iterable[tuple[Any, Any]]:
-    for row in rows(store, _PREFIXES + query):
+    for row in rows(store, SPARQL_PREFIXES + query):
         yield row[0], row[1]
 
 

@@ -20,14 +20,11 @@ from typing import Any
 
 import pyoxigraph
 
-from graph.model.vocab import QG
+from graph.model.vocab import QG, SPARQL_PREFIXES, local_name
 
-_STATEMENTS = """
-PREFIX qg: <https://w3id.org/quotegraph/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX schema: <https://schema.org/>
+_STATEMENTS = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?id ?type ?s ?p ?o ?who ?srcId ?in ?translation ?when ?date ?hedged ?regarding ?exact ?start ?end WHERE {
   GRAPH ?g {
     ?st a qg:Statement ; schema:identifier ?id ; a ?type ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -43,14 +40,16 @@ SELECT ?id ?type ?s ?p ?o ?who ?srcId ?in ?translation ?when ?date ?hedged ?rega
   }
 }
 """
+)
 
-_ENTITIES = """
-PREFIX qg: <https://w3id.org/quotegraph/ontology#>
-PREFIX schema: <https://schema.org/>
+_ENTITIES = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?e ?id ?p ?v WHERE {
   GRAPH ?g { ?e a qg:Entity ; schema:identifier ?id ; ?p ?v . }
 }
 """
+)
 
 #: The fields of a statement, in the order a change lists them.
 FIELDS = (
@@ -71,13 +70,6 @@ FIELDS = (
 _SKIPPED_TYPES = {str(QG.Statement), str(QG.DerivedStatement)}
 
 
-def _local(value: str) -> str:
-    for sep in ("#", "/"):
-        if sep in value:
-            value = value.rsplit(sep, 1)[1]
-    return value
-
-
 def _term(term: Any, ids: dict[str, str]) -> str:
     if isinstance(term, pyoxigraph.NamedNode):
         return ids.get(term.value, term.value)
@@ -94,7 +86,7 @@ def entity_records(store: pyoxigraph.Store) -> tuple[dict[str, dict[str, Any]], 
     for row in rows:
         ids[row["e"].value] = row["id"].value
     for row in rows:
-        prop = _local(row["p"].value)
+        prop = local_name(row["p"].value)
         if prop not in ("identifier", "mentionedIn"):  # mentions are per source; the statements diff shows them
             values[row["id"].value].add((prop, _term(row["v"], ids)))
     return {ident: {"values": sorted(pairs)} for ident, pairs in values.items()}, ids
@@ -109,7 +101,7 @@ def statement_records(store: pyoxigraph.Store, ids: dict[str, str]) -> dict[str,
     for row in store.query(_STATEMENTS):  # type: ignore[union-attr]
         sid = row["id"].value
         if row["type"].value not in _SKIPPED_TYPES:
-            voices[sid].add(_local(row["type"].value).lower())
+            voices[sid].add(local_name(row["type"].value).lower())
         if row["regarding"] is not None:
             regarding[sid].add(row["regarding"].value)
         if row["exact"] is not None:
@@ -119,7 +111,7 @@ def statement_records(store: pyoxigraph.Store, ids: dict[str, str]) -> dict[str,
         found[sid] = {
             "source": row["srcId"].value,
             "subject": _term(row["s"], ids),
-            "predicate": _local(row["p"].value),
+            "predicate": local_name(row["p"].value),
             "object": _term(row["o"], ids),
             "asserted_by": _term(row["who"], ids),
             "expressed_in": _term(row["in"], ids) if row["in"] is not None else "",

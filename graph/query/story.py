@@ -24,23 +24,14 @@ from typing import Any
 
 import pyoxigraph
 
-from graph.model.vocab import QG
+from graph.model.vocab import QG, SPARQL_PREFIXES, local_name
 
 STATED, REPORTED, UNDATED = "stated", "reported", "undated"
 _SKIPPED_TYPES = {str(QG.Statement), str(QG.DerivedStatement)}
 
-_PREFIXES = """
-PREFIX qg: <https://w3id.org/quotegraph/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
 
 _SOURCES = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?src ?id ?p ?v WHERE {
   GRAPH ?g { ?src a qg:Source ; schema:identifier ?id ; ?p ?v .
@@ -51,7 +42,7 @@ SELECT ?src ?id ?p ?v WHERE {
 )
 
 _SOURCE_COUNTS = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?id ?type ?derived (COUNT(DISTINCT ?st) AS ?n) WHERE {
   GRAPH ?g { ?st a qg:Statement ; a ?type ; prov:wasDerivedFrom ?src . ?src a qg:Source ; schema:identifier ?id .
@@ -61,7 +52,7 @@ SELECT ?id ?type ?derived (COUNT(DISTINCT ?st) AS ?n) WHERE {
 )
 
 _SOURCE_ENTITIES = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?id (COUNT(DISTINCT ?e) AS ?n) WHERE {
   GRAPH ?g { ?e qg:mentionedIn ?src . ?src schema:identifier ?id . }
@@ -70,7 +61,7 @@ SELECT ?id (COUNT(DISTINCT ?e) AS ?n) WHERE {
 )
 
 _MENTIONS = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?srcId ?role (COUNT(DISTINCT ?st) AS ?n) WHERE {
   GRAPH ?g {
@@ -84,7 +75,7 @@ SELECT ?srcId ?role (COUNT(DISTINCT ?st) AS ?n) WHERE {
 )
 
 _TIMELINE = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?st ?id ?type ?p ?o ?who ?srcId ?srcTitle ?srcDate ?date ?when ?in ?translation ?polarity ?hedged ?exact ?start WHERE {
   GRAPH ?g {
@@ -106,7 +97,7 @@ SELECT ?st ?id ?type ?p ?o ?who ?srcId ?srcTitle ?srcDate ?date ?when ?in ?trans
 )
 
 _LABELS = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?t ?id ?label WHERE {
   { GRAPH ?g { ?t a qg:Entity ; schema:identifier ?id ; rdfs:label ?label } }
@@ -122,13 +113,6 @@ def _rows(store: pyoxigraph.Store, query: str) -> list[Any]:
     return list(results)
 
 
-def _local(value: str) -> str:
-    for sep in ("#", "/"):
-        if sep in value:
-            value = value.rsplit(sep, 1)[1]
-    return value
-
-
 @dataclass
 class Labels:
     """Labels of entities (by IRI) and ontology terms (by local name) in German and English, read from the store."""
@@ -141,7 +125,7 @@ class Labels:
         found = cls()
         for row in _rows(store, _LABELS):
             iri = row["t"].value
-            key = iri if row["id"] is not None else _local(iri)
+            key = iri if row["id"] is not None else local_name(iri)
             if row["id"] is not None:
                 found.ids[iri] = row["id"].value
             lang = row["label"].language or ""
@@ -156,7 +140,7 @@ class Labels:
         for other, value in sorted(names.items()):
             if value:
                 return f"{value} ({other})"
-        return self.ids.get(key, _local(key))
+        return self.ids.get(key, local_name(key))
 
 
 @dataclass
@@ -199,7 +183,7 @@ def source_overview(store: pyoxigraph.Store) -> list[SourceInfo]:
     found: dict[str, SourceInfo] = {}
     for row in _rows(store, _SOURCES):
         info = found.setdefault(row["id"].value, SourceInfo(row["id"].value))
-        name = _SOURCE_FIELDS[_local(row["p"].value)]
+        name = _SOURCE_FIELDS[local_name(row["p"].value)]
         value = row["v"]
         setattr(info, name, labels.ids.get(value.value, value.value) if name == "author" else value.value)
     voices: dict[str, Counter[str]] = defaultdict(Counter)
@@ -209,7 +193,7 @@ def source_overview(store: pyoxigraph.Store) -> list[SourceInfo]:
         if kind == str(QG.DerivedStatement):
             derived[row["id"].value] += int(row["n"].value)
         elif kind != str(QG.Statement) and not is_derived:  # a shortcut carries its parts' voice; it counts as derived only
-            voices[row["id"].value][_local(kind).lower()] += int(row["n"].value)
+            voices[row["id"].value][local_name(kind).lower()] += int(row["n"].value)
     for row in _rows(store, _SOURCE_ENTITIES):
         if row["id"].value in found:
             found[row["id"].value].entities = int(row["n"].value)
@@ -275,7 +259,7 @@ def timeline(store: pyoxigraph.Store, entity_iri: str, stances_only: bool = Fals
             obj = row["o"]
             step = steps[sid] = Step(
                 statement=sid,
-                relation=_local(row["p"].value),
+                relation=local_name(row["p"].value),
                 object=obj.value,
                 object_is_entity=isinstance(obj, pyoxigraph.NamedNode),
                 voices=[],
@@ -295,7 +279,7 @@ def timeline(store: pyoxigraph.Store, entity_iri: str, stances_only: bool = Fals
                 start=int(row["start"].value) if row["start"] is not None else 0,
             )
         kind = row["type"].value
-        if kind not in _SKIPPED_TYPES and _local(kind).lower() not in step.voices:
-            step.voices.append(_local(kind).lower())
+        if kind not in _SKIPPED_TYPES and local_name(kind).lower() not in step.voices:
+            step.voices.append(local_name(kind).lower())
     found = [s for s in steps.values() if not stances_only or s.polarity or s.relation == "agreedWith"]
     return sorted(found, key=lambda s: (s.time == "", s.time, s.source_date, s.source, s.start, s.statement))

@@ -26,15 +26,6 @@ def quoted_from(voice: str, asserter: Entity | None, context: Entity | None) -> 
     return None
 
 
-def short_name(iri: object) -> str:
-    """The local name of an IRI (after its last # or /), for messages."""
-    text = str(iri)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1]
-    return text
-
-
 def suggest(name: str, known: Iterable[str]) -> str:
     """ " (did you mean ...?)" for up to three close names, or an empty string."""
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)

@@ -35,8 +35,9 @@ from graph.model.records import (
     Statement,
     StatementIn,
 )
+from graph.model.vocab import local_name
 from graph.sources.anchor import AnchorError, SentenceIndex, anchor
-from graph.sources.attribution import asserter_problem, quoted_from, short_name, suggest
+from graph.sources.attribution import asserter_problem, quoted_from, suggest
 from graph.sources.derive import derive_shortcuts
 from graph.sources.entities import load_entities
 from graph.sources.files import read_data_file
@@ -394,12 +395,12 @@ class Loader:
             if subject is not None and relation.domain is not None and relation.domain not in self.entity_classes(subject):
                 fail(
                     "subject",
-                    f"'{raw.predicate}' expects a subject of class {short_name(relation.domain)}; '{subject.id}' is a {subject.kind}",
+                    f"'{raw.predicate}' expects a subject of class {local_name(relation.domain)}; '{subject.id}' is a {subject.kind}",
                 )
             if obj is not None and relation.range is not None and relation.range not in self.entity_classes(obj):
                 fail(
                     "object",
-                    f"'{raw.predicate}' expects an object of class {short_name(relation.range)}; '{obj.id}' is a {obj.kind}{' (' + obj.type + ')' if obj.type else ''}",
+                    f"'{raw.predicate}' expects an object of class {local_name(relation.range)}; '{obj.id}' is a {obj.kind}{' (' + obj.type + ')' if obj.type else ''}",
                 )
         if raw.when is not None and raw.when not in source.text:
             fail("when", f"'{raw.when}' does not occur in the source; give the time in the source's own words")

@@ -9,13 +9,11 @@ away; Musk's Wikidata id given twice refused.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers.inprocess import run_kg
+from helpers.inprocess import run_kg, run_kg_json
 from helpers.run import DATA, REPO, SOURCE_ID, kg
 
 from graph.build.pipeline import Built, build
@@ -31,15 +29,8 @@ PI, MTD, CC, MSJ, PRETRIAL = (
 ORDERS = (PI, MTD, CC, MSJ, PRETRIAL)
 
 
-def _json(*args: str | Path) -> dict[str, Any]:
-    result = run_kg(*args)
-    assert result.exit_code == 0, result.stderr
-    parsed: dict[str, Any] = json.loads(result.stdout)
-    return parsed
-
-
 def test_musks_stances_over_time_are_dated_by_two_court_orders_and_never_invented(built: Built) -> None:
-    steps = _json("timeline", "musk", "--stances", "-f", "json", "--build", built.out.root)["steps"]
+    steps = run_kg_json("timeline", "musk", "--stances", "-f", "json", "--build", built.out.root)["steps"]
     corpus = built.checked.corpus
     assert [(s["time"], s["dated_by"], s["source"], s["statement"]) for s in steps[:4]] == [
         ("2015-06-24", "stated", PI, "pi-musk-agree-on-all"),
@@ -68,7 +59,7 @@ def test_musks_stances_over_time_are_dated_by_two_court_orders_and_never_invente
 
 
 def test_musk_on_open_source_contradicts_the_article_in_two_court_orders_with_both_quotes(built: Built) -> None:
-    found = _json("contradictions", "-f", "json", "--build", built.out.root)["contradictions"]
+    found = run_kg_json("contradictions", "-f", "json", "--build", built.out.root)["contradictions"]
     (c,) = [c for c in found if (c["holder"], c["proposition"]) == ("musk", "openai-should-be-open-source")]
     against, for_ = c["sides"]
     assert (against["polarity"], for_["polarity"]) == ("against", "for")
@@ -115,7 +106,7 @@ SOURCES = [
 
 
 def test_the_bundled_sources_give_licence_credit_and_counts(built: Built) -> None:
-    sources = _json("sources", "-f", "json", "--build", built.out.root)["sources"]
+    sources = run_kg_json("sources", "-f", "json", "--build", built.out.root)["sources"]
     assert [(s["source"], s["date"], s["statements_by_voice"], s["entities"]) for s in sources] == SOURCES
     for s in sources[:5]:
         assert (s["language"], s["author"], s["licence"], s["licence_url"]) == (
@@ -140,7 +131,7 @@ def test_the_readme_table_of_sources_gives_the_counts_of_the_build(built: Built)
 
 
 def test_every_bundled_source_mentions_musk_and_says_how(built: Built) -> None:
-    sources = _json("sources", "musk", "-f", "json", "--build", built.out.root)["sources"]
+    sources = run_kg_json("sources", "musk", "-f", "json", "--build", built.out.root)["sources"]
     assert [s["source"] for s in sources] == [*ORDERS, SOURCE_ID]
     assert sources[0]["mentions"] == {"asserted_by": 36, "object": 5, "subject": 42}
     assert sources[-1]["mentions"] == {"subject": 23, "asserted_by": 8, "object": 1}
@@ -172,7 +163,7 @@ def test_kg_diff_shows_what_an_edit_of_a_court_order_changed(built: Built, data_
         )
     after = OutDir(tmp_path / "after")
     build(data_copy, after, exports=["ntriples"])  # one export: the diff reads the stores
-    diff = _json("diff", built.out.root, after.root, "-f", "json")["statements"]
+    diff = run_kg_json("diff", built.out.root, after.root, "-f", "json")["statements"]
     assert [s["id"] for s in diff["added"]] == ["pt-musk-accuses-openai-and-microsoft"]
     assert [s["id"] for s in diff["removed"]] == ["pt-musk-accuses-microsoft-gains"]
     assert [(c["id"], c["fields"], c["after"]["quote"]) for c in diff["changed"]] == [
@@ -200,7 +191,7 @@ def test_a_second_elon_musk_is_warned_about_listed_and_merged_away(data_copy: Pa
     (warning,) = [line for line in validated.stderr.splitlines() if line.startswith("warning:")]
     for named in ("'elon-musk'", "'musk'", "data/entities/musk-v-altman.yaml:", "data/entities.yaml:11"):
         assert named in warning
-    found = _json("entities", "--duplicates", "-f", "json", "--data", data_copy)["candidates"]
+    found = run_kg_json("entities", "--duplicates", "-f", "json", "--data", data_copy)["candidates"]
     assert [(c["first"]["id"], c["second"]["id"], c["strength"], c["merge"]) for c in found] == [
         ("musk", "elon-musk", "same-name", "kg entities merge musk elon-musk")
     ]

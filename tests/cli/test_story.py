@@ -7,12 +7,11 @@ for Acme's independence in March 2024, for a merger with Globex in September 202
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-from helpers.inprocess import run_kg
+from helpers.inprocess import run_kg, run_kg_json
 from helpers.story import ONE, TWO, write_story
 
 from graph.build.pipeline import build
@@ -27,15 +26,8 @@ def story_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _json(*args: str | Path) -> dict[str, object]:
-    result = run_kg(*args)
-    assert result.exit_code == 0, result.stderr
-    parsed: dict[str, object] = json.loads(result.stdout)
-    return parsed
-
-
 def test_a_timeline_orders_dated_steps_from_two_sources(story_build: Path) -> None:
-    steps = _json("timeline", "Jane Roe", "--stances", "-f", "json", "--build", story_build)["steps"]
+    steps = run_kg_json("timeline", "Jane Roe", "--stances", "-f", "json", "--build", story_build)["steps"]
     assert isinstance(steps, list)
     assert [(s["time"], s["dated_by"], s["source"], s["statement"]) for s in steps] == [
         ("2024-02-02", "stated", ONE, "roe-independent-said"),  # the source dates it
@@ -57,7 +49,7 @@ def test_a_timeline_table_says_how_each_step_is_dated(story_build: Path) -> None
 
 
 def test_a_contradiction_across_two_sources_shows_both_quotes_and_both_sources(story_build: Path) -> None:
-    found = _json("contradictions", "-f", "json", "--build", story_build)["contradictions"]
+    found = run_kg_json("contradictions", "-f", "json", "--build", story_build)["contradictions"]
     assert isinstance(found, list)
     assert len(found) == 1
     c = found[0]
@@ -76,7 +68,7 @@ def test_a_contradiction_across_two_sources_shows_both_quotes_and_both_sources(s
 
 
 def test_sources_list_licence_credit_and_statements_by_voice(story_build: Path) -> None:
-    sources = _json("sources", "-f", "json", "--build", story_build)["sources"]
+    sources = run_kg_json("sources", "-f", "json", "--build", story_build)["sources"]
     assert isinstance(sources, list)
     assert [(s["source"], s["date"], s["licence"], s["statements_by_voice"], s["entities"]) for s in sources] == [
         (ONE, "2024-03-01", "CC0-1.0", {"narration": 2, "quotation": 1}, 4),
@@ -87,7 +79,7 @@ def test_sources_list_licence_credit_and_statements_by_voice(story_build: Path) 
 
 
 def test_the_sources_that_mention_an_entity_say_how(story_build: Path) -> None:
-    sources = _json("sources", "Globex", "-f", "json", "--build", story_build)["sources"]
+    sources = run_kg_json("sources", "Globex", "-f", "json", "--build", story_build)["sources"]
     assert isinstance(sources, list)
     # Globex is named only by a stance in the first source; in the second it is the subject of a statement
     assert [(s["source"], s["mentions"]) for s in sources] == [(TWO, {"subject": 1})]
@@ -111,7 +103,7 @@ def test_kg_diff_shows_statements_added_removed_and_changed(tmp_path: Path, stor
     after = tmp_path / "out"
     build(data, OutDir(after))
     builds = sorted(p for p in (story_build / "builds").iterdir())
-    diff = _json("diff", builds[-1], after, "-f", "json")["statements"]
+    diff = run_kg_json("diff", builds[-1], after, "-f", "json")["statements"]
     assert isinstance(diff, dict)
     assert [s["id"] for s in diff["added"]] == ["roe-changed-course"]
     assert [s["id"] for s in diff["removed"]] == ["roe-independent-quote"]
@@ -148,7 +140,7 @@ def test_a_duplicate_entity_is_listed_with_its_evidence_and_merged(tmp_path: Pat
         ),
         encoding="utf-8",
     )
-    found = _json("entities", "--duplicates", "-f", "json", "--data", data)["candidates"]
+    found = run_kg_json("entities", "--duplicates", "-f", "json", "--data", data)["candidates"]
     assert isinstance(found, list)
     assert [(c["first"]["id"], c["second"]["id"], c["strength"], c["merge"]) for c in found] == [
         ("roe", "jane-roe", "same-name", "kg entities merge roe jane-roe")
@@ -161,7 +153,7 @@ def test_a_duplicate_entity_is_listed_with_its_evidence_and_merged(tmp_path: Pat
     }
     merged = run_kg("entities", "merge", "roe", "jane-roe", "--data", data)
     assert merged.exit_code == 0, merged.stderr
-    assert _json("entities", "--duplicates", "-f", "json", "--data", data)["candidates"] == []
+    assert run_kg_json("entities", "--duplicates", "-f", "json", "--data", data)["candidates"] == []
     validated = run_kg("validate", "--data", data)
     assert validated.exit_code == 0, validated.stderr
     assert "warning" not in validated.stderr

@@ -6,7 +6,9 @@ subprocess (conftest.kg) so that the installed command itself stays covered.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner, Result
 
@@ -31,3 +33,11 @@ def run_kg(*args: str | Path) -> Result:
 def crashed(result: Result) -> bool:
     """Whether the command died of an exception (a stack trace) rather than exiting with a code."""
     return result.exception is not None and not isinstance(result.exception, SystemExit)
+
+
+def run_kg_json(*args: str | Path) -> dict[str, Any]:
+    """``kg ARGS`` in process, which must succeed; its stdout parsed as a JSON object."""
+    result = run_kg(*args)
+    assert result.exit_code == 0, result.stderr
+    parsed: dict[str, Any] = json.loads(result.stdout)
+    return parsed

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers.extraction import TUNING
-from helpers.inprocess import run_kg
+from helpers.inprocess import run_kg, run_kg_json
 from helpers.run import DATA, SOURCE_ID
 
 from graph.build.pipeline import build
@@ -53,9 +53,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def _json(*args: str | Path) -> dict[str, object]:
-    result = run_kg("extract", *args, "-f", "json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return run_kg_json("extract", *args, "-f", "json")
 
 
 def _check_shape(out: dict[str, object], text: str) -> None:
