@@ -27,6 +27,7 @@ from rich.text import Text
 from graph.cli.app import BuildOption, LangOption, app, build_dir, handle_errors, out_console
 from graph.cli.output import labelled, note
 from graph.errors import StoreError
+from graph.model.lang import Lang
 from graph.network.analysis import (
     CENTRALITY_MEASURES,
     DEFAULT_MAX_PATHS,
@@ -44,7 +45,6 @@ from graph.network.cached import neighbours as cached_neighbours
 from graph.network.cached import shortest_paths as cached_paths
 from graph.network.files import CACHE_DIRNAME
 from graph.network.names import IndexedNames
-from graph.query.params import Lang
 
 
 class AnswerFormat(StrEnum):
@@ -82,8 +82,9 @@ def cached(build: Path | None) -> tuple[pyoxigraph.Store, NetworkCache]:
 
 
 def emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # one write of one string: json.dump writes every token separately (172,836 writes for the
+    # 1.9 MB answer of kg neighbors at a million statements: 0.35 s, against 0.06 s this way)
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -193,5 +193,4 @@ def _summary(added: Added) -> None:
     _say(f"  {'text:':<12}{added.text_path.relative_to(added.data)} ({added.characters:,} characters: {read_as})")
     _say(f"  {'metadata:':<12}{added.meta_path.relative_to(added.data)}")
     _say(f"  {'statements:':<12}{added.statements_path.relative_to(added.data)} (none yet)")
-    drafting = f" (or draft them: kg extract {added.id})" if any(c.name == "extract" for c in app.registered_commands) else ""
-    _say(f"Next: read the text and write its statements{drafting}, then kg build.")
+    _say(f"Next: read the text and write its statements (or draft them: kg extract {added.id}), then kg build.")

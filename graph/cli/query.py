@@ -16,11 +16,12 @@ from rich.table import Table
 from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, fail, handle_errors, out_console
 from graph.cli.output import Report, labelled, note
 from graph.errors import EXIT_USAGE
+from graph.model.lang import Lang
 from graph.network.formats import NETWORK_FORMATS, export_projection
 from graph.network.names import IndexedNames
 from graph.query.dataset import CACHE_DIRNAME, read_dataset
 from graph.query.offline import offline
-from graph.query.params import Lang, resolve_params
+from graph.query.params import resolve_params
 from graph.query.results import GRAPH_FORMATS, write_csv, write_graph, write_json, write_table, write_tsv
 from graph.query.run import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, bundled_queries, deadline, resolve_query, run_query
 from graph.store.builds import OutDir
@@ -81,7 +82,7 @@ def _list_queries(format: QueryFormat) -> None:
             }
             for q in bundled_queries().values()
         ]
-        json.dump({"queries": listed}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json.dumps({"queries": listed}, ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
         return
     if format is not QueryFormat.table:

@@ -11,10 +11,10 @@ from rich.text import Text
 from graph.cli.app import BuildOption, LangOption, app, build_dir, handle_errors, out_console
 from graph.cli.ask import AnswerFormat, FormatOption, emit_csv, emit_json, provenance_text
 from graph.cli.output import note
+from graph.model.lang import Lang
 from graph.network.analysis import label, term_label
 from graph.network.projection import project
 from graph.network.stances import Contradiction, Evidence, contradictions
-from graph.query.params import Lang
 
 
 def _evidence_dict(graph: nx.MultiDiGraph, e: Evidence, lang: str) -> dict[str, Any]:

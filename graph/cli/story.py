@@ -16,8 +16,8 @@ from rich.text import Text
 
 from graph.cli.app import BuildOption, LangOption, app, build_dir, err_console, handle_errors, out_console
 from graph.cli.ask import AnswerFormat, FormatOption, emit_csv, emit_json
+from graph.model.lang import Lang
 from graph.query.lookup import Names
-from graph.query.params import Lang
 from graph.query.story import REPORTED, STATED, Labels, Step, mentions, source_overview, timeline
 from graph.store.builds import OutDir
 

@@ -15,9 +15,9 @@ import typer
 from rich.table import Table
 
 from graph.cli.app import LangOption, app, handle_errors, out_console
+from graph.model.lang import Lang
 from graph.model.ontology import default_ontology
 from graph.model.reference import markdown_table, relation_rows
-from graph.query.params import Lang
 
 
 class VocabularyFormat(StrEnum):

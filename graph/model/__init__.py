@@ -2,5 +2,7 @@
 
 ``records`` holds what a data folder's YAML becomes; ``vocab`` the RDF namespaces, whose terms
 must exist in ``ontology/quotegraph.ttl`` (a test checks); ``ontology`` reads the ontology into
-what the loader checks statements against. Imports nothing above itself.
+what the loader checks statements against; ``lang`` the languages labels are given in and which
+one to show (light, so that every command can take ``--lang`` without importing pydantic's
+models). Imports nothing above itself.
 """

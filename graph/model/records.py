@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -56,9 +55,6 @@ _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 #: The languages tables, views and queries show labels in (``--lang``).
-DISPLAY_LANGS: tuple[str, ...] = ("en", "de")
-
-
 class Labels(BaseModel):
     """A name in German and/or English: at least one. The loader asks for the language of every source that mentions the entity."""
 
@@ -78,20 +74,6 @@ class Labels(BaseModel):
 
     def as_dict(self) -> dict[str, str]:
         return {lang: value for lang in ("de", "en") if (value := self.get(lang))}
-
-
-def display_label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
-    """The label to show in ``lang``: the entity's own, else one in another language marked with it ("Elon Musk (de)").
-
-    Tables and views never fall back silently: a reader sees that the name is not in the language asked for.
-    """
-    own = labels.get(lang)
-    if own:
-        return own
-    for other in ("en", "de", *sorted(labels)):
-        if labels.get(other):
-            return f"{labels[other]} ({other})"
-    return fallback
 
 
 class Aliases(BaseModel):

@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import UsageError
-from graph.model.records import DISPLAY_LANGS, display_label
+from graph.model.lang import DISPLAY_LANGS, display_label
 
 VOICES = ("narration", "claim", "quotation", "judgement")
 DEFAULT_SEED = 42

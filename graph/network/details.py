@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -25,6 +26,8 @@ from graph.network.rows import Term, iri, language, rows, text
 _VOICES = {str(QG.Narration), str(QG.Claim), str(QG.Quotation), str(QG.Judgement)}
 _POLARITY = {str(QG.For): "for", str(QG.Against): "against"}
 _CHUNK = 5_000
+#: from this many statements the properties and the quotes are read by two threads at once
+_BOTH_AT_ONCE_FROM = 200
 
 
 def _values(iris: Iterable[str]) -> str:
@@ -94,8 +97,16 @@ def subgraph(
     so that their labels can be shown. Statements with a literal value become node attributes.
     """
     iris = cache.statement_iris(sorted({int(s) for s in statements}))
-    props = _properties(store, iris)
-    quotes = _quotes(store, iris)
+    if len(iris) < _BOTH_AT_ONCE_FROM:
+        props, quotes = _properties(store, iris), _quotes(store, iris)
+    else:
+        # Oxigraph evaluates part of a query without holding the GIL: the two reads side by side
+        # took 0.44-0.59 s for the 2,001 statements of kg neighbors --depth 2 at a million
+        # statements, one after the other 0.57-0.82 s
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            asked = pool.submit(_properties, store, iris)
+            quoted = pool.submit(_quotes, store, iris)
+            props, quotes = asked.result(), quoted.result()
     referenced = {
         found
         for p in props.values()

@@ -14,7 +14,7 @@ import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
-from graph.model.records import display_label
+from graph.model.lang import display_label
 from graph.network.files import SQLITE_FILENAME
 from graph.query.lookup import fold, resolve
 

@@ -14,7 +14,7 @@ import pyoxigraph
 from rapidfuzz import fuzz, process
 
 from graph.errors import UsageError
-from graph.model.records import display_label
+from graph.model.lang import display_label
 from graph.sources.duplicates import fold as fold  # re-exported: one folding for lookups and for the duplicate check
 
 

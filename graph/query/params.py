@@ -14,12 +14,12 @@ Binding itself is :func:`graph.query.run.bind_values` (a ``VALUES`` clause of Ox
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Protocol
 
 import pyoxigraph
 
 from graph.errors import UsageError
+from graph.model.lang import Lang
 from graph.query.lookup import Names, find_statement
 from graph.query.run import BundledQuery
 
@@ -36,13 +36,6 @@ class StatementIds(Protocol):
     """Something that turns a statement id into the statement's IRI (at a remote endpoint: :mod:`graph.remote.names`)."""
 
     def iri(self, given: str) -> str: ...
-
-
-class Lang(StrEnum):
-    """Languages every label of the graph is given in."""
-
-    en = "en"
-    de = "de"
 
 
 def resolve_params(

@@ -30,8 +30,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 from graph import paths
 from graph.defaults import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
 from graph.errors import UsageError
+from graph.model.lang import DISPLAY_LANGS, display_label
 from graph.model.ontology import Ontology
-from graph.model.records import DISPLAY_LANGS, Corpus, Entity, Source, Statement, display_label
+from graph.model.records import Corpus, Entity, Source, Statement
 from graph.model.vocab import DCTERMS, OA, ONTOLOGY_IRI, ORG, PROV, QG, RDF, RDFS, SDO, SKOS, WIKIDATA, XSD
 
 VOICE_CLASS = {"narration": QG.Narration, "claim": QG.Claim, "quotation": QG.Quotation, "judgement": QG.Judgement}

@@ -27,10 +27,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from graph.model.records import Entity
+if TYPE_CHECKING:  # for annotations only: kg lookup and kg neighbors import fold() and need no pydantic models
+    from graph.model.records import Entity
 
 #: Close names at or above this token_sort_ratio (0-100) are candidates.
 SIMILAR_AT = 88

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from graph.errors import DataError, Problem
+from graph.model.lang import DISPLAY_LANGS
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import (
-    DISPLAY_LANGS,
     Corpus,
     Entity,
     Quote,

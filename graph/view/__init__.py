@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph
 
-from graph.model.records import DISPLAY_LANGS, display_label
+from graph.model.lang import DISPLAY_LANGS, display_label
 from graph.network.arrays import NetworkCache, open_cache
 from graph.network.details import subgraph
 from graph.network.write import write_network_cache

@@ -25,8 +25,8 @@ from pyvis.network import Network
 from rdflib import Literal, URIRef
 
 from graph.errors import UsageError
+from graph.model.lang import display_label
 from graph.model.ontology import Ontology, default_ontology
-from graph.model.records import display_label
 from graph.model.vocab import QG, RDFS
 from graph.view.layout import spread_layout
 from graph.view.strings import STRINGS

@@ -228,9 +228,13 @@ def _child(phase_index: int, ctx: Context) -> dict[str, Any]:
     # a phase that times a part of its work itself (a median of runs) says so
     seconds = info.pop("seconds", time.perf_counter() - started)
     # the phase's own process, and the largest of the processes it started (build workers, kg commands)
-    own_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_kb, children_kb = own.ru_maxrss, children.ru_maxrss
     return {
+        # CPU seconds (user + system) of the phase's process and of the processes it waited for: on
+        # two cores a phase cannot take less than (cpu_s + child_cpu_s) / 2 of wall time
+        "cpu_s": own.ru_utime + own.ru_stime,
+        "child_cpu_s": children.ru_utime + children.ru_stime,
         "seconds": seconds,
         # other users of the machine: the one-minute load average when the phase ended
         "loadavg": os.getloadavg()[0],

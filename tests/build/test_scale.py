@@ -218,6 +218,10 @@ def test_the_benchmark_prints_one_table_with_sane_numbers(tmp_path: Path) -> Non
     for m in rows.values():
         assert m["seconds"] > 0
         assert 10 < m["peak_rss_mb"] < 8_000, m
+        assert m["info"]["cpu_s"] > 0, m
+        assert m["info"]["child_cpu_s"] >= 0, m
+    build = rows["kg build (default: no exports, cache, view)"]["info"]
+    assert build["cpu_s"] >= build["timings"]["scan"] * 0.5, "the build's own CPU time includes its scan"
     assert rows["floor: Oxigraph bulk load"]["info"]["quads"] == rows["load, anchor, RDF → store"]["info"]["quads"], (
         "the floor loads the same data"
     )

@@ -13,13 +13,40 @@ from helpers.run import kg
 
 from graph import paths
 from graph.build.pipeline import Built
-from graph.cli.app import app
+from graph.cli.app import app, load_commands
 
+load_commands()
 COMMANDS = [c.name for c in app.registered_commands]
 
 
 def test_the_cli_has_the_documented_verbs() -> None:
     assert {"build", "validate", "query", "export", "stats"} <= set(COMMANDS)
+
+
+def test_the_table_of_command_modules_names_every_registered_command_and_its_module() -> None:
+    from graph.cli.app import COMMAND_MODULES
+
+    registered = {str(c.name): c.callback.__module__ for c in app.registered_commands if c.callback is not None}
+    registered |= {str(g.name): g.typer_instance.registered_commands[0].callback.__module__ for g in app.registered_groups}  # type: ignore[union-attr]
+    assert registered == COMMAND_MODULES
+
+
+def test_a_command_imports_only_its_own_module_and_the_shared_ones() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from graph.cli import main\n"
+        "sys.argv = ['kg', 'neighbors', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('graph.cli.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "graph.cli.ask" in loaded
+    for other in ("graph.cli.extract", "graph.cli.serve", "graph.cli.ingest", "graph.cli.view"):
+        assert other not in loaded, loaded
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

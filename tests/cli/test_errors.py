@@ -12,7 +12,7 @@ from helpers.inprocess import crashed, run_kg
 from helpers.run import DATA, kg
 
 from graph.build.pipeline import Built
-from graph.cli.app import app
+from graph.cli.app import app, load_commands
 
 ERROR_KEYS = {"code", "message", "exit_code", "problems"}
 
@@ -33,6 +33,7 @@ def _commands_with_json() -> list[str]:
     import inspect
 
     found = []
+    load_commands()
     for command in app.registered_commands:
         parameter = inspect.signature(command.callback).parameters.get("format")  # type: ignore[arg-type]
         if parameter is not None and command.name != "export":

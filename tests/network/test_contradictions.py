@@ -20,9 +20,10 @@ from helpers.inprocess import run_kg
 from helpers.run import first_source_only, kg
 
 from graph.build.pipeline import Built, build
+from graph.model.lang import Lang
 from graph.network.projection import project
 from graph.network.stances import Contradiction, contradictions, positions
-from graph.query.params import Lang, resolve_params
+from graph.query.params import resolve_params
 from graph.query.results import term_plain
 from graph.query.run import bundled_queries, run_query
 from graph.store.builds import OutDir

@@ -20,7 +20,8 @@ from helpers.run import kg
 from rich.console import Console
 
 from graph.build.pipeline import Built
-from graph.query.params import Lang, resolve_params
+from graph.model.lang import Lang
+from graph.query.params import resolve_params
 from graph.query.results import term_plain, write_table
 from graph.query.run import bundled_queries, run_query
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from graph.query.params import Lang, resolve_params
+from graph.model.lang import Lang
+from graph.query.params import resolve_params
 from graph.query.run import bind_values, bundled_queries, checked, run_query
 from graph.remote.client import _bnode_labels
 from graph.remote.inline import inline_params
