@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph
 
-from graph.model.vocab import QG, SPARQL_PREFIXES, local_name
+from graph.model.vocab import ONTOLOGY_IRI, QG, SPARQL_PREFIXES, local_name
 
 _NODES = (
     SPARQL_PREFIXES
@@ -67,11 +67,11 @@ WHERE {
 
 _VOCABULARY_LABELS = (
     SPARQL_PREFIXES
-    + """
-SELECT ?term ?label WHERE {
-  GRAPH ?g { ?term rdfs:label ?label }
+    + f"""
+SELECT ?term ?label WHERE {{
+  GRAPH <{ONTOLOGY_IRI}> {{ ?term rdfs:label ?label }}
   FILTER(STRSTARTS(STR(?term), "https://w3id.org/quotegraph/ontology#") && LANG(?label) IN ("de", "en"))
-}
+}}
 """
 )
 
@@ -80,7 +80,9 @@ def vocabulary_labels(store: pyoxigraph.Store) -> dict[str, dict[str, str]]:
     """German and English labels of the ontology's terms by local name (``agreedWith``, ``Narration``).
 
     Read from the ontology graph of the store, so that the projection labels relations exactly
-    as the built graph does.
+    as the built graph does. Only that graph: over every graph the pattern read every entity's
+    label (294,370 at a million statements: 2.8 s, against 0.009 s now) to keep 286, and on the fresh copy of an
+    incremental build, whose pages were not in memory yet, that took minutes.
     """
     labels: dict[str, dict[str, str]] = {}
     for row in store.query(_VOCABULARY_LABELS):  # type: ignore[union-attr]
