@@ -69,7 +69,7 @@ def write_json(result: QueryResult, out: TextIO) -> None:
         bindings = [
             {var: term_json(term) for var, term in zip(result.variables, row, strict=True) if term is not None} for row in result.rows
         ]
-        # one write: json.dump writes each token separately, about six times slower for a big answer
+        # one write: json.dump writes each token separately (see graph.cli.ask.emit_json)
         out.write(json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False))
     out.write("\n")
 
