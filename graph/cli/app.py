@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -75,14 +75,11 @@ class _Group(TyperGroup):
     """
 
     def list_commands(self, ctx: Any) -> list[str]:
-        if self.name != app.info.name:
-            return list(super().list_commands(ctx))
         load_commands()
-        self._add_registered()
-        return list(typer.main.get_group(app).commands)  # Typer's order: the commands as registered, then the groups
+        return list(self._add_registered())  # Typer's order: the commands as registered, then the groups
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in self.commands and self.name == app.info.name:
+        if cmd_name not in self.commands:
             if cmd_name in COMMAND_MODULES:
                 importlib.import_module(COMMAND_MODULES[cmd_name])
             else:  # unknown: Typer suggests from the commands it knows, so let it know them all
@@ -90,11 +87,16 @@ class _Group(TyperGroup):
             self._add_registered()
         return super().get_command(ctx, cmd_name)
 
-    def _add_registered(self) -> None:
-        if self.name != app.info.name:
-            return  # a sub-group (kg entities, kg drafts) holds its own commands
-        for name, command in typer.main.get_group(app).commands.items():
+    def _add_registered(self) -> Mapping[str, Any]:
+        """Add the click commands Typer makes of what is registered now; returns them in Typer's order.
+
+        Only the top group is a ``_Group``: the sub-groups (``kg entities``, ``kg drafts``) are
+        Typer's own and hold their commands from the start.
+        """
+        made = typer.main.get_group(app).commands
+        for name, command in made.items():
             self.commands.setdefault(name, command)
+        return made
 
     def main(  # type: ignore[override]
         self,
