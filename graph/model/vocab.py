@@ -16,6 +16,11 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
 QG_NS = "https://w3id.org/quotegraph/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/quotegraph/ontology"
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+#: a statement's quote and its two selectors are named by fragments of the statement's IRI
+#: (``<…/statement/ID#quote>``): the RDF writer names them, readers may go straight to them
+QUOTE_FRAGMENT = "quote"
+TEXT_QUOTE_FRAGMENT = "text-quote"
+TEXT_POSITION_FRAGMENT = "text-position"
 
 
 class QG(DefinedNamespace):
@@ -227,7 +232,26 @@ def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     return f"<{iri}>"
 
 
-__all__ = ["DCTERMS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QG", "RDF", "RDFS", "SDO", "SKOS", "TIME", "WIKIDATA", "XSD", "shorten"]
+__all__ = [
+    "DCTERMS",
+    "OA",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QG",
+    "QUOTE_FRAGMENT",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SKOS",
+    "TEXT_POSITION_FRAGMENT",
+    "TEXT_QUOTE_FRAGMENT",
+    "TIME",
+    "WIKIDATA",
+    "XSD",
+    "shorten",
+]
 
 
 def local_name(iri: object) -> str:

@@ -1,7 +1,7 @@
 """The cached network: entities and statements as numbered rows, walked with numpy.
 
 Nodes are numbered in the order of their ids and statements in the order of theirs, so comparing
-numbers compares ids: "sorted by id" needs no strings. The arrays (``network.npz``) hold, per
+numbers compares ids: "sorted by id" needs no strings. The arrays (``network/*.npy``) hold, per
 statement, its subject, object (-1 for a literal value), relation, voice, source, polarity and
 whether it is a derived shortcut; and the undirected adjacency in CSR form (``indptr``, ``nbr``,
 ``eid``: for node ``i`` its neighbours ``nbr[indptr[i]:indptr[i+1]]``, sorted, once per statement
@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.errors import StoreError
-from graph.network.files import ARRAYS_FILENAME, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME
+from graph.network.files import ARRAY_NAMES, ARRAYS_DIRNAME, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME, array_path
 
 IntArray = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -54,18 +54,18 @@ class NetworkCache:
         self.relations: list[str] = meta["relations"]
         self.voices: list[str] = meta["voices"]
         self.labels: dict[str, dict[str, str]] = meta["labels"]
-        with np.load(directory / ARRAYS_FILENAME) as arrays:  # allow_pickle stays off: arrays only
-            self.subj = arrays["subj"]
-            self.obj = arrays["obj"]
-            self.rel = arrays["rel"]
-            self.voice = arrays["voice"]
-            self.derived = arrays["derived"]
-            self.source = arrays["source"]
-            self.polarity = arrays["polarity"]
-            self.statements_per_node = arrays["statements"]
-            self.indptr = arrays["indptr"]
-            self.nbr = arrays["nbr"]
-            self.eid = arrays["eid"]
+        arrays = load_arrays(directory)
+        self.subj = arrays["subj"]
+        self.obj = arrays["obj"]
+        self.rel = arrays["rel"]
+        self.voice = arrays["voice"]
+        self.derived = arrays["derived"]
+        self.source = arrays["source"]
+        self.polarity = arrays["polarity"]
+        self.statements_per_node = arrays["statements"]
+        self.indptr = arrays["indptr"]
+        self.nbr = arrays["nbr"]
+        self.eid = arrays["eid"]
         self.n = int(meta["nodes"])
         self.m = int(meta["statements"])
         self._degree: IntArray | None = None
@@ -81,7 +81,7 @@ class NetworkCache:
     @classmethod
     def open(cls, directory: Path) -> NetworkCache | None:
         """The cache in ``directory``, or None if the build has none (made by an older version)."""
-        if not (directory / SQLITE_FILENAME).is_file() or not (directory / ARRAYS_FILENAME).is_file():
+        if not (directory / SQLITE_FILENAME).is_file() or not (directory / ARRAYS_DIRNAME).is_dir():
             return None
         return cls(directory)
 
@@ -133,10 +133,11 @@ class NetworkCache:
     def source_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM sources ORDER BY idx")]
 
-    def sources(self, numbers: Collection[int]) -> dict[str, dict[str, str]]:
-        """Source IRI → id, title and date."""
-        query = "SELECT iri, id, title, date FROM sources WHERE idx IN ({marks})"
-        return {iri: {"id": i, "title": t, "date": d} for iri, i, t, d in self._many(query, sorted(int(n) for n in numbers))}
+    def source_rows(self, numbers: Collection[int]) -> dict[int, dict[str, str]]:
+        """Source number → IRI, id, title and date."""
+        query = "SELECT idx, iri, id, title, date FROM sources WHERE idx IN ({marks})"
+        found = self._many(query, sorted(int(n) for n in numbers))
+        return {int(n): {"iri": iri, "id": i, "title": t, "date": d} for n, iri, i, t, d in found}
 
     # --- masks and walks -----------------------------------------------------------------------
 
@@ -258,6 +259,11 @@ class NetworkCache:
         if statements is not None:
             keep &= statements
         return np.flatnonzero(keep).astype(np.int64)
+
+
+def load_arrays(cache_dir: Path, names: Sequence[str] = ARRAY_NAMES) -> dict[str, Any]:
+    """The cache's arrays, memory-mapped read-only (pages are read when a walk touches them)."""
+    return {name: np.load(array_path(cache_dir, name), mmap_mode="r", allow_pickle=False) for name in names}
 
 
 def open_cache(build_dir: Path) -> NetworkCache | None:

@@ -1,85 +1,195 @@
-"""Full statements for the few edges an answer shows, fetched from the store by statement IRI.
+"""Full statements for the few edges an answer shows: the cache's numbers, the rest read from the store.
 
-The cache knows which statements connect which entities; what a reader sees (quotes with their
-sentence and offsets, translation, who asserts it, where, when) stays in the store and is read
-only for the statements shown: all properties of the statement nodes, then their quote selectors,
-each as one query whose ``VALUES`` lists the statements (Oxigraph starts from them: a lookup per
-statement, not a join over the graph). The result is the same ``MultiDiGraph`` that
-:func:`graph.network.projection.project` builds, restricted to those statements and entities; tests check
-that the two agree on every edge.
+The cache knows which statements connect which entities, and for each its subject, object,
+relation, voice, source, polarity and whether it is a shortcut. What a reader sees besides (its
+id, quotes with offsets and context, translation, who asserts it, where, when) stays in the store
+and is read only for the statements shown, by queries whose ``VALUES`` lists them.
+
+How those queries are written decides whether an answer takes a tenth of a second or a minute
+(``python -m tests.bench.details BUILD ENTITY`` times them; figures for the 2,001 statements of
+``kg neighbors --depth 2`` at a million statements, warm):
+
+* **Only plain patterns that start from the ``VALUES``.** Oxigraph evaluated an ``OPTIONAL``, a
+  ``UNION`` right after the ``VALUES``, or a second pattern with an unbound subject (``?other a
+  qg:Statement``) against the whole store and joined afterwards: 53-87 s. The fields a statement
+  may lack are therefore rows of ``?st ?p ?o`` filtered by predicate, not optional columns.
+* **Numbers, not IRIs, say which statement a row is about.** The ``VALUES`` pairs each IRI with
+  its position; an integer is stored inline, where an IRI is a dictionary lookup per row.
+* **Quotes are read at their selectors**, whose IRIs derive from the statement's
+  (:data:`graph.model.vocab.TEXT_QUOTE_FRAGMENT`): 0.08 s, against 0.23-0.26 s walking from the
+  statement through ``qg:quote`` and ``oa:hasSelector``.
+
+The result is the same ``MultiDiGraph`` that :func:`graph.network.projection.project` builds,
+restricted to those statements and entities; a test compares every field of every edge and node.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
 import pyoxigraph
 
-from graph.model.vocab import DCTERMS, OA, PROV, QG, RDF, SDO, local_name
+from graph.model.vocab import (
+    DCTERMS,
+    OA,
+    PROV,
+    QG,
+    RDF,
+    SDO,
+    TEXT_POSITION_FRAGMENT,
+    TEXT_QUOTE_FRAGMENT,
+    local_name,
+)
 from graph.network.arrays import NetworkCache
 from graph.network.rows import Term, iri, language, rows, text
 
-_VOICES = {str(QG.Narration), str(QG.Claim), str(QG.Quotation), str(QG.Judgement)}
-_POLARITY = {str(QG.For): "for", str(QG.Against): "against"}
+_POLARITY = {1: "for", 2: "against"}
 _CHUNK = 5_000
-#: from this many statements the properties and the quotes are read by two threads at once
+#: from this many statements the fields are read in a second thread while the quotes are read
 _BOTH_AT_ONCE_FROM = 200
 
+#: the statement-node properties an answer shows beyond the cache's numbers
+_FIELD_PREDICATES = (
+    SDO.identifier,
+    PROV.wasAttributedTo,
+    PROV.wasQuotedFrom,
+    QG.expressedIn,
+    QG.translation,
+    QG.timeText,
+    QG.date,
+    QG.hedged,
+    RDF.object,
+)
+_FIELD = {str(p): i for i, p in enumerate(_FIELD_PREDICATES)}
+#: the fields that name an entity: who asserts it (an agent, or the document quoted), where it was said
+_PEOPLE = tuple(_FIELD[str(p)] for p in (PROV.wasAttributedTo, PROV.wasQuotedFrom, QG.expressedIn))
+#: the object only where it is a literal value (an entity object is in the cache)
+_FIELDS = f"""SELECT ?n ?p ?o WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x ?p ?o
+  FILTER(?p IN ({", ".join(f"<{p}>" for p in _FIELD_PREDICATES[:-1])}) || (?p = <{RDF.object}> && isLITERAL(?o))) }}"""
 
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(str(pyoxigraph.NamedNode(i)) for i in iris)
+#: what shortcuts derive from (their parts, and their source), what statements regard
+_DERIVED_FROM = f"SELECT ?n ?other WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{PROV.wasDerivedFrom}> ?other }}"
+_REGARDING = f"SELECT ?n ?other WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{QG.regardingStatement}> ?other }}"
+_IDENTIFIERS = f"SELECT ?n ?id WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{SDO.identifier}> ?id }}"
+
+#: a quote's exact text and context (its text-quote selector) and offsets (its text-position selector)
+_QUOTE_PARTS = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix", str(OA.start): "start", str(OA.end): "end"}
+_SELECTORS = f"""SELECT ?n ?p ?v WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x ?p ?v
+  FILTER(?p IN ({", ".join(f"<{p}>" for p in _QUOTE_PARTS)})) }}"""
+#: oa:exact is a plain string: a quote's language is its source's (a shortcut joins statements of
+#: one source, so its parts' quotes are in its source too)
+_LANGUAGES = f"SELECT ?n ?lang WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{DCTERMS.language}> ?lang }}"
 
 
-def _select(store: pyoxigraph.Store, query: str, iris: Sequence[str]) -> Iterable[tuple[Term | None, ...]]:
-    """Rows of ``query`` with ``{values}`` replaced by chunks of ``iris``."""
-    for start in range(0, len(iris), _CHUNK):
-        yield from rows(store, query.replace("{values}", _values(iris[start : start + _CHUNK])))
+def _select(store: pyoxigraph.Store, query: str, pairs: Sequence[tuple[str, int]]) -> Iterator[tuple[int, list[Term | None]]]:
+    """Rows of ``query`` with its ``{values}`` bound to (IRI, number) ``pairs``, in chunks: (number, the other columns)."""
+    for start in range(0, len(pairs), _CHUNK):
+        values = " ".join(f"({pyoxigraph.NamedNode(i)} {n})" for i, n in pairs[start : start + _CHUNK])
+        for n, *rest in rows(store, query.replace("{values}", values)):
+            yield int(text(n)), rest
 
 
-def _properties(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, dict[str, list[Term | None]]]:
-    """Statement IRI → predicate IRI → objects, all in the statement's own graph."""
-    found: dict[str, dict[str, list[Term | None]]] = defaultdict(lambda: defaultdict(list))
-    for st, p, o in _select(store, "SELECT ?st ?p ?o WHERE { VALUES ?st { {values} } ?st ?p ?o }", iris):
-        found[text(st)][text(p)].append(o)
+def _numbered(iris: Sequence[str]) -> list[tuple[str, int]]:
+    return [(i, n) for n, i in enumerate(iris)]
+
+
+def _fields(store: pyoxigraph.Store, iris: Sequence[str]) -> list[list[Term | None]]:
+    """Per statement (by position), the first value of each of :data:`_FIELD_PREDICATES` (None: none)."""
+    found: list[list[Term | None]] = [[None] * len(_FIELD_PREDICATES) for _ in iris]
+    for n, (p, o) in _select(store, _FIELDS, _numbered(iris)):
+        values, at = found[n], _FIELD[text(p)]
+        if values[at] is None:
+            values[at] = o
     return found
 
 
-def _quotes(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Statement IRI → its quotes (exact text, the source's language, offsets, prefix, suffix), in text order."""
-    # oa:exact is a plain string; a quote's language is its source's dcterms:language
-    query = f"""SELECT ?st ?q ?p ?v WHERE {{ VALUES ?st {{ {{values}} }}
-      ?st <{QG.quote}> ?q .
-      {{ ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v }} UNION {{ ?q <{OA.hasSource}>/<{DCTERMS.language}> ?v . BIND(<{DCTERMS.language}> AS ?p) }} }}"""
-    per_quote: dict[str, dict[str, dict[str, Term | None]]] = defaultdict(lambda: defaultdict(dict))
-    for st, quote, p, v in _select(store, query, iris):
-        per_quote[text(st)][str(quote)][local_name(text(p))] = v
-    found: dict[str, list[dict[str, Any]]] = {}
-    for statement, quotes in per_quote.items():
-        unique: dict[tuple[int, int], dict[str, Any]] = {}
-        for props in quotes.values():
-            if "exact" not in props or "start" not in props or "end" not in props:
-                continue
-            start, end = int(text(props["start"])), int(text(props["end"]))
-            unique[start, end] = {
+def _references(
+    store: pyoxigraph.Store, iris: Sequence[str], derived: Sequence[bool], sources: Collection[str]
+) -> dict[int, dict[str, list[tuple[str, str]]]]:
+    """Statement position → ``derived_from`` / ``regarding`` → (IRI, id) of those statements.
+
+    Only shortcuts (``derived``) are asked what they derive from, and ``sources`` are no part:
+    every statement derives from its source, an IRI to decode per row for nothing.
+    """
+    shortcuts = [(i, n) for n, i in enumerate(iris) if derived[n]]
+    found = [
+        (n, "derived_from", target) for n, (other,) in _select(store, _DERIVED_FROM, shortcuts) if (target := text(other)) not in sources
+    ]
+    found += [(n, "regarding", text(other)) for n, (other,) in _select(store, _REGARDING, _numbered(iris))]
+    targets = sorted({target for _, _, target in found})
+    ids = {targets[n]: text(ident) for n, (ident,) in _select(store, _IDENTIFIERS, _numbered(targets))}
+    references: dict[int, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for n, kind, target in found:
+        if target in ids:  # a statement: what has no id is not one
+            references[n][kind].append((target, ids[target]))
+    return references
+
+
+def _quotes(store: pyoxigraph.Store, owners: Sequence[tuple[str, int]], languages: Sequence[str]) -> dict[int, list[dict[str, Any]]]:
+    """Statement position → its quotes (exact text, the source's language, offsets, prefix, suffix), in text order.
+
+    ``owners`` pairs the IRI of each statement whose quote is shown with the position it is shown
+    for: a statement's own, or, for a shortcut, each of its parts'. ``languages`` are those of the
+    statements' sources ("" where a source gives none), by position.
+    """
+    selectors = [
+        (f"{owner}#{fragment}", k) for k, (owner, _) in enumerate(owners) for fragment in (TEXT_QUOTE_FRAGMENT, TEXT_POSITION_FRAGMENT)
+    ]
+    parts: list[dict[str, Term | None]] = [{} for _ in owners]
+    for k, (p, v) in _select(store, _SELECTORS, selectors):
+        parts[k][_QUOTE_PARTS[text(p)]] = v
+    unique: dict[int, dict[tuple[int, int], dict[str, Any]]] = defaultdict(dict)
+    for (_, n), props in zip(owners, parts, strict=True):
+        if "exact" not in props or "start" not in props or "end" not in props:
+            continue
+        start, end = int(text(props["start"])), int(text(props["end"]))
+        unique[n].setdefault(
+            (start, end),
+            {
                 "exact": text(props["exact"]),
-                "lang": text(props["language"]) if "language" in props else language(props["exact"]),
+                "lang": languages[n] or language(props["exact"]),
                 "start": start,
                 "end": end,
-                "prefix": text(props["prefix"]) if "prefix" in props else "",
-                "suffix": text(props["suffix"]) if "suffix" in props else "",
-            }
-        found[statement] = [unique[key] for key in sorted(unique)]
-    return found
+                "prefix": text(props.get("prefix")),
+                "suffix": text(props.get("suffix")),
+            },
+        )
+    return {n: [quotes[key] for key in sorted(quotes)] for n, quotes in unique.items()}
 
 
-def _identifiers(store: pyoxigraph.Store, iris: Sequence[str]) -> dict[str, str]:
-    """IRI → ``schema:identifier`` (one pattern, so that Oxigraph starts from the ``VALUES``)."""
-    query = f"SELECT ?x ?id WHERE {{ VALUES ?x {{ {{values}} }} ?x <{SDO.identifier}> ?id }}"
-    return {text(x): text(ident) for x, ident in _select(store, query, iris)}
+def _read(
+    store: pyoxigraph.Store, cache: NetworkCache, numbers: Sequence[int], iris: Sequence[str], sources: dict[int, dict[str, str]]
+) -> tuple[list[list[Term | None]], dict[int, list[dict[str, Any]]], dict[int, dict[str, list[tuple[str, str]]]]]:
+    """Fields, quotes and references of the statements; the fields in a second thread for many.
+
+    Oxigraph evaluates a query without holding the GIL for part of the time: for the 2,001
+    statements at a million, fields beside quotes took the time of the quotes alone.
+    """
+
+    derived = [bool(cache.derived[number]) for number in numbers]
+
+    def quotes_and_references() -> tuple[dict[int, list[dict[str, Any]]], dict[int, dict[str, list[tuple[str, str]]]]]:
+        source_iris = [(source["iri"], n) for n, source in sources.items()]
+        language = {n: text(lang) for n, (lang,) in _select(store, _LANGUAGES, source_iris)}
+        references = _references(store, iris, derived, {iri for iri, _ in source_iris})
+        # a statement's own quote; a shortcut's are its parts'
+        owners = [
+            pair
+            for n, statement in enumerate(iris)
+            for pair in ([(part, n) for part, _ in references.get(n, {}).get("derived_from", [])] if derived[n] else [(statement, n)])
+        ]
+        return _quotes(store, owners, [language.get(int(cache.source[number]), "") for number in numbers]), references
+
+    if len(iris) < _BOTH_AT_ONCE_FROM:
+        return _fields(store, iris), *quotes_and_references()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fields = pool.submit(_fields, store, iris)
+        quotes, references = quotes_and_references()
+        return fields.result(), quotes, references
 
 
 def subgraph(
@@ -96,87 +206,62 @@ def subgraph(
     ``mentioned``, who asserts each statement and where it was expressed are added as nodes too,
     so that their labels can be shown. Statements with a literal value become node attributes.
     """
-    iris = cache.statement_iris(sorted({int(s) for s in statements}))
-    if len(iris) < _BOTH_AT_ONCE_FROM:
-        props, quotes = _properties(store, iris), _quotes(store, iris)
-    else:
-        # Oxigraph evaluates part of a query without holding the GIL: the two reads side by side
-        # took 0.44-0.59 s for the 2,001 statements of kg neighbors --depth 2 at a million
-        # statements, one after the other 0.57-0.82 s
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            asked = pool.submit(_properties, store, iris)
-            quoted = pool.submit(_quotes, store, iris)
-            props, quotes = asked.result(), quoted.result()
-    referenced = {
-        found
-        for p in props.values()
-        for key in (str(PROV.wasDerivedFrom), str(QG.regardingStatement))
-        for o in p.get(key, [])
-        if (found := iri(o))
-    }
-    entity_iris = {
-        found
-        for p in props.values()
-        for key in (str(RDF.subject), str(RDF.object), str(PROV.wasAttributedTo), str(PROV.wasQuotedFrom), str(QG.expressedIn))
-        for o in p.get(key, [])
-        if (found := iri(o))
-    }
-    entities = cache.attrs_by_iri(entity_iris)
-    ids = {iri: attrs["id"] for iri, attrs in entities.items()}
+    numbers = sorted({int(s) for s in statements})
+    iris = cache.statement_iris(numbers)
+    sources = cache.source_rows({int(cache.source[n]) for n in numbers})
+    fields, quotes, references = _read(store, cache, numbers, iris, sources)
+    ends = {int(end) for n in numbers for end in (cache.subj[n], cache.obj[n]) if end >= 0}
+    by_number = dict(zip(sorted(ends), cache.ids(sorted(ends)), strict=True))
+    others = {found for row in fields for at in _PEOPLE if (found := iri(row[at]))}
+    entities = cache.attrs_by_iri(others)
     by_id = {attrs["id"]: attrs for attrs in entities.values()}
-    sources = cache.sources({int(cache.source[s]) for s in statements})
-    # what a statement derives from or regards: other statements (a source is no part)
-    statement_ids = _identifiers(store, sorted(referenced - set(sources)))
+    by_id.update(cache.attrs(sorted(ends)))
+    ids = {iri: attrs["id"] for iri, attrs in entities.items()}
 
     graph = nx.MultiDiGraph(labels=cache.labels)
     for ident, attrs in sorted(cache.attrs(list(nodes)).items()):
         graph.add_node(ident, **attrs)
     attributes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for st in iris:
-        p = props.get(st, {})
-        first = {key: values[0] for key, values in p.items()}
-        subject = iri(first.get(str(RDF.subject), ""))
-        obj = first.get(str(RDF.object))
-        source = next((sources[s] for o in p.get(str(PROV.wasDerivedFrom), []) if (s := iri(o) or "") in sources), None)
-        voice = next((v for o in p.get(str(RDF.type), []) if (v := iri(o) or "") in _VOICES), None)
-        if subject not in ids or obj is None or source is None or voice is None:
+    for at, number in enumerate(numbers):
+        sid, who_, quoted_, where_, translation, when, date, hedged, value = fields[at]
+        if sid is None:
             continue
-        sid = text(first[str(SDO.identifier)])
-        ordered = quotes.get(st, [])
+        source = sources[int(cache.source[number])]
+        ordered = quotes.get(at, [])
         # who asserts it: an agent, or the document quoted when the source names no writer
-        who = iri(first.get(str(PROV.wasAttributedTo)) or first.get(str(PROV.wasQuotedFrom), ""))
-        where = iri(first.get(str(QG.expressedIn), ""))
-        derived = str(QG.derivedVia) in first
+        who = iri(who_ or quoted_)
+        where = iri(where_)
+        derived = bool(cache.derived[number])
+        refs = references.get(at, {})
         edge = {
-            "statement": sid,
-            "relation": local_name(iri(first[str(RDF.predicate)]) or ""),
-            "voice": local_name(voice).lower(),
+            "statement": text(sid),
+            "relation": cache.relations[int(cache.rel[number])],
+            "voice": cache.voices[int(cache.voice[number])],
             "asserted_by": ids.get(who, local_name(who)) if who else "",
             "source": source["id"],
             "source_title": source["title"],
             "source_date": source["date"],
+            "date": text(date),  # the statement's own date, when its source gives one
             "expressed_in": ids.get(where, "") if where else "",
-            "translation": text(first[str(QG.translation)]) if str(QG.translation) in first else "",
-            "when": text(first[str(QG.timeText)]) if str(QG.timeText) in first else "",
-            "polarity": _POLARITY.get(iri(first[str(QG.polarity)]) or "", "") if str(QG.polarity) in first else "",
-            "hedged": str(QG.hedged) in first and text(first[str(QG.hedged)]) == "true",
+            "translation": text(translation),
+            "when": text(when),
+            "polarity": _POLARITY.get(int(cache.polarity[number]), ""),
+            "hedged": text(hedged) == "true",
             "derived": derived,
             "quotes": ordered,
             "quote": " … ".join(q["exact"] for q in ordered),
-            "derived_from": sorted(statement_ids[s] for o in p.get(str(PROV.wasDerivedFrom), []) if (s := iri(o) or "") in statement_ids)
-            if derived
-            else [],
-            "regarding": sorted(statement_ids[s] for o in p.get(str(QG.regardingStatement), []) if (s := iri(o) or "") in statement_ids),
+            "derived_from": sorted(ident for _, ident in refs.get("derived_from", [])) if derived else [],
+            "regarding": sorted(ident for _, ident in refs.get("regarding", [])),
         }
-        u = ids[subject]
-        target = ids.get(iri(obj) or "")
+        u = by_number[int(cache.subj[number])]
+        target = by_number.get(int(cache.obj[number]))
         for end in (u, target):
             if end is not None and end not in graph:
                 graph.add_node(end, **by_id[end])
         if target is not None:
-            graph.add_edge(u, target, key=sid, **edge)
+            graph.add_edge(u, target, key=edge["statement"], **edge)
         else:
-            attributes[u].append({**edge, "value": text(obj)})
+            attributes[u].append({**edge, "value": text(value)})
         if mentioned:
             for other in (edge["asserted_by"], edge["expressed_in"]):
                 if other and other not in graph and other in by_id:

@@ -36,7 +36,7 @@ import pyoxigraph
 from graph.model.ontology import Ontology
 from graph.model.records import Entity, SourceIn, Statement
 from graph.model.vocab import PREFIXES, QG, SPARQL_PREFIXES, local_name
-from graph.network.files import ARRAYS_FILENAME, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME
+from graph.network.files import ARRAY_NAMES, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME, array_path
 from graph.network.projection import entity_nodes, vocabulary_labels
 from graph.network.rows import iri, rows, text
 from graph.query.dataset import DATASET_FILENAME, Dataset
@@ -172,8 +172,11 @@ def previous_rows(cache_dir: Path, drop: set[str], statement_id: Any) -> Stateme
         sources = [i for (i,) in db.execute("SELECT id FROM sources ORDER BY idx")]
     finally:
         db.close()
-    with np.load(cache_dir / ARRAYS_FILENAME) as arrays:
-        parts = {name: arrays[name] for name in ("subj", "obj", "rel", "voice", "polarity", "derived", "source")}
+    # copies: the rows outlive the previous build's files
+    parts = {
+        name: np.array(np.load(array_path(cache_dir, name), allow_pickle=False))
+        for name in ("subj", "obj", "rel", "voice", "polarity", "derived", "source")
+    }
     if not len(ids):
         ids = np.zeros(0, dtype="S1")
     previous = StatementRows(ids=ids, **parts, relations=list(meta["relations"]), sources=sources)
@@ -317,7 +320,7 @@ def write_cache(
     parts: Sequence[StatementRows],
     statement_iri: Any,
 ) -> dict[str, Any]:
-    """Write ``dataset.json``, ``network.npz`` and ``network.sqlite`` into ``directory``; return counts.
+    """Write ``dataset.json``, ``network/*.npy`` and ``network.sqlite`` into ``directory``; return counts.
 
     ``nodes`` are the entities' attributes by id, ``sources`` (IRI, title, date) by id, ``parts``
     the statement rows (in any order), ``statement_iri`` a statement's IRI from its id. The
@@ -345,10 +348,11 @@ def write_cache(
         **_csr(n, joined.subj, joined.obj),
     }
 
-    def save(handle: Any) -> None:
-        np.savez(handle, **arrays)  # type: ignore[arg-type]
-
-    write_atomically(directory / ARRAYS_FILENAME, save)
+    assert set(arrays) == set(ARRAY_NAMES), "the reader maps exactly these arrays"
+    for name, values in arrays.items():
+        write_atomically(
+            array_path(directory, name), lambda handle, values=values: np.save(handle, np.ascontiguousarray(values), allow_pickle=False)
+        )
     meta = {
         "format": FORMAT,
         "nodes": n,

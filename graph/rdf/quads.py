@@ -33,7 +33,23 @@ from graph.errors import UsageError
 from graph.model.lang import DISPLAY_LANGS, display_label
 from graph.model.ontology import Ontology
 from graph.model.records import Corpus, Entity, Source, Statement
-from graph.model.vocab import DCTERMS, OA, ONTOLOGY_IRI, ORG, PROV, QG, RDF, RDFS, SDO, SKOS, WIKIDATA, XSD
+from graph.model.vocab import (
+    DCTERMS,
+    OA,
+    ONTOLOGY_IRI,
+    ORG,
+    PROV,
+    QG,
+    QUOTE_FRAGMENT,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    TEXT_POSITION_FRAGMENT,
+    TEXT_QUOTE_FRAGMENT,
+    WIKIDATA,
+    XSD,
+)
 
 VOICE_CLASS = {"narration": QG.Narration, "claim": QG.Claim, "quotation": QG.Quotation, "judgement": QG.Judgement}
 POLARITY = {"for": QG.For, "against": QG.Against}
@@ -342,13 +358,13 @@ class NQuads:
             for part in stmt.derived_from:
                 part_iri = f"{self.st}{_segment(part)}"
                 out.append(f"{node} {_DERIVED_FROM} {part_iri}> {g} .\n")
-                out.append(f"{node} {_QUOTE} {part_iri}#quote> {g} .\n")
+                out.append(f"{node} {_QUOTE} {part_iri}#{QUOTE_FRAGMENT}> {g} .\n")
             return "".join(out)
         # the quote: a Web Annotation specific resource with a quote selector and a position selector
         quote = stmt.quote
-        target = f"{node_iri}#quote>"
-        tqs = f"{node_iri}#text-quote>"
-        tps = f"{node_iri}#text-position>"
+        target = f"{node_iri}#{QUOTE_FRAGMENT}>"
+        tqs = f"{node_iri}#{TEXT_QUOTE_FRAGMENT}>"
+        tps = f"{node_iri}#{TEXT_POSITION_FRAGMENT}>"
         out.append(
             f"{node} {_QUOTE} {target} {g} .\n"
             f"{target} {_TYPE} {_SPECIFIC_RESOURCE} {g} .\n"

@@ -13,6 +13,7 @@ import json
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -21,7 +22,7 @@ from helpers.run import kg
 
 from graph.build import workers
 from graph.build.pipeline import Built, build
-from graph.network import analysis, cached
+from graph.network import analysis, cached, details
 from graph.network.arrays import NetworkCache, open_cache
 from graph.network.names import IndexedNames
 from graph.network.projection import project
@@ -111,6 +112,23 @@ def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -
     assert hops_cut > 0, "some hops hold more than two statements"
 
 
+def test_statements_read_for_an_answer_carry_every_field_the_projection_gives(case: Case) -> None:
+    # quotes, offsets, who asserts, where, when, translation, shortcuts' parts, literal values: all of it
+    everything = details.subgraph(case.store, case.cache, range(case.cache.m), range(case.cache.n))
+    projected = case.projection
+    assert sorted(everything.edges(keys=True)) == sorted(projected.edges(keys=True))
+    for u, v, key, data in projected.edges(keys=True, data=True):
+        assert everything.edges[u, v, key] == data, key
+
+    def by_statement(attrs: dict[str, Any]) -> dict[str, Any]:
+        # the projection keeps a node's literal values in the store's order, an answer by statement id
+        return {**attrs, "attributes": sorted(attrs.get("attributes", []), key=lambda a: a["statement"])}
+
+    assert {n: by_statement(d) for n, d in everything.nodes(data=True)} == {n: by_statement(d) for n, d in projected.nodes(data=True)}
+    fields = {name for _, _, data in projected.edges(data=True) for name, value in data.items() if value not in ("", [], False)}
+    assert {"derived_from", "translation", "expressed_in", "quotes", "polarity"} <= fields, "the graphs compared use these fields"
+
+
 def test_a_voice_filter_walks_the_same_statements_in_both(bundled: Case) -> None:
     restricted = analysis.restrict(bundled.projection, ["claim"], derived=False)
     expected = analysis.neighbours(restricted, "musk", 2)
@@ -154,9 +172,10 @@ def test_names_from_the_index_resolve_as_from_the_projection(case: Case) -> None
 
 
 def _cache_digest(build_dir: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((build_dir / CACHE_DIRNAME).iterdir()) if p.suffix != ".sqlite"
-    }
+    cache = build_dir / CACHE_DIRNAME
+    files = sorted(p for p in cache.rglob("*") if p.is_file() and p.suffix != ".sqlite")
+    assert any(p.suffix == ".npy" for p in files), "the arrays are compared"
+    return {str(p.relative_to(cache)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_an_incremental_build_writes_the_cache_a_full_build_writes(tmp_path: Path) -> None:
@@ -245,7 +264,7 @@ def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case
     shutil.copytree(bundled.out.root, copy, symlinks=True)
     cache = OutDir(copy).current() / CACHE_DIRNAME
     if damage == "truncated arrays":
-        arrays = cache / "network.npz"
+        arrays = cache / "network" / "nbr.npy"
         arrays.write_bytes(arrays.read_bytes()[:100])
     else:
         (cache / "network.sqlite").write_bytes(b"<html>not a database</html>" * 100)
