@@ -216,7 +216,7 @@ def _write_cache(store: pyoxigraph.Store, staging: Path, scan: Scan, loading: Lo
         assert plan.previous_store is not None
         try:
             parts.append(previous_rows(plan.previous_store.parent / CACHE_DIRNAME, plan.dirty | plan.removed, iris.statement_id))
-        except (OSError, ValueError, KeyError, sqlite3.Error):
+        except (OSError, EOFError, ValueError, KeyError, sqlite3.Error):
             write_network_cache(store, staging)  # a previous build without a usable cache: read everything back
             return
     nodes = entity_table(scan.entities, lambda ident: iris.entity(ident).value, onto)

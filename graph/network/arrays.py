@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ class NetworkCache:
             self._read(directory)
         except StoreError:
             raise
-        except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        except (sqlite3.Error, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
             # a damaged or foreign cache must not end in a traceback: it is rebuilt from the store
             raise StoreError(f"the network cache in {directory} cannot be read ({exc}); run `kg build --full`") from None
 

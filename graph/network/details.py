@@ -59,16 +59,16 @@ _FIELD_PREDICATES = (
     QG.timeText,
     QG.date,
     QG.hedged,
-    RDF.object,
 )
 _FIELD = {str(p): i for i, p in enumerate(_FIELD_PREDICATES)}
 #: the fields that name an entity: who asserts it (an agent, or the document quoted), where it was said
 _PEOPLE = tuple(_FIELD[str(p)] for p in (PROV.wasAttributedTo, PROV.wasQuotedFrom, QG.expressedIn))
 _REGARDING = str(QG.regardingStatement)
-#: the fields, the statements it regards (any number), and the object only where it is a literal
-#: value (an entity object is in the cache)
+#: the fields, and the statements it regards (any number)
 _FIELDS = f"""SELECT ?n ?p ?o WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x ?p ?o
-  FILTER(?p IN ({", ".join(f"<{p}>" for p in [*_FIELD_PREDICATES[:-1], QG.regardingStatement])}) || (?p = <{RDF.object}> && isLITERAL(?o))) }}"""
+  FILTER(?p IN ({", ".join(f"<{p}>" for p in [*_FIELD_PREDICATES, QG.regardingStatement])})) }}"""
+#: the value of a statement whose object is no entity of the cache (a literal, or another IRI)
+_VALUES = f"SELECT ?n ?o WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{RDF.object}> ?o }}"
 
 #: what shortcuts derive from (their parts, and their source)
 _DERIVED_FROM = f"SELECT ?n ?other WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{PROV.wasDerivedFrom}> ?other }}"
@@ -77,6 +77,10 @@ _IDENTIFIERS = f"SELECT ?n ?id WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{SDO
 #: a quote's exact text and context (its text-quote selector) and offsets (its text-position selector)
 _QUOTE_PARTS = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix", str(OA.start): "start", str(OA.end): "end"}
 _SELECTORS = f"""SELECT ?n ?p ?v WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x ?p ?v
+  FILTER(?p IN ({", ".join(f"<{p}>" for p in _QUOTE_PARTS)})) }}"""
+#: the same parts found by walking from the statement (``qg:quote``, ``oa:hasSelector``), for a store
+#: whose selectors are not named after their statement (blank nodes, another writer): slower
+_WALKED = f"""SELECT ?n ?q ?p ?v WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{QG.quote}> ?q . ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v
   FILTER(?p IN ({", ".join(f"<{p}>" for p in _QUOTE_PARTS)})) }}"""
 #: oa:exact is a plain string: a quote's language is its source's (a shortcut joins statements of
 #: one source, so its parts' quotes are in its source too)
@@ -146,8 +150,14 @@ def _quotes(store: pyoxigraph.Store, owners: Sequence[tuple[str, int]], language
     parts: list[dict[str, Term | None]] = [{} for _ in owners]
     for k, (p, v) in _select(store, _SELECTORS, selectors):
         parts[k][_QUOTE_PARTS[text(p)]] = v
+    unnamed = [(owner, k) for k, (owner, _) in enumerate(owners) if not parts[k]]
+    walked: dict[tuple[int, str], dict[str, Term | None]] = defaultdict(dict)
+    for k, (q, p, v) in _select(store, _WALKED, unnamed):
+        walked[k, text(q)][_QUOTE_PARTS[text(p)]] = v
+    found = [(owners[k][1], props) for k, props in enumerate(parts) if props]
+    found += [(owners[k][1], props) for (k, _), props in walked.items()]
     unique: dict[int, dict[tuple[int, int], dict[str, Any]]] = defaultdict(dict)
-    for (_, n), props in zip(owners, parts, strict=True):
+    for n, props in found:
         if "exact" not in props or "start" not in props or "end" not in props:
             continue
         start, end = int(text(props["start"])), int(text(props["end"]))
@@ -203,6 +213,12 @@ def subgraph(
     iris = cache.statement_iris(numbers)
     sources = cache.source_rows({int(cache.source[n]) for n in numbers})
     fields, quotes, references = _read(store, cache, numbers, iris, sources)
+    values = {
+        n: o
+        for n, (o,) in _select(
+            store, _VALUES, [(i, n) for n, (i, number) in enumerate(zip(iris, numbers, strict=True)) if cache.obj[number] < 0]
+        )
+    }
     ends = {int(end) for n in numbers for end in (cache.subj[n], cache.obj[n]) if end >= 0}
     by_number = dict(zip(sorted(ends), cache.ids(sorted(ends)), strict=True))
     others = {found for row in fields for at in _PEOPLE if (found := iri(row[at]))}
@@ -216,7 +232,7 @@ def subgraph(
         graph.add_node(ident, **attrs)
     attributes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for at, number in enumerate(numbers):
-        sid, who_, quoted_, where_, translation, when, date, hedged, value = fields[at]
+        sid, who_, quoted_, where_, translation, when, date, hedged = fields[at]
         if sid is None:
             continue
         source = sources[int(cache.source[number])]
@@ -254,7 +270,7 @@ def subgraph(
         if target is not None:
             graph.add_edge(u, target, key=edge["statement"], **edge)
         else:
-            attributes[u].append({**edge, "value": text(value)})
+            attributes[u].append({**edge, "value": text(values.get(at))})
         if mentioned:
             for other in (edge["asserted_by"], edge["expressed_in"]):
                 if other and other not in graph and other in by_id:

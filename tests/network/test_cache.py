@@ -129,6 +129,33 @@ def test_statements_read_for_an_answer_carry_every_field_the_projection_gives(ca
     assert {"derived_from", "translation", "expressed_in", "quotes", "polarity"} <= fields, "the graphs compared use these fields"
 
 
+def _same_answers(store: pyoxigraph.Store, cache: NetworkCache) -> None:
+    everything = details.subgraph(store, cache, range(cache.m), range(cache.n))
+    projected = project(store)
+    for u, v, key, data in projected.edges(keys=True, data=True):
+        assert everything.edges[u, v, key] == data, key
+
+
+def test_quotes_are_found_in_a_store_whose_selectors_are_blank_nodes(bundled: Case, tmp_path: Path) -> None:
+    # another writer need not name a quote's selectors after its statement, as kg build does
+    renamed: dict[str, pyoxigraph.BlankNode] = {}
+
+    def blank(term: Any) -> Any:
+        if isinstance(term, pyoxigraph.NamedNode) and term.value.endswith(("#text-quote", "#text-position")):
+            return renamed.setdefault(term.value, pyoxigraph.BlankNode())
+        return term
+
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(blank(q.subject), q.predicate, blank(q.object), q.graph_name) for q in bundled.store)
+    assert len(renamed) > 100
+    write_network_cache(store, tmp_path)
+    cache = open_cache(tmp_path)
+    assert cache is not None
+    _same_answers(store, cache)
+    quoted = details.subgraph(store, cache, range(cache.m))
+    assert all(data["quotes"] for _, _, data in quoted.edges(data=True))
+
+
 def test_a_voice_filter_walks_the_same_statements_in_both(bundled: Case) -> None:
     restricted = analysis.restrict(bundled.projection, ["claim"], derived=False)
     expected = analysis.neighbours(restricted, "musk", 2)
@@ -258,7 +285,7 @@ def test_walks_see_the_store_they_were_built_from(bundled: Case) -> None:
         assert any(True for _ in bundled.store.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None))
 
 
-@pytest.mark.parametrize("damage", ["truncated arrays", "garbage index"])
+@pytest.mark.parametrize("damage", ["truncated arrays", "empty arrays", "garbage index"])
 def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case, tmp_path: Path, damage: str) -> None:
     copy = tmp_path / "out"
     shutil.copytree(bundled.out.root, copy, symlinks=True)
@@ -266,6 +293,8 @@ def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case
     if damage == "truncated arrays":
         arrays = cache / "network" / "nbr.npy"
         arrays.write_bytes(arrays.read_bytes()[:100])
+    elif damage == "empty arrays":
+        (cache / "network" / "subj.npy").write_bytes(b"")
     else:
         (cache / "network.sqlite").write_bytes(b"<html>not a database</html>" * 100)
     result = kg("path", "sutskever", "microsoft", "--build", copy)
