@@ -65,6 +65,14 @@ def _command_path(ctx: Any) -> str:
     return " ".join(["kg", *reversed(names)])
 
 
+def _import_command(name: str) -> bool:
+    """Import the module of the command ``name`` (:data:`COMMAND_MODULES`); False if there is no such command."""
+    if name not in COMMAND_MODULES:
+        return False
+    importlib.import_module(COMMAND_MODULES[name])
+    return True
+
+
 class _Group(TyperGroup):
     """The ``kg`` group: commands imported when asked for; a bad option or argument is reported like every other error.
 
@@ -81,9 +89,7 @@ class _Group(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands:
-            if cmd_name in COMMAND_MODULES:
-                importlib.import_module(COMMAND_MODULES[cmd_name])
-            else:  # unknown: Typer suggests from the commands it knows, so let it know them all
+            if not _import_command(cmd_name):  # unknown: Typer suggests from the commands it knows, so let it know them all
                 load_commands()
             self._add_registered()
         return super().get_command(ctx, cmd_name)
@@ -282,8 +288,8 @@ def _freeze_imports(words: Sequence[str]) -> None:
     does this: tests that run commands in-process keep a collector that sees their objects.
     """
     name = next((w for w in words if not w.startswith("-")), None)
-    if name in COMMAND_MODULES:
-        importlib.import_module(COMMAND_MODULES[name])
+    if name is not None:
+        _import_command(name)
     gc.freeze()
 
 

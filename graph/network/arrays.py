@@ -132,7 +132,7 @@ class NetworkCache:
     def source_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM sources ORDER BY idx")]
 
-    def source_rows(self, numbers: Collection[int]) -> dict[int, dict[str, str]]:
+    def sources(self, numbers: Collection[int]) -> dict[int, dict[str, str]]:
         """Source number → IRI, id, title and date."""
         query = "SELECT idx, iri, id, title, date FROM sources WHERE idx IN ({marks})"
         found = self._many(query, sorted(int(n) for n in numbers))
@@ -260,9 +260,9 @@ class NetworkCache:
         return np.flatnonzero(keep).astype(np.int64)
 
 
-def load_arrays(cache_dir: Path, names: Sequence[str] = ARRAY_NAMES) -> dict[str, Any]:
+def load_arrays(cache_dir: Path) -> dict[str, Any]:
     """The cache's arrays, memory-mapped read-only (pages are read when a walk touches them)."""
-    return {name: np.load(array_path(cache_dir, name), mmap_mode="r", allow_pickle=False) for name in names}
+    return {name: np.load(array_path(cache_dir, name), mmap_mode="r", allow_pickle=False) for name in ARRAY_NAMES}
 
 
 def open_cache(build_dir: Path) -> NetworkCache | None:

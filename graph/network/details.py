@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -77,12 +78,12 @@ _IDENTIFIERS = f"SELECT ?n ?id WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{SDO
 
 #: a quote's exact text and context (its text-quote selector) and offsets (its text-position selector)
 _QUOTE_PARTS = {str(OA.exact): "exact", str(OA.prefix): "prefix", str(OA.suffix): "suffix", str(OA.start): "start", str(OA.end): "end"}
-_SELECTORS = f"""SELECT ?n ?p ?v WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x ?p ?v
-  FILTER(?p IN ({", ".join(f"<{p}>" for p in _QUOTE_PARTS)})) }}"""
+_QUOTE_FILTER = f"FILTER(?p IN ({', '.join(f'<{p}>' for p in _QUOTE_PARTS)}))"
+_SELECTORS = f"SELECT ?n ?p ?v WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x ?p ?v {_QUOTE_FILTER} }}"
 #: the same parts found by walking from the statement (``qg:quote``, ``oa:hasSelector``), for a store
 #: whose selectors are not named after their statement (blank nodes, another writer): slower
-_WALKED = f"""SELECT ?n ?q ?p ?v WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{QG.quote}> ?q . ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v
-  FILTER(?p IN ({", ".join(f"<{p}>" for p in _QUOTE_PARTS)})) }}"""
+_WALKED = f"""SELECT ?n ?q ?p ?v WHERE {{ VALUES (?x ?n) {{ {{values}} }}
+  ?x <{QG.quote}> ?q . ?q <{OA.hasSelector}> ?sel . ?sel ?p ?v {_QUOTE_FILTER} }}"""
 #: oa:exact is a plain string: a quote's language is its source's (a shortcut joins statements of
 #: one source, so its parts' quotes are in its source too)
 _LANGUAGES = f"SELECT ?n ?lang WHERE {{ VALUES (?x ?n) {{ {{values}} }} ?x <{DCTERMS.language}> ?lang }}"
@@ -176,12 +177,24 @@ def _quotes(store: pyoxigraph.Store, owners: Sequence[tuple[str, int]], language
     return {n: [quotes[key] for key in sorted(quotes)] for n, quotes in unique.items()}
 
 
+@dataclass
+class _Read:
+    """What the store says of the statements, each by its position in the list read."""
+
+    fields: list[list[Term | None]]
+    values: dict[int, Term | None]
+    quotes: dict[int, list[dict[str, Any]]]
+    references: dict[int, dict[str, list[tuple[str, str]]]]
+
+
 def _read(
     store: pyoxigraph.Store, cache: NetworkCache, numbers: Sequence[int], iris: Sequence[str], sources: dict[int, dict[str, str]]
-) -> tuple[list[list[Term | None]], dict[int, list[dict[str, Any]]], dict[int, dict[str, list[tuple[str, str]]]]]:
-    """Fields, quotes and references of the statements (one after the other: in a second thread,
-    the fields gained 0.03 s of 0.28 s, most of a read holding the GIL)."""
+) -> _Read:
+    """Fields, values, quotes and references of the statements (one after the other: in a second
+    thread, the fields gained 0.03 s of 0.28 s, most of a read holding the GIL)."""
     fields, regarding = _fields(store, iris)
+    valued = [(i, n) for n, (i, number) in enumerate(zip(iris, numbers, strict=True)) if cache.obj[number] < 0]
+    values = {n: o for n, (o,) in _select(store, _VALUES, valued)}
     derived = [bool(cache.derived[number]) for number in numbers]
     source_iris = [(source["iri"], n) for n, source in sources.items()]
     references = _references(store, iris, derived, regarding, {iri for iri, _ in source_iris})
@@ -193,7 +206,7 @@ def _read(
         for pair in ([(part, n) for part, _ in references.get(n, {}).get("derived_from", [])] if derived[n] else [(statement, n)])
     ]
     quotes = _quotes(store, owners, [language.get(int(cache.source[number]), "") for number in numbers])
-    return fields, quotes, references
+    return _Read(fields, values, quotes, references)
 
 
 def subgraph(
@@ -212,17 +225,11 @@ def subgraph(
     """
     numbers = sorted({int(s) for s in statements})
     iris = cache.statement_iris(numbers)
-    sources = cache.source_rows({int(cache.source[n]) for n in numbers})
-    fields, quotes, references = _read(store, cache, numbers, iris, sources)
-    values = {
-        n: o
-        for n, (o,) in _select(
-            store, _VALUES, [(i, n) for n, (i, number) in enumerate(zip(iris, numbers, strict=True)) if cache.obj[number] < 0]
-        )
-    }
+    sources = cache.sources({int(cache.source[n]) for n in numbers})
+    read = _read(store, cache, numbers, iris, sources)
     ends = {int(end) for n in numbers for end in (cache.subj[n], cache.obj[n]) if end >= 0}
     by_number = dict(zip(sorted(ends), cache.ids(sorted(ends)), strict=True))
-    others = {found for row in fields for at in _PEOPLE if (found := iri(row[at]))}
+    others = {found for row in read.fields for at in _PEOPLE if (found := iri(row[at]))}
     entities = cache.attrs_by_iri(others)
     by_id = {attrs["id"]: attrs for attrs in entities.values()}
     by_id.update(cache.attrs(sorted(ends)))
@@ -233,16 +240,16 @@ def subgraph(
         graph.add_node(ident, **attrs)
     attributes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for at, number in enumerate(numbers):
-        sid, who_, quoted_, where_, translation, when, date, hedged = fields[at]
+        sid, who_, quoted_, where_, translation, when, date, hedged = read.fields[at]
         if sid is None:
             continue
         source = sources[int(cache.source[number])]
-        ordered = quotes.get(at, [])
+        ordered = read.quotes.get(at, [])
         # who asserts it: an agent, or the document quoted when the source names no writer
         who = iri(who_ or quoted_)
         where = iri(where_)
         derived = bool(cache.derived[number])
-        refs = references.get(at, {})
+        refs = read.references.get(at, {})
         edge = {
             "statement": text(sid),
             "relation": cache.relations[int(cache.rel[number])],
@@ -271,7 +278,7 @@ def subgraph(
         if target is not None:
             graph.add_edge(u, target, key=edge["statement"], **edge)
         else:
-            attributes[u].append({**edge, "value": text(values.get(at))})
+            attributes[u].append({**edge, "value": text(read.values.get(at))})
         if mentioned:
             for other in (edge["asserted_by"], edge["expressed_in"]):
                 if other and other not in graph and other in by_id:

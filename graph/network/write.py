@@ -172,9 +172,9 @@ def previous_rows(cache_dir: Path, drop: set[str], statement_id: Any) -> Stateme
         sources = [i for (i,) in db.execute("SELECT id FROM sources ORDER BY idx")]
     finally:
         db.close()
-    # copies: the rows outlive the previous build's files
+    # read into memory, not mapped: the rows outlive the previous build's files
     parts = {
-        name: np.array(np.load(array_path(cache_dir, name), allow_pickle=False))
+        name: np.load(array_path(cache_dir, name), allow_pickle=False)
         for name in ("subj", "obj", "rel", "voice", "polarity", "derived", "source")
     }
     if not len(ids):

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         found, _graph, _total = cached.neighbours(store, cache, IndexedNames(cache.db).find(args.entity), args.depth, None, True, 500)
     numbers = sorted(set(asked))
     iris = cache.statement_iris(numbers)
-    sources = cache.source_rows({int(cache.source[n]) for n in numbers})
+    sources = cache.sources({int(cache.source[n]) for n in numbers})
     values = " ".join(f"<{i}>" for i in iris)
     counted = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?st {{ {values} }} ?st ?p ?o }}"
     ways: dict[str, Callable[[], int]] = {
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
             sum(1 for _ in rows(store, _PROPERTIES.replace("{values}", values)))
             + sum(1 for _ in rows(store, _QUOTE_PROPERTIES.replace("{values}", values)))
         ),
-        "reads": lambda: len(details._read(store, cache, numbers, iris, sources)[0]),
+        "reads": lambda: len(details._read(store, cache, numbers, iris, sources).fields),
         "subgraph": lambda: details.subgraph(store, cache, numbers, []).number_of_edges(),
     }
     seconds: dict[str, list[float]] = {name: [] for name in ways}
