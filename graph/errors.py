@@ -80,6 +80,12 @@ class StoreError(QuotegraphError):
     code = "store-error"
 
 
+def file_system_error(exc: OSError, doing: str = "cannot write") -> StoreError:
+    """A file system that fails (disk full, permissions, a read-only mount) as one line: runtime trouble, exit 2."""
+    detail = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else exc.strerror or str(exc) or type(exc).__name__
+    return StoreError(f"{doing}: {detail}")
+
+
 class QueryError(QuotegraphError):
     """A SPARQL query is malformed."""
 

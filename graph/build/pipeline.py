@@ -34,7 +34,7 @@ from graph.build import workers
 from graph.build.loading import Loading
 from graph.build.plan import Plan, plan_build
 from graph.defaults import SHACL_ENGINES
-from graph.errors import GraphInvalid, Problem, StoreError, UsageError
+from graph.errors import GraphInvalid, Problem, UsageError, file_system_error
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
@@ -395,8 +395,7 @@ def _runtime_errors(where: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        detail = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc) or type(exc).__name__
-        raise StoreError(f"cannot write into {where}: {detail}") from exc
+        raise file_system_error(exc, f"cannot write into {where}") from exc
 
 
 def load_store(data_dir: Path, store_dir: Path, *, base_iri: str = DEFAULT_BASE_IRI, progress: Progress | None = None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 
 from graph import __version__, paths
 from graph.cli.output import Report, err_console, out_console, wants_json
-from graph.errors import EXIT_USAGE, QuotegraphError
+from graph.errors import EXIT_USAGE, QuotegraphError, file_system_error
 from graph.model.lang import Lang
 from graph.store.builds import OutDir
 
@@ -261,6 +261,13 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(report.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted; nothing was published", 130, as_json=_asks_json(kwargs), name="interrupted") from None
+        except BrokenPipeError:
+            raise  # a reader that stopped early (| head) is not the file system failing
+        except OSError as exc:
+            # what no room turned into an error of its own (a full disk under kg export or kg view -o)
+            report = Report.of(file_system_error(exc))
+            report.print(_asks_json(kwargs))
+            raise typer.Exit(report.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 

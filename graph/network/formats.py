@@ -21,6 +21,7 @@ and renamed only when both are complete.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -180,9 +181,11 @@ def write_csv_folder(graph: nx.MultiDiGraph, folder: Path, lang: str = "en") -> 
     """Write ``nodes.csv`` and ``edges.csv`` into ``folder``: both complete, or neither replaced."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"-o {folder}: the csv export writes two files (nodes.csv, edges.csv) and needs a folder")
+    created = [p for p in (folder, *folder.parents) if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     tables = csv_tables(graph, lang)
     staged: list[tuple[Path, Path]] = []
+    done = False
     try:
         for name, data in tables.items():
             tmp = folder / f".{name}.tmp-{secrets.token_hex(4)}"
@@ -193,9 +196,14 @@ def write_csv_folder(graph: nx.MultiDiGraph, folder: Path, lang: str = "en") -> 
                 os.fsync(handle.fileno())
         for tmp, final in staged:
             os.replace(tmp, final)
+        done = True
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        if not done:  # a failed run leaves no folder it made (a full disk, say)
+            for made in created:
+                with contextlib.suppress(OSError):
+                    made.rmdir()
     return [final for _, final in staged]
 
 

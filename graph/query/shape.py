@@ -213,7 +213,8 @@ def _shape(text: str, prefixes: tuple[tuple[str, str], ...]) -> Shape:
         if name == "ServiceGraphPattern":
             raise QueryRefused("SERVICE is refused: queries never contact other endpoints", "service-refused")
         if name == "DatasetClause":
-            dataset.append(str(node.get("default") or node.get("named")))
+            # CompValue.get returns the key itself for a key it lacks, so FROM NAMED must be tested for
+            dataset.append(str(node["default"] if "default" in node else node["named"]))
     try:
         algebra = translateQuery(tree, initNs={k: Namespace(v) for k, v in prefixes})
         predicates = _default_graph_predicates(algebra)

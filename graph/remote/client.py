@@ -324,9 +324,11 @@ class Endpoint:
         """Check the query as ``kg query`` does (no updates, LOAD or SERVICE), then send its canonical text with its parameters.
 
         Parameters are written in as constants where that means what a ``VALUES`` clause means
-        (:mod:`graph.remote.inline`), else bound by one, as locally.
+        (:mod:`graph.remote.inline`), else bound by one, as locally. A ``FROM`` or ``FROM NAMED``
+        must name one of quotegraph's graphs that :meth:`discover` found at the endpoint, as
+        locally it must name a graph of the store: an endpoint may fetch any other IRI from the web.
         """
-        found = checked(text)
+        found = checked(text, known_graphs={*self.dataset.default_graphs, *self.dataset.named_graphs})
         text = inline_params(found.text, params or {})
         dataset = None if found.shape.has_dataset or not self.dataset.default_graphs else self.dataset
         return self._send(_with_prefixes(text, prefixes or {}), dataset, timeout, max_rows)

@@ -18,6 +18,7 @@ directly, every time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -159,8 +160,15 @@ def serve_export(build_dir: Path, store: Callable[[], pyoxigraph.Store], fmt: Ex
             while chunk := handle.read(_COPY_CHUNK):
                 output.write(chunk)
         return True
+    folder_was_there = cached.parent.is_dir()
     if _writable(cached.parent):
-        write_atomically(cached, lambda handle: write_export(store(), fmt, _Tee(handle, output), base_iri))  # type: ignore[arg-type]
+        try:
+            write_atomically(cached, lambda handle: write_export(store(), fmt, _Tee(handle, output), base_iri))  # type: ignore[arg-type]
+        except BaseException:
+            if not folder_was_there:  # a failed export leaves the build as it found it
+                with contextlib.suppress(OSError):
+                    cached.parent.rmdir()
+            raise
     else:
         write_export(store(), fmt, output, base_iri)  # type: ignore[arg-type]
     return False

@@ -19,6 +19,8 @@ import pytest
 from helpers.run import SOURCE_ID, kg
 from helpers.tooling import IN_CI
 
+from graph.build.pipeline import Built
+
 STATEMENTS = f"statements/{SOURCE_ID}.yaml"
 TEXT = f"sources/{SOURCE_ID}.txt"
 
@@ -27,12 +29,10 @@ def _errors(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error:")]
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 3 MB tmpfs: room for the bundled data's store (1.4 MB), not for it and all its exports."""
-    mount = tmp_path / "disk"
+def _tmpfs(tmp_path: Path, size: str) -> Iterator[Path]:
+    mount = tmp_path / f"disk-{size}"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True, text=True, check=False)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         message = f"cannot mount a tmpfs here: {done.stderr.strip()}"
         if IN_CI:
@@ -42,6 +42,18 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB tmpfs: room for the bundled data's store (1.4 MB), not for it and all its exports."""
+    yield from _tmpfs(tmp_path, "3m")
+
+
+@pytest.fixture
+def roomy_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 24 MB tmpfs: room for a build of the bundled data (about 9 MB), to be filled afterwards."""
+    yield from _tmpfs(tmp_path, "24m")
 
 
 def test_a_full_disk_while_writing_a_build_is_one_line_exit_2_and_leaves_nothing(small_disk: Path) -> None:
@@ -63,6 +75,49 @@ def test_a_full_temporary_disk_for_validate_is_one_line_exit_2_and_leaves_nothin
     assert "Traceback" not in result.stderr
     assert len(_errors(result.stderr)) == 1, result.stderr
     assert list(small_disk.iterdir()) == [filler]
+
+
+def _fill(disk: Path, leave: int = 16 * 1024) -> Path:
+    """Fill the tmpfs but for ``leave`` bytes: too little for any export of the bundled graph."""
+    filler = disk / "filler"
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    filler.write_bytes(b"\0" * max(0, free - leave))
+    return filler
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [("turtle", "graph.ttl"), ("trig", "graph.trig"), ("graphml", "graph.graphml"), ("csv", "tables"), ("view", "view.html")],
+)
+def test_a_full_disk_under_kg_export_or_kg_view_is_one_line_exit_2_and_leaves_nothing(
+    built: Built, small_disk: Path, fmt: str, name: str
+) -> None:
+    filler = _fill(small_disk)
+    target = small_disk / name
+    if fmt == "view":
+        result = kg("view", "-o", target, "--build", built.out.root)
+    else:
+        result = kg("export", "-f", fmt, "-o", target, "--build", built.out.root)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = _errors(result.stderr)
+    assert len(errors) == 1, result.stderr
+    assert "No space left on device" in errors[0]
+    assert sorted(small_disk.iterdir()) == [filler]
+
+
+def test_an_export_that_fails_in_the_build_folder_leaves_the_build_as_it_was(roomy_disk: Path, tmp_path: Path) -> None:
+    out = roomy_disk / "out"
+    built = kg("build", "--out", out, "--shacl-engine", "sparql")
+    assert built.returncode == 0, built.stderr
+    build_dir = (out / "current").resolve()
+    before = sorted(p.relative_to(build_dir) for p in build_dir.rglob("*"))
+    _fill(roomy_disk)
+    result = kg("export", "-f", "trig", "-o", tmp_path / "graph.trig", "--build", out)
+    assert result.returncode == 2, result.stderr
+    assert len(_errors(result.stderr)) == 1, result.stderr
+    assert sorted(p.relative_to(build_dir) for p in build_dir.rglob("*")) == before
+    assert not (tmp_path / "graph.trig").exists()
 
 
 def test_a_base_iri_with_a_fragment_is_refused_with_one_line(tmp_path: Path) -> None:

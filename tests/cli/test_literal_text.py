@@ -17,7 +17,7 @@ import pytest
 from helpers.inprocess import crashed, run_kg
 from helpers.run import DATA, SOURCE_ID
 
-from graph.cli.app import app
+from graph.cli.app import app, load_commands
 
 pytestmark = pytest.mark.slow
 
@@ -131,6 +131,7 @@ def _help_texts() -> list[tuple[str, str]]:
         for sub_name, sub in getattr(command, "commands", {}).items():
             walk(sub, f"{name} {sub_name}")
 
+    load_commands()  # commands register when their module is imported: all of them, whatever ran before
     walk(typer.main.get_command(app), "kg")
     return found
 

@@ -92,12 +92,14 @@ def test_updates_and_load_are_refused(store: pyoxigraph.Store, update: str) -> N
 def test_from_a_remote_graph_is_refused_but_from_a_stored_graph_works(store: pyoxigraph.Store) -> None:
     with pytest.raises(QueryRefused, match=r"FROM <http://example\.org/remote\.ttl> is refused"):
         run_query(store, "SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }")
-    with pytest.raises(QueryRefused, match="is refused"):
+    with pytest.raises(QueryRefused, match=r"FROM <http://example\.org/remote\.ttl> is refused"):
         run_query(store, "SELECT * FROM NAMED <http://example.org/remote.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }")
-    result = run_query(store, "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/quotegraph/id/graph/entities> WHERE { ?s ?p ?o }")
-    assert int(result.rows[0][0].value) == sum(
-        1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode("https://w3id.org/quotegraph/id/graph/entities"))
-    )
+    entities = "https://w3id.org/quotegraph/id/graph/entities"
+    held = sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(entities)))
+    result = run_query(store, f"SELECT (COUNT(*) AS ?n) FROM <{entities}> WHERE {{ ?s ?p ?o }}")  # noqa: S608 - SPARQL, not SQL
+    assert int(result.rows[0][0].value) == held
+    named = run_query(store, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{entities}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")  # noqa: S608 - SPARQL, not SQL
+    assert int(named.rows[0][0].value) == held
 
 
 def test_a_long_query_is_stopped_at_its_time_limit(built: Built) -> None:

@@ -130,6 +130,18 @@ def test_kg_query_refuses_service_before_it_reaches_the_endpoint(pushed: Server)
     assert "SERVICE is refused" in result.stderr
 
 
+def test_kg_query_on_an_endpoint_refuses_from_naming_a_graph_quotegraph_does_not_hold(pushed: Server) -> None:
+    # an endpoint may fetch a FROM IRI it does not hold from the web: refused before it is sent, as locally
+    for clause in ("FROM <http://127.0.0.1:9/evil>", "FROM NAMED <http://127.0.0.1:9/evil>"):
+        result = kg("query", f"SELECT * {clause} WHERE {{ ?s ?p ?o }} LIMIT 1", "--endpoint", f"{pushed.url}/query")
+        assert result.returncode == 2, (clause, result.stdout, result.stderr)
+        assert "FROM <http://127.0.0.1:9/evil> is refused" in result.stderr
+    entities = f"{DEFAULT_BASE_IRI}graph/entities"
+    held = kg("query", f"SELECT (COUNT(*) AS ?n) FROM <{entities}> WHERE {{ ?s ?p ?o }}", "-f", "csv", "--endpoint", f"{pushed.url}/query")  # noqa: S608 - SPARQL, not SQL
+    assert held.returncode == 0, held.stderr
+    assert int(held.stdout.splitlines()[1]) > 0
+
+
 def test_push_only_the_graphs_asked_for(built: Built, tmp_path: Path, store: pyoxigraph.Store) -> None:
     server = start_oxigraph(tmp_path / "store")
     try:
