@@ -108,11 +108,21 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_NAMES = {"\r": "a carriage return", "\n": "a line feed", "\t": "a tab", "\x00": "a NUL character"}
 
 
-def _credential(name: str) -> str | None:
-    """The value of one credential variable, refused (by name, never by value) if no HTTP header can carry it."""
+def _credential(name: str, ascii_only: bool = False) -> str | None:
+    """The value of one credential variable, refused (by name, never by value) if no HTTP header can carry it.
+
+    A bearer token goes into the header as it is, and header values are ASCII (httpx raised a
+    UnicodeEncodeError, a traceback); a user name and password are UTF-8 encoded into Basic or
+    Digest credentials (RFC 7617), so they may hold any character but controls.
+    """
     value = os.environ.get(name)
     if value is None:
         return None
+    if ascii_only and not value.isascii():
+        raise UsageError(
+            f"${name} holds a character outside ASCII, which no HTTP header can carry "
+            "(a token copied from a document may hold a typographic quote or a non-breaking space): set it again"
+        )
     bad = _CONTROL.search(value)
     if bad is not None:
         what = _CONTROL_NAMES.get(bad.group(), f"the control character U+{ord(bad.group()):04X}")
@@ -145,7 +155,7 @@ def redact(text: str) -> str:
 
 
 def _auth_from_env() -> tuple[httpx.Auth | None, dict[str, str]]:
-    token = _credential(ENV_TOKEN)
+    token = _credential(ENV_TOKEN, ascii_only=True)
     user = _credential(ENV_USER)
     password = _credential(ENV_PASSWORD)
     if token:

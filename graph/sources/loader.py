@@ -36,7 +36,7 @@ from graph.model.records import (
     StatementIn,
 )
 from graph.model.vocab import local_name
-from graph.sources.anchor import AnchorError, SentenceIndex, anchor
+from graph.sources.anchor import HINT_BUDGET_CHARS, QUOTE_NOT_FOUND, AnchorError, SentenceIndex, anchor
 from graph.sources.attribution import asserter_problem, quoted_from, suggest
 from graph.sources.derive import derive_shortcuts
 from graph.sources.entities import load_entities
@@ -124,6 +124,13 @@ class Loader:
         self.used_entities: set[str] = set()
         #: (source, entity) pairs already reported for a missing label in the source's language
         self.missing_labels: set[tuple[str, str]] = set()
+        #: characters of source text searched for closest passages so far (see HINT_BUDGET_CHARS)
+        self.hint_chars = 0
+
+    @property
+    def _may_explain(self) -> bool:
+        """Whether a quote not found still gets its closest passage: linear in the text, so it is budgeted."""
+        return not self.problems.full and self.hint_chars < HINT_BUDGET_CHARS
 
     def display(self, path: Path) -> str:
         return display(path, self.root)
@@ -407,9 +414,14 @@ class Loader:
         if raw.value_lang is not None and not isinstance(raw.value, str):
             fail("value_lang", "only a text value has a language")
         try:
-            span = anchor(source.text, raw.quote, raw.occurrence, explain=not self.problems.full)
+            span = anchor(source.text, raw.quote, raw.occurrence, explain=self._may_explain)
         except AnchorError as exc:
-            fail("quote", str(exc))
+            message = str(exc)
+            if self._may_explain:
+                self.hint_chars += len(source.text)
+            elif message == QUOTE_NOT_FOUND:
+                message += f" (no closest passage searched: {HINT_BUDGET_CHARS:,} characters of text were searched for the quotes before)"
+            fail("quote", message)
             span = None
         if not ok or span is None or relation is None:
             return None

@@ -8,6 +8,7 @@ are plain ``dict``/``list`` subclasses, so pydantic validates them as usual.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,11 @@ class LineList(list[Any]):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
+_LOG10_2 = math.log10(2)
+#: The most bits an int read from YAML may have: one more decimal digit than Python prints without error.
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+_MAX_INT_BITS = int(_MAX_DIGITS / _LOG10_2)
+
 #: Tags of short plain scalars already resolved (keys, ids, voices repeat millions of times).
 _TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}
 _TAG_CACHE_LIMIT = 200_000
@@ -74,11 +80,17 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                 None, None, "YAML aliases and merge keys (*name, <<) are not allowed in quotegraph data", node.start_mark
             )
         try:
-            return super().construct_object(node, deep=deep)
+            value = super().construct_object(node, deep=deep)
         except (ValueError, OverflowError) as exc:
             # PyYAML turns `2024-02-30` into a date and a 5,000-digit number into an int, and
             # lets Python's ValueError through: it was a traceback instead of a message
             raise BadValue(_why(node, exc), node.start_mark) from None
+        if type(value) is int and value.bit_length() > _MAX_INT_BITS:
+            # 0x…, 0b… and base-60 numbers are read without Python's limit on decimal digits,
+            # and then fail wherever they are printed (a traceback in the duplicate check)
+            digits = int(value.bit_length() * _LOG10_2) + 1
+            raise BadValue(f"a number of about {digits:,} digits, more than the {_MAX_DIGITS:,} allowed", node.start_mark)
+        return value
 
 
 class BadValue(yaml.constructor.ConstructorError):

@@ -291,7 +291,13 @@ def test_the_prefixes_of_a_remote_query_follow_the_endpoints_base_iri(built: Bui
 
 @pytest.mark.parametrize("command", ["push", "query"])
 @pytest.mark.parametrize(
-    ("value", "said"), [("tok-s3cr3t-value\r\n", "ends with a carriage return"), ("tok-s3cr3t\nvalue", "holds a line feed")]
+    ("value", "said"),
+    [
+        ("tok-s3cr3t-value\r\n", "ends with a carriage return"),
+        ("tok-s3cr3t\nvalue", "holds a line feed"),
+        ("tok-s3cr3t-välue", "holds a character outside ASCII"),
+        ("tok-s3cr3t\u00a0value", "holds a character outside ASCII"),
+    ],
 )
 def test_a_token_no_header_can_carry_is_named_and_never_printed(
     built: Built, graph_store: Callable[..., Recording], command: str, value: str, said: str

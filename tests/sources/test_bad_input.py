@@ -197,6 +197,16 @@ def number_of_more_than_4300_digits(data: Path) -> tuple[str, str]:
     return r"statements\[\d+\]\.value: a number of 5,000 digits, more than the 4,300 allowed", f"data/{STATEMENTS}:{line}"
 
 
+def _huge_number(written: str) -> Case:
+    """A number YAML reads without Python's limit on decimal digits (hex, binary, base 60): it failed when printed."""
+
+    def case(data: Path) -> tuple[str, str]:
+        line = _edit(data, STATEMENTS, "    when: Seitdem\n", f"    when: Seitdem\n    value: {written}\n") + 1
+        return r"statements\[\d+\]\.value: a number of about [\d,]+ digits, more than the 4,300 allowed", f"data/{STATEMENTS}:{line}"
+
+    return case
+
+
 CASES: dict[str, Case] = {
     "malformed YAML": malformed_yaml,
     "unknown entity id": unknown_entity,
@@ -217,6 +227,9 @@ CASES: dict[str, Case] = {
     "time not in the source's words": when_not_in_source,
     "impossible date": impossible_date,
     "number of more than 4,300 digits": number_of_more_than_4300_digits,
+    "hexadecimal number of more than 4,300 digits' worth": _huge_number("0x" + "f" * 4_000),
+    "binary number of more than 4,300 digits' worth": _huge_number("0b" + "1" * 15_000),
+    "base-60 number of more than 4,300 digits' worth": _huge_number("1" + ":59" * 2_500),
 }
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pyoxigraph
 import pytest
 
 from graph import paths
 from graph.build.pipeline import Built
-from graph.sources.anchor import AnchorError, SentenceIndex, anchor, occurrences
+from graph.sources import anchor as anchor_module
+from graph.sources import loader as loader_module
+from graph.sources.anchor import AnchorError, SentenceIndex, anchor, closest_passage, occurrences
 
 SOURCE_TEXT = (paths.bundled_data_dir() / "sources" / "000_bb9b70fb7da9f08b.txt").read_text(encoding="utf-8")
 
@@ -96,3 +101,53 @@ def test_sentences_never_cross_a_paragraph_break() -> None:
     index = SentenceIndex(SOURCE_TEXT, "de")
     for start, end in zip(index.starts, index.ends, strict=True):
         assert "\n\n" not in SOURCE_TEXT[start:end]
+
+
+LONG_PASSAGE = SOURCE_TEXT[SOURCE_TEXT.index("Elon Musk reichte") :][:400]
+
+
+@pytest.mark.parametrize("changed_at", [0.02, 0.5, 0.98], ids=["near the start", "in the middle", "near the end"])
+def test_a_long_quote_with_one_word_changed_is_shown_its_passage(changed_at: float) -> None:
+    at = SOURCE_TEXT.index(LONG_PASSAGE) + int(len(LONG_PASSAGE) * changed_at)
+    start, end = SOURCE_TEXT.rfind(" ", 0, at) + 1, SOURCE_TEXT.find(" ", at)
+    quote = LONG_PASSAGE.replace(SOURCE_TEXT[start:end], "XXXXXXX", 1)
+    begin, stop, score = closest_passage(SOURCE_TEXT, quote)
+    passage = SOURCE_TEXT[begin:stop]
+    assert LONG_PASSAGE[10:-10] in passage
+    assert len(passage) < len(LONG_PASSAGE) + 40
+    assert score > 90
+
+
+def test_the_closest_passage_of_a_long_quote_is_searched_with_short_probes_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rapidfuzz's partial alignment costs text length x quote length past 64 characters (359 s for 20,000 in 1 MB)."""
+    needles: list[int] = []
+    real = anchor_module.fuzz.partial_ratio_alignment
+
+    def spy(needle: str, haystack: str, *args: object, **kwargs: object) -> object:
+        needles.append(len(needle))
+        return real(needle, haystack, *args, **kwargs)
+
+    monkeypatch.setattr(anchor_module.fuzz, "partial_ratio_alignment", spy)
+    with pytest.raises(AnchorError, match="closest passage"):
+        anchor(SOURCE_TEXT, "ü" * 20_000)
+    assert needles
+    assert max(needles) <= anchor_module.PROBE_CHARS
+
+
+def test_closest_passages_are_searched_within_a_budget_and_the_rest_say_so(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    statements = data_copy / "statements" / "000_bb9b70fb7da9f08b.yaml"
+    text = statements.read_text(encoding="utf-8")
+    quotes = re.findall(r"^    quote: (.+)$", text, flags=re.MULTILINE)[:6]
+    for quote in quotes:
+        text = text.replace(f"    quote: {quote}\n", f"    quote: {quote}XQX\n", 1)
+    statements.write_text(text, encoding="utf-8")
+    source_chars = len(SOURCE_TEXT)
+    monkeypatch.setattr(loader_module, "HINT_BUDGET_CHARS", 2 * source_chars)
+    loader = loader_module.Loader(data_copy)
+    scan = loader.scan()
+    for files in scan.sources.values():
+        loader.load_unit(files, scan.entities)
+    messages = [p.message for p in loader.problems.items if p.field and p.field.endswith("quote")]
+    assert len(messages) == 6
+    assert sum("closest passage (line" in m for m in messages) == 2
+    assert all("no closest passage searched" in m for m in messages[2:])
