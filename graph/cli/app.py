@@ -8,9 +8,11 @@ printed in the one style of :mod:`graph.cli.output` (as JSON with ``-f json``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -248,6 +250,13 @@ def _asks_json(kwargs: dict[str, Any]) -> bool:
     return str(getattr(kwargs.get("format"), "value", kwargs.get("format"))) == "json"
 
 
+def _stdout_to_devnull() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def handle_errors(func: F) -> F:
     """Turn every quotegraph error into one line per problem on stderr (JSON with ``-f json``) and its exit code."""
 
@@ -262,7 +271,11 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             raise fail("interrupted; nothing was published", 130, as_json=_asks_json(kwargs), name="interrupted") from None
         except BrokenPipeError:
-            raise  # a reader that stopped early (| head) is not the file system failing
+            # A reader that stopped early (`kg export | head`) is not an error, nor the file system
+            # failing. Click turns EPIPE into exit 1 before main() could see it, and Python would
+            # complain again when it flushes stdout at exit: stdout now goes nowhere.
+            _stdout_to_devnull()
+            raise typer.Exit(0) from None
         except OSError as exc:
             # what no room turned into an error of its own (a full disk under kg export or kg view -o)
             report = Report.of(file_system_error(exc))
@@ -305,6 +318,6 @@ def main() -> None:
     _freeze_imports(sys.argv[1:])
     try:
         app()
-    except BrokenPipeError:  # `kg export | head` closes the pipe early; that is not an error
-        sys.stderr.close()
+    except BrokenPipeError:  # `kg export | head` closes the pipe early, outside a command: not an error
+        _stdout_to_devnull()
         sys.exit(0)

@@ -22,6 +22,7 @@ a bad option), ``problems`` is empty for an error that is one message.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterable
@@ -33,8 +34,21 @@ from rich.text import Text
 
 from graph.errors import DataError, GraphInvalid, QuotegraphError
 
+
+class _ResultConsole(Console):
+    """stdout for results: a reader that stops early (``kg query … | head``) ends the command with exit 0.
+
+    Rich sends stdout to /dev/null then and exits with 1, which a script reads as invalid data.
+    """
+
+    def on_broken_pipe(self) -> None:
+        with contextlib.suppress(SystemExit):  # rich points stdout at /dev/null, then raises SystemExit(1)
+            super().on_broken_pipe()
+        raise SystemExit(0)
+
+
 #: stdout: results. stderr: progress, notes, errors. Neither reads markup or emoji codes.
-out_console = Console(soft_wrap=False, markup=False, emoji=False, highlight=False)
+out_console = _ResultConsole(soft_wrap=False, markup=False, emoji=False, highlight=False)
 err_console = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 ERROR_STYLE = "bold red"

@@ -143,9 +143,11 @@ def query_command(
         raise fail("give a query: SPARQL text, a .rq file or a bundled query name (kg query --list)")
     text, label = resolve_query(query)
     if endpoint is not None:
+        from graph.query.run import checked
         from graph.remote.client import Endpoint
         from graph.remote.names import RemoteNames, RemoteStatements
 
+        checked(text)  # a refused query sends nothing, not even the question for the endpoint's graphs
         remote = Endpoint.connect(endpoint, timeout=timeout)
         prefixes = prefixes_for(remote.base_iri)
         given = dict(parse_param(p, prefixes) for p in (param or []))

@@ -130,6 +130,19 @@ def test_kg_query_refuses_service_before_it_reaches_the_endpoint(pushed: Server)
     assert "SERVICE is refused" in result.stderr
 
 
+def test_a_refused_query_sends_nothing_to_the_endpoint_not_even_the_discovery(graph_store: Callable[..., Recording]) -> None:
+    store_at = graph_store(lambda method, graph: (500, "nothing should have been sent"))
+    for query in (
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "INSERT DATA { <a:a> <a:b> <a:c> }",
+        "SELECT WHERE {",
+    ):
+        result = kg("query", query, "--endpoint", store_at.url)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("error: "), result.stderr
+    assert store_at.requests == []
+
+
 def test_kg_query_on_an_endpoint_refuses_from_naming_a_graph_quotegraph_does_not_hold(pushed: Server) -> None:
     # an endpoint may fetch a FROM IRI it does not hold from the web: refused before it is sent, as locally
     for clause in ("FROM <http://127.0.0.1:9/evil>", "FROM NAMED <http://127.0.0.1:9/evil>"):
