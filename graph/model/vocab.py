@@ -118,6 +118,7 @@ class QG(DefinedNamespace):
     subsidiaryOf: URIRef
     parentOf: URIRef
     deFactoSubsidiaryOf: URIRef
+    effectivelyOwns: URIRef
     funded: URIRef
     donatedTo: URIRef
     acquired: URIRef

@@ -1,0 +1,42 @@
+"""The court orders read passage by passage: each statement says no more than the order, in the right voice.
+
+One test per fix an audit of issue 13 found. This room's other tests read the first source
+alone; these read the bundled data with its five orders, built once for the module, and ask the
+built graph the way a user would (SPARQL on the store).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from helpers.run import DATA
+from helpers.sparql import ask
+
+from graph.build.pipeline import Built, build
+from graph.store.builds import OutDir
+
+
+@pytest.fixture(scope="module")
+def orders(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(DATA, OutDir(Path(tmp_path_factory.mktemp("orders")) / "out"))
+
+
+@pytest.fixture(scope="module")
+def store(orders: Built) -> pyoxigraph.Store:
+    return orders.out.open_store()
+
+
+def test_microsoft_effectively_owning_openai_is_its_executives_words_hedged_not_control_or_ownership(store: pyoxigraph.Store) -> None:
+    rows = ask(
+        store,
+        """SELECT ?s ?p ?o ?voice ?who ?in ?hedged WHERE { statement:msj-microsoft-effectively-owning rdf:subject ?s ;
+             rdf:predicate ?p ; rdf:object ?o ; a ?voice ; prov:wasAttributedTo ?who ; qg:expressedIn ?in ; qg:hedged ?hedged .
+             FILTER(?voice IN (qg:Narration, qg:Claim, qg:Quotation, qg:Judgement)) }""",
+    )
+    assert rows == [("microsoft", "qg:effectivelyOwns", "openai", "qg:Quotation", "microsoft", "microsoft-notes-2020-10", "true")]
+    assert ask(store, "ASK { qg:effectivelyOwns rdfs:subPropertyOf+ qg:owns }") == [("no",)], "in effect is not legal title"
+    held = "ASK { ?st prov:wasAttributedTo entity:microsoft ; rdf:predicate ?p . FILTER(?p IN (qg:controlledBy, qg:owns, qg:ownedBy)) }"
+    assert ask(store, held) == [("no",)], "Microsoft's words say neither control nor ownership"
+    assert ask(store, "ASK { entity:microsoft qg:effectivelyOwns entity:openai }") == [("no",)], "their words are not a fact of the world"
