@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from helpers.inprocess import run_kg_json
 from helpers.run import DATA
 from helpers.sparql import ask
 
@@ -40,3 +41,20 @@ def test_microsoft_effectively_owning_openai_is_its_executives_words_hedged_not_
     held = "ASK { ?st prov:wasAttributedTo entity:microsoft ; rdf:predicate ?p . FILTER(?p IN (qg:controlledBy, qg:owns, qg:ownedBy)) }"
     assert ask(store, held) == [("no",)], "Microsoft's words say neither control nor ownership"
     assert ask(store, "ASK { entity:microsoft qg:effectivelyOwns entity:openai }") == [("no",)], "their words are not a fact of the world"
+
+
+def test_musk_no_longer_funding_until_a_firm_commitment_keeps_its_condition_and_is_no_change_of_mind(orders: Built) -> None:
+    store = orders.out.open_store()
+    rows = ask(
+        store,
+        """SELECT ?p ?stance ?label WHERE { statement:msj-musk-no-longer-fund rdf:predicate ?p ; rdf:object ?stance .
+             ?stance rdfs:label ?label . FILTER(LANG(?label) = "en") }""",
+    )
+    assert [(p, stance) for p, stance, _ in rows] == [("qg:supports", "musk-funds-openai-only-on-a-firm-commitment-to-stay")]
+    assert "until the others have made a firm commitment to stay" in rows[0][2]
+    statement = orders.checked.corpus.statements["msj-musk-no-longer-fund"]
+    assert statement.quote.exact.endswith("until you have made a firm commitment to stay")
+    found = run_kg_json("contradictions", "-f", "json", "--build", orders.out.root)
+    held = {(c["holder"], c["proposition"]) for c in found["contradictions"]}
+    assert ("musk", "musk-should-keep-funding-openai") not in held, "a condition is not a refusal"
+    assert ("musk", "openai-should-be-open-source") in held
