@@ -58,3 +58,32 @@ def test_musk_no_longer_funding_until_a_firm_commitment_keeps_its_condition_and_
     held = {(c["holder"], c["proposition"]) for c in found["contradictions"]}
     assert ("musk", "musk-should-keep-funding-openai") not in held, "a condition is not a refusal"
     assert ("musk", "openai-should-be-open-source") in held
+
+
+def test_the_parties_agree_only_that_no_single_document_is_a_contract_not_that_no_writing_exists(store: pyoxigraph.Store) -> None:
+    rows = ask(
+        store,
+        """SELECT ?st ?who ?p ?label WHERE { VALUES ?st { statement:mtd-musk-no-single-document statement:mtd-openai-no-single-document }
+             ?st rdf:subject ?who ; rdf:predicate ?p ; rdf:object ?stance . ?stance rdfs:label ?label . FILTER(LANG(?label) = "en") }""",
+    )
+    label = "There is no one single document that consists of a contract between the parties"
+    assert rows == [
+        ("mtd-musk-no-single-document", "musk", "qg:supports", label),
+        ("mtd-openai-no-single-document", "openai", "qg:supports", label),
+    ]
+    assert ask(store, "ASK { statement:mtd-musk-emails-express-contract rdf:predicate qg:claims }") == [("yes",)], "the e-mails, he argues"
+
+
+def test_no_contract_document_exists_is_said_only_with_other_than_these_emails(store: pyoxigraph.Store) -> None:
+    rows = ask(
+        store,
+        """SELECT ?p ?label ?exact WHERE { statement:pi-court-no-written-contract rdf:predicate ?p ; rdf:object ?stance ;
+             qg:quote/oa:hasSelector/oa:exact ?exact . ?stance rdfs:label ?label . FILTER(LANG(?label) = "en") }""",
+    )
+    assert rows == [
+        (
+            "qg:supports",
+            "Other than the e-mails, no contract or gifting document with terms and conditions for Musk's donations exists",
+            "Other than these emails, no contract or gifting document with terms and conditions exists.",
+        )
+    ]
