@@ -87,3 +87,15 @@ def test_no_contract_document_exists_is_said_only_with_other_than_these_emails(s
             "Other than these emails, no contract or gifting document with terms and conditions exists.",
         )
     ]
+
+
+def test_a_founding_in_december_2015_is_dated_to_that_month_not_to_the_orders_day(orders: Built) -> None:
+    store = orders.out.open_store()
+    rows = ask(store, "SELECT ?date (DATATYPE(?date) AS ?type) WHERE { statement:msj-musk-founded qg:date ?date }")
+    assert rows == [("2015-12", "http://www.w3.org/2001/XMLSchema#gYearMonth")]
+    steps = run_kg_json("timeline", "musk", "-f", "json", "--build", orders.out.root)["steps"]
+    (founded,) = [s for s in steps if s["statement"] == "msj-musk-founded"]
+    assert (founded["time"], founded["dated_by"], founded["when"]) == ("2015-12", "stated", "December 2015")
+    for step in steps:  # a month or a year only where the statement's own words give exactly that
+        if len(step["time"]) < 10 and step["dated_by"] == "stated":
+            assert step["when"], step["statement"]
