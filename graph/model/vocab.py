@@ -119,6 +119,7 @@ class QG(DefinedNamespace):
     parentOf: URIRef
     deFactoSubsidiaryOf: URIRef
     effectivelyOwns: URIRef
+    transferredAssetsTo: URIRef
     funded: URIRef
     donatedTo: URIRef
     acquired: URIRef

@@ -99,3 +99,18 @@ def test_a_founding_in_december_2015_is_dated_to_that_month_not_to_the_orders_da
     for step in steps:  # a month or a year only where the statement's own words give exactly that
         if len(step["time"]) < 10 and step["dated_by"] == "stated":
             assert step["when"], step["statement"]
+
+
+def test_openai_transferring_its_assets_to_the_for_profit_is_the_courts_narration(store: pyoxigraph.Store) -> None:
+    rows = ask(
+        store,
+        """SELECT ?st ?voice ?who ?exact WHERE { ?st rdf:subject entity:openai ; rdf:predicate qg:transferredAssetsTo ;
+             rdf:object entity:openai-lp ; a ?voice ; prov:wasAttributedTo ?who ; qg:quote/oa:hasSelector/oa:exact ?exact .
+             FILTER(?voice IN (qg:Narration, qg:Claim, qg:Quotation, qg:Judgement)) }""",
+    )
+    assert [(st, voice, who) for st, voice, who, _ in rows] == [
+        ("msj-openai-moved-ip-and-employees", "qg:Narration", "ndcal"),
+        ("msj-openai-transferred-assets", "qg:Narration", "ndcal"),
+    ]
+    assert rows[1][3] == "After the for-profit entity was created, OpenAI transferred its assets out of the nonprofit and to the for-profit."
+    assert ask(store, "ASK { entity:openai qg:transferredAssetsTo entity:openai-lp }") == [("yes",)], "narration is in the default graph"
