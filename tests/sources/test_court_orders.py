@@ -112,5 +112,7 @@ def test_openai_transferring_its_assets_to_the_for_profit_is_the_courts_narratio
         ("msj-openai-moved-ip-and-employees", "qg:Narration", "ndcal"),
         ("msj-openai-transferred-assets", "qg:Narration", "ndcal"),
     ]
-    assert rows[1][3] == "After the for-profit entity was created, OpenAI transferred its assets out of the nonprofit and to the for-profit."
+    assert (
+        rows[1][3] == "After the for-profit entity was created, OpenAI transferred its assets out of the nonprofit and to the for-profit."
+    )
     assert ask(store, "ASK { entity:openai qg:transferredAssetsTo entity:openai-lp }") == [("yes",)], "narration is in the default graph"
