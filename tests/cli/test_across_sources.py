@@ -131,11 +131,26 @@ def test_the_bundled_sources_give_licence_credit_and_counts(built: Built) -> Non
     assert len(built.checked.corpus.entities) == 173
 
 
-def test_the_readme_table_of_sources_gives_the_counts_of_the_build(built: Built) -> None:
+VOICES = ("narration", "quotation", "claim", "judgement")
+
+
+def test_the_readme_table_of_sources_gives_the_counts_of_the_build_by_voice(built: Built) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Where the texts come from") : readme.index("### One entity across sources")]
-    rows = {m[1]: (int(m[2]), int(m[3])) for m in re.finditer(r"^\| `([^`]+)` \|.*\| (\d+) \| (\d+) \|$", section, re.MULTILINE)}
-    assert rows == {source: (sum(voices.values()), entities) for source, _, voices, entities in SOURCES}
+    header, *lines = [line for line in section.split("\n") if line.startswith("| ")]  # the rule |---| is left out
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert columns[-6:] == ["statements", *VOICES, "entities"]
+    table = {}
+    for line in lines:
+        cells = dict(zip(columns, (c.strip() for c in line.strip("|").split("|")), strict=True))
+        table[cells["source"].strip("`")] = tuple(int(cells[c]) for c in columns[-6:])
+    sources = run_kg_json("sources", "-f", "json", "--build", built.out.root)["sources"]
+    counts = {
+        s["source"]: (sum(s["statements_by_voice"].values()), *(s["statements_by_voice"].get(v, 0) for v in VOICES), s["entities"])
+        for s in sources
+    }
+    assert table == counts
+    assert {source: (c[0], c[-1]) for source, c in table.items()} == {s: (sum(v.values()), e) for s, _, v, e in SOURCES}
 
 
 def test_every_bundled_source_mentions_musk_and_says_how(built: Built) -> None:
