@@ -138,14 +138,15 @@ def test_signals_gives_the_words_of_each_relation_in_a_language() -> None:
     assert set(german) | set(english) <= set(onto.relations)
 
 
-
 def test_every_relation_and_attribute_in_use_has_signal_words_in_german_and_english() -> None:
     onto = default_ontology()
     german, english = onto.signals("de"), onto.signals("en")
     without = sorted(n for n, r in onto.relations.items() if not r.abstract and not (n in german and n in english))
     assert without == []
-    assert {"described as", "known as"} <= set(english["describedAs"]) and "bezeichnet als" in german["describedAs"]
-    assert "post at" in english["officeIn"] and "Posten bei" in german["officeIn"]
+    assert {"described as", "known as"} <= set(english["describedAs"])
+    assert "bezeichnet als" in german["describedAs"]
+    assert "post at" in english["officeIn"]
+    assert "Posten bei" in german["officeIn"]
 
 
 def test_role_relations_name_a_w3c_org_role_and_memberships_are_derived_for_members() -> None:
