@@ -182,7 +182,8 @@ def merge_command(
     """Merge DROP into KEEP: rewrite every reference in the data, all files or none.
 
     DROP's labels and aliases become aliases of KEEP; its Wikidata id, type and descriptions fill
-    what KEEP lacks. Refused (exit 1, nothing written) when the two cannot be one entity (kinds,
+    what KEEP lacks. known-entities.yaml and the drafts of kg extract (drafts/) are rewritten in the
+    same commit. Refused (exit 1, nothing written) when the two cannot be one entity (kinds,
     types or Wikidata ids differ, or they are marked distinct_from), when a quote would lose its
     anchor (a statement without an id would get a new one: see --pin-ids), or when the merged
     data fails any check of kg validate.

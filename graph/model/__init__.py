@@ -4,5 +4,5 @@
 must exist in ``ontology/quotegraph.ttl`` (a test checks); ``ontology`` reads the ontology into
 what the loader checks statements against; ``lang`` the languages labels are given in and which
 one to show (light, so that every command can take ``--lang`` without importing pydantic's
-models). Imports nothing above itself.
+models); ``dates`` a statement's date at the precision its source gives (day, month or year). Imports nothing above itself.
 """

@@ -12,9 +12,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from graph.model.dates import FORMS, check_partial
 
 Kind = Literal["person", "organization", "stance", "office", "event", "document", "topic"]
 KINDS: tuple[str, ...] = ("person", "organization", "stance", "office", "event", "document", "topic")
@@ -165,13 +167,27 @@ class StatementIn(BaseModel):
     occurrence: Annotated[int, Field(ge=1)] | None = Field(default=None, description="which match, when a quote occurs more than once")
     translation: Text | None = None
     when: Line | None = Field(default=None, description="time in the source's words, e.g. 'Derzeit'")
-    date: dt.date | None = None
+    date: dt.date | str | None = Field(
+        default=None, description="when, as precise as the source says it: " + FORMS + "; never more precise than the text"
+    )
     hedged: bool = False
     inferred: bool = Field(
         default=False, description="the curator's inference: the text implies it but does not state it (say from what in note:)"
     )
     regarding: list[Id] = Field(default_factory=list, description="ids of statements this one is about")
     note: Text | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _a_year_is_text(cls, value: Any) -> Any:
+        """YAML reads ``date: 2017`` as a number: a year."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("date")
+    @classmethod
+    def _a_month_or_a_year(cls, value: dt.date | str | None) -> dt.date | str | None:
+        """A day is a date; text must be a month (``2015-12``) or a year (``2015``), never filled in to a day."""
+        return check_partial(value) if isinstance(value, str) else value
 
 
 class StatementsFileIn(BaseModel):
@@ -257,7 +273,8 @@ class Statement(BaseModel):
     quotes: tuple[Quote, ...]
     translation: str | None
     when: str | None
-    date: dt.date | None
+    #: a day, or the ISO text of a month or a year (graph.model.dates)
+    date: dt.date | str | None
     hedged: bool
     regarding: tuple[str, ...]
     note: str | None

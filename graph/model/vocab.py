@@ -118,6 +118,8 @@ class QG(DefinedNamespace):
     subsidiaryOf: URIRef
     parentOf: URIRef
     deFactoSubsidiaryOf: URIRef
+    effectivelyOwns: URIRef
+    transferredAssetsTo: URIRef
     funded: URIRef
     donatedTo: URIRef
     acquired: URIRef

@@ -14,7 +14,8 @@ a second source's positions join the same groups.
 
 Time decides which side comes first when it is known: the event a statement was expressed in
 (or the event that contains it, ``partOf``) may be ordered by narrated ``before`` statements,
-and across sources by dates. A statement's own date (``date:``, given by its source) says when;
+and across sources by dates. A statement's own date (``date:``, given by its source to the day,
+the month or the year) says when;
 its source's publication date says only that it had happened by then. So one side comes first
 by date when some position of it happened, at the latest, before a position of the other side
 is dated to have happened: a date of publication is an upper bound, never a lower one. Words
@@ -31,6 +32,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import GraphInvalid
+from graph.model import dates
 from graph.network.analysis import label, statement_fields
 
 FOR, AGAINST = "for", "against"
@@ -93,8 +95,12 @@ class Evidence:
 
 
 def dated_before(first: list[Evidence], second: list[Evidence]) -> bool:
-    """Some position of ``first`` happened, at the latest, before one of ``second`` is dated (see the module docstring)."""
-    return any(a.latest and b.dated and a.latest < b.dated for a in first for b in second)
+    """Some position of ``first`` happened, at the latest, before one of ``second`` is dated (see the module docstring).
+
+    A date given only to the month or the year is the span of its days: "2017-09" is before
+    "2017-10-02" but not before "2017-09-20", and "2017" is before nothing in 2017.
+    """
+    return any(a.latest and b.dated and dates.latest(a.latest) < dates.earliest(b.dated) for a in first for b in second)
 
 
 @dataclass(frozen=True)

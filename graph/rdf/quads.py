@@ -30,6 +30,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 from graph import paths
 from graph.defaults import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
 from graph.errors import UsageError
+from graph.model import dates
 from graph.model.lang import DISPLAY_LANGS, display_label
 from graph.model.ontology import Ontology
 from graph.model.records import Corpus, Entity, Source, Statement
@@ -339,7 +340,7 @@ class NQuads:
         if stmt.when:
             out.append(f"{node} {_TIME_TEXT} {_lang(stmt.when, lang)} {g} .\n")
         if stmt.date:
-            out.append(f'{node} <{QG.date}> "{stmt.date.isoformat()}"^^<{XSD.date}> {g} .\n')
+            out.append(f'{node} <{QG.date}> "{dates.text(stmt.date)}"^^<{dates.datatype(stmt.date)}> {g} .\n')
         if stmt.inferred:
             out.append(f'{node} <{QG.inferred}> "true"^^<{XSD.boolean}> {g} .\n')
         if stmt.hedged:

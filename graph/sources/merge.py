@@ -17,6 +17,13 @@ included, and the IRIs of its quote (``statement/<id>#quote``) derive from that 
 its subject or object would move the quote to a new IRI and break every link to it.
 ``pin_ids`` writes the current id into such statements first, so the quote keeps its IRI.
 The caller checks the merged data as ``kg validate`` does before :func:`commit` writes it.
+
+The project's files that the build does not read are merged too, in the same commit: the known
+names (``known-entities.yaml``) and the review files of ``kg extract`` (``drafts/*.yaml``). Their
+references to DROP name KEEP, an entry of DROP there goes (KEEP is defined), and a draft whose
+subject or object was DROP gets the id derived from its new content, which is the id ``kg
+extract`` gives it when it finds it again (so the curator's decision on it is kept) and the one
+the loader gives it once accepted. A draft id written by hand, not derived, is left alone.
 """
 
 from __future__ import annotations
@@ -44,6 +51,10 @@ from graph.sources.yamlfile import MAX_YAML_BYTES, LineDict, load_yaml
 #: Fields whose value is one entity id, and fields whose value is a list of them.
 ONE_ENTITY = frozenset({"subject", "object", "asserted_by", "expressed_in", "author"})
 ENTITY_LISTS = frozenset({"negates", "distinct_from"})
+#: The project's files the build does not read but that name entities: graph.ingest writes them
+#: (graph.ingest.project.KNOWN_FILE, graph.ingest.drafts.DRAFTS_DIRNAME; a layer above, so named here; a test keeps them equal).
+KNOWN_ENTITIES_FILE = "known-entities.yaml"
+DRAFTS_FOLDER = "drafts"
 
 
 class MergeRefused(QuotegraphError):
@@ -174,12 +185,14 @@ def _content_end(text: str, node: Node) -> int:
 
 def _remove_item(text: str, item: MappingNode) -> Edit:
     """The lines of one block-sequence item and one blank line that separated it: the one after it,
-    or, for the last item of the file, the one before (else the file would end in a blank line)."""
+    or, for the last item of the file, the one before (else the file would end in a blank line);
+    for the first item of its list, the one after (else the list would open with a blank line)."""
     start = _line_start(text, item.start_mark.index)
     end = _line_end(text, _content_end(text, item))
     before_blank = start >= 2 and text[start - 2 : start] == "\n\n"
+    first = text[:start].rstrip(" \t\n").endswith(":")
     after = text[end : _line_end(text, end)] if end < len(text) else ""
-    if after and after.strip() == "" and before_blank:
+    if after and after.strip() == "" and (before_blank or first):
         end += len(after)
     elif before_blank and text[end:].strip() == "":
         start -= 1
@@ -357,6 +370,10 @@ def plan_merge(root: Path, keep: str, drop: str, *, pin_ids: bool = False) -> Me
                     pinned.append((record.shown, line, ident))
                 else:
                     unpinned.append((record.shown, line, ident))
+    for path in _unread_files(root):
+        text = changes[path].old if path in changes else _read(path, root)
+        if drop in text:
+            _merge_unread(change(path, text), drop, keep)
     if unpinned:
         listed = "; ".join(f"{file}:{line} ({ident})" for file, line, ident in unpinned[:10])
         more = f" and {len(unpinned) - 10} more" if len(unpinned) > 10 else ""
@@ -365,6 +382,66 @@ def plan_merge(root: Path, keep: str, drop: str, *, pin_ids: bool = False) -> Me
             f"move their quotes to new IRIs: {listed}{more}. Run again with --pin-ids to write their current ids into the data"
         )
     return MergePlan(keep, drop, [c for c in changes.values() if c.edits], pinned, added)
+
+
+def _unread_files(root: Path) -> list[Path]:
+    """``known-entities.yaml`` and the drafts of ``kg extract``: the build does not read them, a merge must."""
+    known = [root / KNOWN_ENTITIES_FILE] if (root / KNOWN_ENTITIES_FILE).is_file() else []
+    drafts = yaml_files(root / DRAFTS_FOLDER) if (root / DRAFTS_FOLDER).is_dir() else []
+    return [*known, *drafts]
+
+
+def _top(document: Node | None, key: str) -> list[MappingNode]:
+    """The mapping items of a top-level list (``entities:``, ``statements:``)."""
+    if not isinstance(document, MappingNode):
+        return []
+    found = dict(_pairs(document)).get(key)
+    return [item for item in found.value if isinstance(item, MappingNode)] if isinstance(found, SequenceNode) else []
+
+
+def _merge_unread(record: FileChange, drop: str, keep: str) -> None:
+    """A known-names or drafts file: DROP's entry removed, references renamed, derived draft ids derived anew."""
+    text = record.old
+    document = _compose(text)
+    removed = [_remove_item(text, item) for item in _top(document, "entities") if _id_of(item) == drop]
+    kept = [e for e in _reference_edits(document, drop, keep) if not any(r.start <= e.start < r.end for r in removed)]
+    ids = _draft_id_edits(document, drop, keep) if record.path.parent.name == DRAFTS_FOLDER else []
+    record.edits.extend([*removed, *kept, *ids])
+    record.references += len(kept)
+    if removed:
+        record.notes.append(f"entry '{drop}' removed")
+    if ids:
+        record.notes.append(f"{len(ids)} draft id(s) derived anew from the merged content")
+
+
+def _draft_id_edits(document: Node | None, drop: str, keep: str) -> list[Edit]:
+    """New ids for the drafts naming DROP as subject or object whose id is derived from their content."""
+    source = dict(_pairs(document)).get("source") if isinstance(document, MappingNode) else None
+    if not isinstance(source, ScalarNode):
+        return []
+    edits = []
+    for item in _top(document, "statements"):
+        fields = {key: node for key, node in _pairs(item) if isinstance(node, ScalarNode)}
+        values = {key: node.value for key, node in fields.items()}
+        if drop not in (values.get("subject"), values.get("object")) or "id" not in fields:
+            continue
+        renamed = {**values, **{k: keep for k in ("subject", "object") if values.get(k) == drop}}
+        old_id, new_id = _draft_id(source.value, values), _draft_id(source.value, renamed)
+        if old_id is None or new_id is None or values["id"] != old_id:
+            continue  # an id of the curator's, not derived: it stays
+        edits.append(_replace_scalar(fields["id"], new_id))
+    return edits
+
+
+def _draft_id(source: str, values: dict[str, str]) -> str | None:
+    """The id ``kg extract`` derives for a draft of these fields (as the loader does), or None without its offsets."""
+    try:
+        start, end = int(values["start"]), int(values["end"])
+    except (KeyError, ValueError):
+        return None
+    return derive_statement_id(
+        source, values.get("subject", ""), values.get("predicate", ""), values.get("object"), values.get("value"), start, end
+    )
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:

@@ -29,18 +29,26 @@ PI, MTD, CC, MSJ, PRETRIAL = (
 ORDERS = (PI, MTD, CC, MSJ, PRETRIAL)
 
 
-def test_musks_stances_over_time_are_dated_by_two_court_orders_and_never_invented(built: Built) -> None:
+def test_musks_stances_over_time_are_dated_by_the_court_orders_to_the_day_month_or_year_and_never_invented(built: Built) -> None:
     steps = run_kg_json("timeline", "musk", "--stances", "-f", "json", "--build", built.out.root)["steps"]
     corpus = built.checked.corpus
-    assert [(s["time"], s["dated_by"], s["source"], s["statement"]) for s in steps[:4]] == [
+    assert [(s["time"], s["dated_by"], s["source"], s["statement"]) for s in steps[:12]] == [
+        ("2015-06", "stated", MTD, "mtd-fac-musk-provided-nonprofit"),  # "[i]n June 2015", as the complaint pleads
         ("2015-06-24", "stated", PI, "pi-musk-agree-on-all"),
         ("2016-02-22", "stated", PI, "pi-musk-hire-whatever-it-takes"),
+        ("2016-03", "stated", PI, "pi-musk-sounds-good"),
+        ("2016-04", "stated", PI, "pi-musk-ai-power-distributed"),
+        ("2017", "stated", MSJ, "msj-musk-cash-cow"),  # "In 2017": the year before its months and days
+        ("2017", "stated", MSJ, "msj-musk-philanthropic"),
+        ("2017-09", "stated", PI, "pi-musk-annoyed-profit-motive"),
+        ("2017-09", "stated", PI, "pi-musk-continue-as-nonprofit"),
         ("2017-09-20", "stated", MSJ, "msj-musk-continue-as-nonprofit"),
         ("2017-09-20", "stated", MSJ, "msj-musk-no-longer-fund"),
+        ("2018-02-20", "stated", MSJ, "msj-musk-agreed-to-donate"),
     ]
-    assert steps[1]["quote"] == "Whatever it takes to bring on ace talent is fine by me."
-    assert (steps[1]["voice"], steps[1]["asserted_by"], steps[1]["expressed_in"]) == ("quotation", "musk", "email-2016-02-22-musk")
-    assert {s["source"] for s in steps if s["dated_by"] == "stated"} == {PI, MSJ}
+    assert steps[2]["quote"] == "Whatever it takes to bring on ace talent is fine by me."
+    assert (steps[2]["voice"], steps[2]["asserted_by"], steps[2]["expressed_in"]) == ("quotation", "musk", "email-2016-02-22-musk")
+    assert {s["source"] for s in steps if s["dated_by"] == "stated"} == {PI, MTD, MSJ}
     dated = [s["time"] for s in steps if s["time"]]
     assert dated == sorted(dated)
     assert steps[len(dated) :], "the article's steps"
@@ -99,7 +107,7 @@ SOURCES = [
     (PI, "2025-03-04", {"claim": 21, "judgement": 14, "narration": 71, "quotation": 21}, 61),
     (MTD, "2025-05-01", {"claim": 3, "judgement": 6, "narration": 48, "quotation": 3}, 32),
     (CC, "2025-08-12", {"claim": 6, "judgement": 7, "narration": 42, "quotation": 19}, 40),
-    (MSJ, "2026-01-15", {"claim": 1, "narration": 82, "quotation": 25}, 45),
+    (MSJ, "2026-01-15", {"claim": 1, "narration": 84, "quotation": 25}, 46),
     (PRETRIAL, "2026-03-31", {"judgement": 7, "narration": 24, "quotation": 3}, 22),
     (SOURCE_ID, "", {"claim": 5, "judgement": 5, "narration": 41, "quotation": 8}, 28),
 ]
@@ -119,15 +127,30 @@ def test_the_bundled_sources_give_licence_credit_and_counts(built: Built) -> Non
         assert "public domain (17 U.S.C. § 105)" in s["attribution"]
         assert s["url"].startswith("https://storage.courtlistener.com/recap/gov.uscourts.cand.433688/")
     assert (sources[5]["licence"], sources[5]["attribution"]) == ("", ""), "the article's licence is not known"
-    assert sum(sum(s["statements_by_voice"].values()) for s in sources) == 462
-    assert len(built.checked.corpus.entities) == 171
+    assert sum(sum(s["statements_by_voice"].values()) for s in sources) == 464
+    assert len(built.checked.corpus.entities) == 173
 
 
-def test_the_readme_table_of_sources_gives_the_counts_of_the_build(built: Built) -> None:
+VOICES = ("narration", "quotation", "claim", "judgement")
+
+
+def test_the_readme_table_of_sources_gives_the_counts_of_the_build_by_voice(built: Built) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Where the texts come from") : readme.index("### One entity across sources")]
-    rows = {m[1]: (int(m[2]), int(m[3])) for m in re.finditer(r"^\| `([^`]+)` \|.*\| (\d+) \| (\d+) \|$", section, re.MULTILINE)}
-    assert rows == {source: (sum(voices.values()), entities) for source, _, voices, entities in SOURCES}
+    header, *lines = [line for line in section.split("\n") if line.startswith("| ")]  # the rule |---| is left out
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert columns[-6:] == ["statements", *VOICES, "entities"]
+    table = {}
+    for line in lines:
+        cells = dict(zip(columns, (c.strip() for c in line.strip("|").split("|")), strict=True))
+        table[cells["source"].strip("`")] = tuple(int(cells[c]) for c in columns[-6:])
+    sources = run_kg_json("sources", "-f", "json", "--build", built.out.root)["sources"]
+    counts = {
+        s["source"]: (sum(s["statements_by_voice"].values()), *(s["statements_by_voice"].get(v, 0) for v in VOICES), s["entities"])
+        for s in sources
+    }
+    assert table == counts
+    assert {source: (c[0], c[-1]) for source, c in table.items()} == {s: (sum(v.values()), e) for s, _, v, e in SOURCES}
 
 
 def test_every_bundled_source_mentions_musk_and_says_how(built: Built) -> None:
@@ -170,7 +193,7 @@ def test_kg_diff_shows_what_an_edit_of_a_court_order_changed(built: Built, data_
         ("pt-musk-accuses-openai-gains", ["quote"], "up to $134 billion from OpenAI [308, 338)")
     ]
     assert built.checked.corpus.sources[PRETRIAL].text[308:338] == "up to $134 billion from OpenAI"
-    assert diff["unchanged"] == 462 + 93 - 3  # curated and derived statements, less the three edited
+    assert diff["unchanged"] == 464 + 93 - 3  # curated and derived statements, less the three edited
     table = run_kg("diff", built.out.root, after.root)
     assert table.exit_code == 0, table.stderr
     for line in ("1 statement(s) added", "1 statement(s) removed", "1 statement(s) changed"):

@@ -67,10 +67,10 @@ def test_build_from_any_directory_writes_one_output_folder_there(tmp_path: Path)
     out = tmp_path / "quotegraph-out" / "current"
     assert sorted(p.name for p in out.iterdir()) == ["build.json", "cache", "store", "view"], "exports are written on demand"
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
-    assert manifest["counts"]["statements"] == 462  # 59 in the article, 403 in the five court orders
-    assert manifest["counts"]["entities"] == 171
+    assert manifest["counts"]["statements"] == 464  # 59 in the article, 405 in the five court orders
+    assert manifest["counts"]["entities"] == 173
     assert "statements" in result.stdout
-    assert "462" in result.stdout
+    assert "464" in result.stdout
     assert "Exports: on demand" in result.stdout
 
 

@@ -10,11 +10,12 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers.inprocess import run_kg
 from helpers.story import write_story
 
 from graph.sources import merge
-from graph.sources.loader import Loader, load_corpus
+from graph.sources.loader import Loader, derive_statement_id, load_corpus
 
 SECOND_ROE = """
   # the same Roe, written again by a second curator
@@ -163,3 +164,87 @@ def test_merge_writes_all_files_or_none(story: Path, monkeypatch: pytest.MonkeyP
         merge.commit(plan)
     monkeypatch.setattr(merge.os, "replace", real_replace)
     assert _files(story) == before  # the file already replaced was put back; no temporary file is left
+
+
+DRAFTED = "Roe said that Acme should merge with Globex."
+
+
+def _drafts_and_known_names(data: Path) -> tuple[Path, Path, str]:
+    """A review file of kg extract and a known-names file that name jane-roe, as a project has them."""
+    text = (data / "sources" / "roe-2024-09.txt").read_text(encoding="utf-8")
+    start = text.index(DRAFTED)
+    derived = derive_statement_id("roe-2024-09", "jane-roe", "supports", "acme-should-merge-with-globex", None, start, start + len(DRAFTED))
+    (data / "drafts").mkdir()
+    drafts = data / "drafts" / "roe-2024-09.yaml"
+    drafts.write_text(
+        "# Drafted statements for source roe-2024-09, written by `kg extract`.\n"
+        "source: roe-2024-09\nlanguage: en\n"
+        "entities:\n"
+        "- id: jane-roe\n  kind: person\n  label: Jane Roe\n  confidence: 0.8\n  rule: name\n"
+        "- id: globex-board\n  kind: organization\n  label: Globex board\n  confidence: 0.5\n  rule: name\n"
+        "statements:\n"
+        f"- id: {derived}\n  status: rejected\n  subject: jane-roe\n  predicate: supports\n"
+        f"  object: acme-should-merge-with-globex\n  quote: {DRAFTED}\n  start: {start}\n  end: {start + len(DRAFTED)}\n"
+        "  voice: narration\n  asserted_by: jane-roe\n  confidence: 0.6\n  rule: signal\n"
+        "- id: roe-met-globex-board\n  status: pending\n  subject: globex-board\n  predicate: met\n  object: jane-roe\n"
+        f"  quote: {DRAFTED}\n  start: {start}\n  end: {start + len(DRAFTED)}\n  voice: narration\n  confidence: 0.4\n  rule: signal\n",
+        encoding="utf-8",
+    )
+    known = data / "known-entities.yaml"
+    known.write_text(
+        "# Known names (kg init --with-bundled-entities); the build does not read this file.\n"
+        "entities:\n"
+        "  - id: jane-roe\n    kind: person\n    label: {en: Jane Roe}\n\n"
+        "  - id: john-roe\n    kind: person\n    label: {en: John Roe}\n    distinct_from: [jane-roe]  # her brother\n",
+        encoding="utf-8",
+    )
+    return drafts, known, derived
+
+
+def test_merge_rewrites_the_drafts_and_the_known_names_too_keeping_decisions(story: Path) -> None:
+    drafts, known, derived = _drafts_and_known_names(story)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids")
+    assert result.exit_code == 0, result.stderr
+    assert "drafts/roe-2024-09.yaml: entry 'jane-roe' removed; 1 draft id(s) derived anew from the merged content" in result.stdout
+    assert "known-entities.yaml: entry 'jane-roe' removed; 1 reference(s) to 'jane-roe' now name 'roe'" in result.stdout
+    for path in (drafts, known):
+        assert "jane-roe" not in path.read_text(encoding="utf-8"), path.name
+    doc = yaml.safe_load(drafts.read_text(encoding="utf-8"))
+    assert [e["id"] for e in doc["entities"]] == ["globex-board"]
+    first, second = doc["statements"]
+    start = first["start"]
+    assert first["id"] == derive_statement_id("roe-2024-09", "roe", "supports", "acme-should-merge-with-globex", None, start, first["end"])
+    assert first["id"] != derived
+    assert (first["status"], first["subject"], first["asserted_by"]) == ("rejected", "roe", "roe"), "the decision is kept"
+    assert (second["id"], second["object"]) == ("roe-met-globex-board", "roe"), "an id of the curator's stays"
+    assert known.read_text(encoding="utf-8") == (
+        "# Known names (kg init --with-bundled-entities); the build does not read this file.\n"
+        "entities:\n"
+        "  - id: john-roe\n    kind: person\n    label: {en: John Roe}\n    distinct_from: [roe]  # her brother\n"
+    )
+
+
+def test_a_merge_that_fails_on_the_drafts_leaves_every_file_as_it_was(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drafts, _known, _ = _drafts_and_known_names(story)
+    plan = merge.plan_merge(story, "roe", "jane-roe", pin_ids=True)
+    assert [c.shown for c in plan.changes][-2:] == ["data/known-entities.yaml", "data/drafts/roe-2024-09.yaml"]
+    before = _files(story)
+    real_replace = os.replace
+
+    def failing_on_drafts(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst) == drafts:
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(merge.os, "replace", failing_on_drafts)
+    with pytest.raises(OSError, match="disk full"):
+        merge.commit(plan)
+    monkeypatch.setattr(merge.os, "replace", real_replace)
+    assert _files(story) == before
+
+
+def test_the_merge_names_the_files_kg_extract_and_kg_init_write() -> None:
+    from graph.ingest.drafts import DRAFTS_DIRNAME
+    from graph.ingest.project import KNOWN_FILE
+
+    assert (merge.DRAFTS_FOLDER, merge.KNOWN_ENTITIES_FILE) == (DRAFTS_DIRNAME, KNOWN_FILE)
