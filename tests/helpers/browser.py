@@ -3,7 +3,7 @@
 Every request other than the page's own file is aborted and recorded, console errors and dialogs
 (``alert``) are recorded, and the page counts as usable once its script sets
 ``<html data-state="ready">`` (after vis-network has drawn a laid-out graph). Used by the browser
-tests and by ``tests/bench_view.py``. Never runs ``playwright install``: the browser is
+tests and by ``python -m tests.bench.view``. Never runs ``playwright install``: the browser is
 ``/usr/bin/chromium`` from Debian.
 """
 
