@@ -8,6 +8,7 @@ every import, also those inside functions, so a lazy import cannot climb a layer
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from helpers.run import REPO
 
@@ -114,3 +116,29 @@ def test_a_file_named_after_it_moved_is_seen(tmp_path: Path) -> None:
     (tmp_path / "tests" / "bench").mkdir(parents=True)
     (tmp_path / "tests" / "bench" / "view.py").write_text('"""Run it: python tests/bench_view.py."""\n', encoding="utf-8")
     assert _named_files_missing(tmp_path, [tmp_path / "tests" / "bench" / "view.py"]) == {"tests/bench/view.py: tests/bench_view.py"}
+
+
+def _local_imports(folder: Path) -> nx.DiGraph:
+    """Which modules of ``folder`` (a package of the tests) import which, read from their source."""
+    graph = nx.DiGraph()
+    modules = {path.stem for path in folder.glob("*.py")}
+    graph.add_nodes_from(modules)
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                graph.add_edges_from((path.stem, name) for name in names if name in modules)
+    return graph
+
+
+def test_the_benchmark_modules_import_one_another_without_a_cycle() -> None:
+    """The benchmark lives in tests/, outside import-linter's reach; its imports go one way too."""
+    assert list(nx.simple_cycles(_local_imports(REPO / "tests" / "bench"))) == []
+
+
+def test_a_cycle_between_benchmark_modules_is_seen(tmp_path: Path) -> None:
+    (tmp_path / "run.py").write_text("from . import asking\n", encoding="utf-8")
+    (tmp_path / "asking.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .run import Context\n", encoding="utf-8"
+    )
+    assert list(nx.simple_cycles(_local_imports(tmp_path))) != []
