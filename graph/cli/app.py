@@ -14,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -165,6 +166,16 @@ OutOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+class ReportFormat(StrEnum):
+    """What a command that reports what it did prints on stdout: a table or lines for people, one JSON object for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")]
 BuildOption = Annotated[
     Path | None,
     typer.Option(

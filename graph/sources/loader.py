@@ -50,7 +50,7 @@ CONTEXT_KINDS = frozenset({"event", "document"})
 
 #: the fields of a curator's statement that its resolved record keeps as written; the others
 #: (id, value_lang, asserted_by, regarding) get a default or a conversion in :meth:`Loader._resolve`
-CURATED_AS_WRITTEN = frozenset(StatementIn.model_fields) & frozenset(Statement.model_fields) - {
+CURATED_AS_WRITTEN: set[str] = set(StatementIn.model_fields) & set(Statement.model_fields) - {
     "id",
     "value_lang",
     "asserted_by",

@@ -6,6 +6,7 @@ The data is the two-source story of ``helpers.story`` with Jane Roe written twic
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -163,3 +164,18 @@ def test_merge_writes_all_files_or_none(story: Path, monkeypatch: pytest.MonkeyP
         merge.commit(plan)
     monkeypatch.setattr(merge.os, "replace", real_replace)
     assert _files(story) == before  # the file already replaced was put back; no temporary file is left
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["merge", "dry-run"])
+def test_merge_with_json_prints_what_it_did_as_one_object(story: Path, dry_run: bool) -> None:
+    before = _files(story)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids", "-f", "json", *(["--dry-run"] if dry_run else []))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    done = json.loads(result.stdout)
+    assert (done["keep"], done["drop"], done["written"], done["references"]) == ("roe", "jane-roe", not dry_run, 3)
+    assert {f["file"]: f["references"] for f in done["files"]} == {"data/entities.yaml": 0, "data/statements/roe-2024-09.yaml": 3}
+    assert done["aliases_added"] == ["J. Roe"]
+    [pinned] = done["pinned"]
+    assert pinned["file"] == "data/statements/roe-2024-09.yaml" and pinned["id"].startswith("s-")
+    assert (_files(story) == before) is dry_run
