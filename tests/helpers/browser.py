@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from helpers.tooling import require_tool
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -92,3 +96,11 @@ def open_page(browser: Any, path: Path, *, timeout_s: float = 60, viewport: tupl
     page.wait_for_function("() => document.documentElement.dataset.state === 'ready'", timeout=timeout_s * 1000, polling=50)
     opened.seconds_to_ready = time.perf_counter() - started
     return opened
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """:func:`chromium` as a fixture, one per test module; skipped (failed in CI) where Chromium is missing."""
+    require_tool("chromium", "Debian: apt-get install chromium")
+    with chromium() as launched:
+        yield launched

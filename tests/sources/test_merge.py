@@ -177,5 +177,6 @@ def test_merge_with_json_prints_what_it_did_as_one_object(story: Path, dry_run: 
     assert {f["file"]: f["references"] for f in done["files"]} == {"data/entities.yaml": 0, "data/statements/roe-2024-09.yaml": 3}
     assert done["aliases_added"] == ["J. Roe"]
     [pinned] = done["pinned"]
-    assert pinned["file"] == "data/statements/roe-2024-09.yaml" and pinned["id"].startswith("s-")
+    assert pinned["file"] == "data/statements/roe-2024-09.yaml"
+    assert pinned["id"].startswith("s-")
     assert (_files(story) == before) is dry_run
