@@ -32,9 +32,9 @@ __all__ = ["COMMAND_MODULES", "app", "err_console", "fail", "handle_errors", "lo
 
 #: Each command (or command group) of ``kg`` and the module that registers it when imported, in the
 #: order ``kg --help`` lists them. A command's module is imported when the command runs, not
-#: before: importing all twelve for every command cost 0.17 s of the 0.88 s that ``kg neighbors``
-#: spent on imports (spaCy's mention finder, trafilatura, starlette are not needed to walk a
-#: cache). tests/cli/test_cli.py checks that the table names every command the modules register.
+#: before: importing every command module cost each command 1.72 s against 0.78 s for
+#: ``graph.cli.ask`` alone (median of 7 fresh processes, 2026-12-03, 2 cores at a load average of 4-5): spaCy's mention finder, trafilatura and starlette
+#: are not needed to walk a cache. tests/cli/test_cli.py checks that the table names every command the modules register.
 COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(["lookup", "neighbors", "path", "central", "communities"], "graph.cli.ask"),
     **dict.fromkeys(["build", "validate", "stats"], "graph.cli.build"),
@@ -300,8 +300,9 @@ def _freeze_imports(words: Sequence[str]) -> None:
     """Import the command asked for, then keep everything imported out of the collector's passes.
 
     A command imports some 300,000 objects (rdflib, networkx, numpy, Rich) that live as long as
-    the process, and every full pass of the cyclic garbage collector walks them again: 0.06 s of
-    the 0.9-1.2 s of ``kg neighbors --depth 2`` at a million statements, for nothing to collect.
+    the process, and every full pass of the cyclic garbage collector walks them again, for nothing
+    to collect (236 passes in one ``kg neighbors --depth 2`` at a million statements; their time
+    is in the README's Performance section).
     :func:`gc.freeze` moves them to a generation that is never walked. Only the console entry
     does this: tests that run commands in-process keep a collector that sees their objects.
     """

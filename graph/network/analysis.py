@@ -34,7 +34,7 @@ DEFAULT_SEED = 42
 DEFAULT_MAX_PATHS = 20
 #: statements kg path shows per hop unless --per-hop says otherwise: one hop of a generated
 #: million-statement graph (an event and the hub of its parties) holds 20,110 statements, and
-#: reading and printing all of them took 48 s for an answer whose point is the chain
+#: reading and printing all of them took 48 s (2026-12-02, 2 cores) for an answer whose point is the chain
 DEFAULT_PER_HOP = 10
 
 
