@@ -40,10 +40,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The bundled data, built once into a temporary output folder."""
+def bundled_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The bundled data, built once into a temporary output folder (under its own name too, for
+    the rooms whose ``built`` is the first source alone: tests/network/test_cache.py)."""
     out = OutDir(tmp_path_factory.mktemp("out") / "quotegraph-out")
     return build(DATA, out)
+
+
+@pytest.fixture(scope="session")
+def built(bundled_built: Built) -> Built:
+    """The bundled data, built once."""
+    return bundled_built
 
 
 @pytest.fixture(scope="session")

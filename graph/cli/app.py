@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -33,9 +34,9 @@ __all__ = ["COMMAND_MODULES", "app", "err_console", "fail", "handle_errors", "lo
 
 #: Each command (or command group) of ``kg`` and the module that registers it when imported, in the
 #: order ``kg --help`` lists them. A command's module is imported when the command runs, not
-#: before: importing all twelve for every command cost 0.17 s of the 0.88 s that ``kg neighbors``
-#: spent on imports (spaCy's mention finder, trafilatura, starlette are not needed to walk a
-#: cache). tests/cli/test_cli.py checks that the table names every command the modules register.
+#: before: importing every command module cost each command 1.72 s against 0.78 s for
+#: ``graph.cli.ask`` alone (median of 7 fresh processes, 2026-12-03, 2 cores at a load average of 4-5): spaCy's mention finder, trafilatura and starlette
+#: are not needed to walk a cache. tests/cli/test_cli.py checks that the table names every command the modules register.
 COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(["lookup", "neighbors", "path", "central", "communities"], "graph.cli.ask"),
     **dict.fromkeys(["build", "validate", "stats"], "graph.cli.build"),
@@ -167,6 +168,16 @@ OutOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+class ReportFormat(StrEnum):
+    """What a command that reports what it did prints on stdout: a table or lines for people, one JSON object for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")]
 BuildOption = Annotated[
     Path | None,
     typer.Option(
@@ -302,8 +313,9 @@ def _freeze_imports(words: Sequence[str]) -> None:
     """Import the command asked for, then keep everything imported out of the collector's passes.
 
     A command imports some 300,000 objects (rdflib, networkx, numpy, Rich) that live as long as
-    the process, and every full pass of the cyclic garbage collector walks them again: 0.06 s of
-    the 0.9-1.2 s of ``kg neighbors --depth 2`` at a million statements, for nothing to collect.
+    the process, and every full pass of the cyclic garbage collector walks them again, for nothing
+    to collect (236 passes in one ``kg neighbors --depth 2`` at a million statements; their time
+    is in the README's Performance section).
     :func:`gc.freeze` moves them to a generation that is never walked. Only the console entry
     does this: tests that run commands in-process keep a collector that sees their objects.
     """

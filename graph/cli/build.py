@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -11,7 +10,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
-from graph.cli.app import BuildOption, DataOption, OutOption, app, build_dir, choose_data, err_console, handle_errors, out_console, out_dir
+from graph.cli.app import (
+    BuildOption,
+    DataOption,
+    OutOption,
+    ReportFormat,
+    ReportFormatOption,
+    app,
+    build_dir,
+    choose_data,
+    err_console,
+    handle_errors,
+    out_console,
+    out_dir,
+)
 from graph.defaults import DEFAULT_BASE_IRI
 from graph.defaults import SHACL_ENGINES as ENGINES
 from graph.store.export import FORMATS
@@ -22,12 +34,6 @@ if TYPE_CHECKING:
 BaseIriOption = Annotated[str, typer.Option("--base-iri", help="Base IRI of entities, statements, sources and graphs.")]
 
 
-class SummaryFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-FormatOption = Annotated[SummaryFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")]
 EngineOption = Annotated[
     str,
     typer.Option(
@@ -132,7 +138,7 @@ def build_command(
     data: DataOption = None,
     out: OutOption = None,
     base_iri: BaseIriOption = DEFAULT_BASE_IRI,
-    format: FormatOption = SummaryFormat.table,
+    format: ReportFormatOption = ReportFormat.table,
     full: Annotated[bool, typer.Option("--full", help="Rebuild every source, even those whose files did not change.")] = False,
     shacl_engine: EngineOption = "auto",
     export: Annotated[
@@ -155,16 +161,16 @@ def build_command(
 
     from graph.build.pipeline import build
 
-    chosen = choose_data(data, announce=format is not SummaryFormat.json)  # -f json: said in the JSON, stderr holds only an error
+    chosen = choose_data(data, announce=format is not ReportFormat.json)  # -f json: said in the JSON, stderr holds only an error
     target = out_dir(out, chosen)
     started = time.perf_counter()
-    with RichProgress(shown=format is not SummaryFormat.json) as progress:  # with -f json, stderr holds only an error
+    with RichProgress(shown=format is not ReportFormat.json) as progress:  # with -f json, stderr holds only an error
         built: Built = build(
             chosen.path, target, base_iri=base_iri, progress=progress, full=full, engine=shacl_engine, exports=export_formats(export)
         )
     wall = time.perf_counter() - started
     print_warnings(built.checked)
-    if format is SummaryFormat.json:
+    if format is ReportFormat.json:
         out_console.print_json(
             json.dumps(
                 {
@@ -206,18 +212,18 @@ def build_command(
 def validate_command(
     data: DataOption = None,
     base_iri: BaseIriOption = DEFAULT_BASE_IRI,
-    format: FormatOption = SummaryFormat.table,
+    format: ReportFormatOption = ReportFormat.table,
     shacl_engine: EngineOption = "auto",
 ) -> None:
     """Check the data and the graph it would build (pydantic, references, quotes, SHACL). Writes nothing."""
     from graph.build.pipeline import check
 
-    chosen = choose_data(data, announce=format is not SummaryFormat.json)
-    with RichProgress(shown=format is not SummaryFormat.json) as progress:
+    chosen = choose_data(data, announce=format is not ReportFormat.json)
+    with RichProgress(shown=format is not ReportFormat.json) as progress:
         checked: Checked = check(chosen.path, base_iri=base_iri, progress=progress, engine=shacl_engine)
     counts = checked.counts()
     print_warnings(checked)
-    if format is SummaryFormat.json:
+    if format is ReportFormat.json:
         out_console.print_json(
             json.dumps({"valid": True, **chosen.as_json(), "counts": counts, "timings_s": checked.timings, **_warnings_json(checked)})
         )
@@ -227,13 +233,13 @@ def validate_command(
 
 @app.command("stats")
 @handle_errors
-def stats_command(build: BuildOption = None, format: FormatOption = SummaryFormat.table) -> None:
+def stats_command(build: BuildOption = None, format: ReportFormatOption = ReportFormat.table) -> None:
     """Counts of the built graph, read from the store."""
     from graph.store.stats import store_stats
 
     target = build_dir(build)
     stats = store_stats(target.open_store(), target.manifest())
-    if format is SummaryFormat.json:
+    if format is ReportFormat.json:
         out_console.print_json(json.dumps(stats))
         return
     out_console.print(_counts_table(f"Graph in {target.current_link}", stats))

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from graph.cli.app import DataOption, app, choose_data, err_console, handle_errors, out_console
+from graph.cli.app import DataOption, ReportFormat, ReportFormatOption, app, choose_data, err_console, handle_errors, out_console
 from graph.cli.ask import AnswerFormat, FormatOption, emit_csv, emit_json
 from graph.errors import EXIT_INVALID_DATA
 from graph.model.records import Entity
 from graph.sources.duplicates import Candidate, candidates
 from graph.sources.entities import load_entities
 from graph.sources.located import Problems
+
+if TYPE_CHECKING:
+    from graph.sources.merge import MergePlan
 
 entities_app = typer.Typer(
     help="The entities of a data folder; duplicates and merging.",
@@ -178,6 +181,7 @@ def merge_command(
         typer.Option("--pin-ids", help="Write the current id into statements that have none, so their quotes keep their IRIs."),
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")] = False,
+    format: ReportFormatOption = ReportFormat.table,
 ) -> None:
     """Merge DROP into KEEP: rewrite every reference in the data, all files or none.
 
@@ -186,7 +190,8 @@ def merge_command(
     same commit. Refused (exit 1, nothing written) when the two cannot be one entity (kinds,
     types or Wikidata ids differ, or they are marked distinct_from), when a quote would lose its
     anchor (a statement without an id would get a new one: see --pin-ids), or when the merged
-    data fails any check of kg validate.
+    data fails any check of kg validate. With -f json, what was done (or, with --dry-run, what
+    would be) is one JSON object on stdout.
     """
     from graph.build.pipeline import check
     from graph.sources.merge import commit, plan_merge, write_copy
@@ -195,6 +200,11 @@ def merge_command(
     plan = plan_merge(root, keep, drop, pin_ids=pin_ids)
     with tempfile.TemporaryDirectory(prefix="quotegraph-merge-") as tmp:
         check(write_copy(plan, root, Path(tmp)))
+    if format is ReportFormat.json:
+        if not dry_run:
+            commit(plan)
+        emit_json(_merge_dict(plan, root, written=not dry_run))
+        return
     for c in plan.changes:
         what = [f"{c.references} reference(s) to '{drop}' now name '{keep}'"] if c.references else []
         out_console.print(Text(f"{c.shown}: {'; '.join([*c.notes, *what])}"), highlight=False, soft_wrap=True)
@@ -211,3 +221,17 @@ def merge_command(
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _merge_dict(plan: MergePlan, root: Path, *, written: bool) -> dict[str, Any]:
+    """What ``kg entities merge -f json`` prints: the same facts as the lines of the table format."""
+    return {
+        "data_dir": str(root),
+        "keep": plan.keep,
+        "drop": plan.drop,
+        "written": written,
+        "references": plan.references,
+        "files": [{"file": c.shown, "references": c.references, "notes": c.notes} for c in plan.changes],
+        "aliases_added": plan.added_names,
+        "pinned": [{"file": file, "line": line, "id": ident} for file, line, ident in plan.pinned],
+    }

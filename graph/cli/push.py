@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,20 +10,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from graph.cli.app import BuildOption, app, build_dir, err_console, fail, handle_errors, out_console
+from graph.cli.app import BuildOption, ReportFormat, app, build_dir, err_console, fail, handle_errors, out_console
 from graph.defaults import PUSH_BATCH_SIZE as DEFAULT_BATCH_SIZE
 
 if TYPE_CHECKING:
     from graph.remote.push import PushReport
 
 
-class PushFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def _print_report(report: PushReport, fmt: PushFormat) -> None:
-    if fmt is PushFormat.json:
+def _print_report(report: PushReport, fmt: ReportFormat) -> None:
+    if fmt is ReportFormat.json:
         out_console.print_json(json.dumps(report.as_json()))
         return
     table = Table(title=f"Graphs at {report.endpoint}", title_justify="left")
@@ -61,7 +55,7 @@ def push_command(
     ] = False,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Triples per request for large graphs.", min=1)] = DEFAULT_BATCH_SIZE,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer of the endpoint.", min=0.1)] = 300.0,
-    format: Annotated[PushFormat, typer.Option("--format", "-f", help="table or json (the report on stdout).")] = PushFormat.table,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json (the report on stdout).")] = ReportFormat.table,
     build: BuildOption = None,
 ) -> None:
     """Send the built graph to a SPARQL 1.1 store, one named graph per graph of the store.
@@ -92,7 +86,7 @@ def push_command(
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
-            disable=format is PushFormat.json,  # with -f json, stderr holds only an error
+            disable=format is ReportFormat.json,  # with -f json, stderr holds only an error
         ) as progress,
     ):
         task = progress.add_task("push", total=total)

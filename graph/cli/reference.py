@@ -18,21 +18,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-def _rows(group: Any, prefix: str) -> list[tuple[str, str, str]]:
-    """Rows of a command group (Typer vendors its own click, so its classes are read by duck typing)."""
-    rows = []
+def every_command(group: Any = None, prefix: str = "kg") -> list[tuple[str, Any]]:
+    """Every visible command with its full name (``kg entities merge``), in the order of ``--help``.
+
+    A group that also runs alone (``kg entities``) is a command too. Typer vendors its own click,
+    so its classes are read by duck typing. The tests walk this list, so a new command is checked.
+    """
+    group = typer.main.get_command(app) if group is None else group
+    found = []
     context = typer.Context(group)
     for name in group.list_commands(context):
         command = group.get_command(context, name)
         if command is None or command.hidden:
             continue
+        if not hasattr(command, "list_commands") or getattr(command, "invoke_without_command", False):
+            found.append((f"{prefix} {name}", command))
         if hasattr(command, "list_commands"):
-            if getattr(command, "invoke_without_command", False):  # a group that also runs alone (kg entities)
-                rows.append(_row(command, f"{prefix} {name}"))
-            rows += _rows(command, f"{prefix} {name}")
-            continue
-        rows.append(_row(command, f"{prefix} {name}"))
-    return rows
+            found += every_command(command, f"{prefix} {name}")
+    return found
 
 
 def _row(command: Any, usage_name: str) -> tuple[str, str, str]:
@@ -47,9 +50,8 @@ def _row(command: Any, usage_name: str) -> tuple[str, str, str]:
 
 def commands_table() -> str:
     """Every ``kg`` command as a Markdown table: usage, what it does, its options."""
-    group = typer.main.get_command(app)
     lines = ["| command | what it does | options |", "|---|---|---|"]
-    lines += [f"| {usage} | {summary} | {flags} |" for usage, summary, flags in _rows(group, "kg")]
+    lines += [f"| {usage} | {summary} | {flags} |" for usage, summary, flags in (_row(c, name) for name, c in every_command())]
     return "\n".join(lines)
 
 

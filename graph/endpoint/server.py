@@ -2,7 +2,7 @@
 
 Starlette routes the requests and uvicorn serves them; neither evaluates SPARQL. Every query
 goes to :class:`graph.endpoint.pool.QueryPool`, whose worker processes answer with Oxigraph's
-engine and are killed when a query outlives its time limit (``graph/querypool.py`` says why).
+engine and are killed when a query outlives its time limit (``graph/endpoint/pool.py`` says why).
 The Oxigraph server itself is not used for serving: it follows ``SERVICE`` to any address with
 no switch to turn that off, and on a timeout it answers 200 with half a body.
 

@@ -2,7 +2,7 @@
 
 A module of its own because every ``kg`` command takes ``--lang``: defined beside the query
 parameters and the records it imported pydantic's models and the query runner into every command
-(0.17 s of the 0.58 s ``kg neighbors`` spent importing).
+(0.41 s to import with them, against 0.02 s for this module alone: median of 7 fresh processes, 2026-12-03, 2 cores at a load average of 4-5).
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def neighbours(
     derived: bool = True,
     limit: int | None = None,
 ) -> tuple[list[Neighbour], nx.MultiDiGraph, int]:
-    """:func:`graph.network.analysis.neighbours` of the restricted graph, the graph it names, and how many
+    """``neighbours`` of tests/helpers/network_oracle.py of the restricted graph, the graph it names, and how many
     entities are within ``depth`` in all.
 
     With ``limit``, only the first ``limit`` entities (nearest first, then by id) are linked and
@@ -107,7 +107,7 @@ def shortest_paths(
     derived: bool = True,
     per_hop: int | None = None,
 ) -> tuple[list[Path], bool, nx.MultiDiGraph]:
-    """:func:`graph.network.analysis.shortest_paths` of the restricted graph, and the graph it names.
+    """``shortest_paths`` of tests/helpers/network_oracle.py of the restricted graph, and the graph it names.
 
     With ``per_hop``, each hop's statements are chosen on the cache (by source, then id: the
     rule of :func:`graph.network.analysis.first_per_hop`), so only those shown are read.
@@ -160,7 +160,7 @@ def _links(cache: NetworkCache, mask: Mask, ids: list[str]) -> tuple[list[tuple[
 def centrality(
     cache: NetworkCache, by: str = "degree", voices: Collection[str] | None = None, derived: bool = True
 ) -> tuple[list[Centrality], int | None]:
-    """:func:`graph.network.analysis.centrality` of the restricted graph, and how many sources betweenness was estimated from."""
+    """``centrality`` of tests/helpers/network_oracle.py of the restricted graph, and how many sources betweenness was estimated from."""
     from graph.network.analysis import betweenness_samples
 
     mask = _mask(cache, voices, derived)
@@ -174,7 +174,7 @@ def centrality(
 
 
 def communities(cache: NetworkCache, seed: int = DEFAULT_SEED, voices: Collection[str] | None = None, derived: bool = True) -> Communities:
-    """:func:`graph.network.analysis.communities` of the restricted graph."""
+    """``communities`` of tests/helpers/network_oracle.py of the restricted graph."""
     mask = _mask(cache, voices, derived)
     ids = cache.all_ids()
     undirected, _ = _links(cache, mask, ids)

@@ -6,18 +6,19 @@ id, quotes with offsets and context, translation, who asserts it, where, when) s
 and is read only for the statements shown, by queries whose ``VALUES`` lists them.
 
 How those queries are written decides whether an answer takes a tenth of a second or a minute
-(``python -m tests.bench.details BUILD ENTITY`` times them; figures for the 2,001 statements of
-``kg neighbors --depth 2`` at a million statements, warm):
+(``python -m tests.bench.details BUILD ENTITY`` times them; the README's Performance section has
+the figures for the 2,001 statements of ``kg neighbors --depth 2`` at a million statements):
 
 * **Only plain patterns that start from the ``VALUES``.** Oxigraph evaluated an ``OPTIONAL``, a
   ``UNION`` right after the ``VALUES``, or a second pattern with an unbound subject (``?other a
-  qg:Statement``) against the whole store and joined afterwards: 53-87 s. The fields a statement
+  qg:Statement``) against the whole store and joined afterwards: nearly a minute at a million
+  statements. The fields a statement
   may lack are therefore rows of ``?st ?p ?o`` filtered by predicate, not optional columns.
 * **Numbers, not IRIs, say which statement a row is about.** The ``VALUES`` pairs each IRI with
   its position; an integer is stored inline, where an IRI is a dictionary lookup per row.
 * **Quotes are read at their selectors**, whose IRIs ``kg build`` derives from the statement's
-  (:data:`graph.model.vocab.TEXT_QUOTE_FRAGMENT`): 0.08 s, against 0.23-0.26 s walking from the
-  statement through ``qg:quote`` and ``oa:hasSelector``. Only the statements whose selectors are
+  (:data:`graph.model.vocab.TEXT_QUOTE_FRAGMENT`), faster than walking from the statement
+  through ``qg:quote`` and ``oa:hasSelector``. Only the statements whose selectors are
   not found so (a store written by another tool, blank-node selectors) are walked.
 
 The result is the same ``MultiDiGraph`` that :func:`graph.network.projection.project` builds,
@@ -190,8 +191,8 @@ class _Read:
 def _read(
     store: pyoxigraph.Store, cache: NetworkCache, numbers: Sequence[int], iris: Sequence[str], sources: dict[int, dict[str, str]]
 ) -> _Read:
-    """Fields, values, quotes and references of the statements (one after the other: in a second
-    thread, the fields gained 0.03 s of 0.28 s, most of a read holding the GIL)."""
+    """Fields, values, quotes and references of the statements (one after the other: a second
+    thread gained nothing measurable, most of a read holding the GIL; README, Performance)."""
     fields, regarding = _fields(store, iris)
     valued = [(i, n) for n, (i, number) in enumerate(zip(iris, numbers, strict=True)) if cache.obj[number] < 0]
     values = {n: o for n, (o,) in _select(store, _VALUES, valued)}

@@ -21,8 +21,8 @@ from pathlib import Path
 from graph.query.dataset import CACHE_DIRNAME
 
 #: a folder of one ``.npy`` file per array: NumPy maps such a file into memory at once, where
-#: reading the arrays out of one ``network.npz`` (a zip file, checksummed on every read) took
-#: 0.12 s of each ``kg neighbors`` at a million statements
+#: reading the arrays out of one ``network.npz`` (a zip file, checksummed on every read) was most
+#: of the time each ``kg neighbors`` took to open the cache (README, Performance)
 ARRAYS_DIRNAME = "network"
 ARRAY_NAMES = ("subj", "obj", "rel", "voice", "derived", "source", "polarity", "statements", "indptr", "nbr", "eid")
 SQLITE_FILENAME = "network.sqlite"

@@ -28,7 +28,8 @@ C wrappers over the C library ``libseccomp.so``, which would become a system req
 instructions of BPF. Installing this filter takes about 0.4 ms (measured: 0.39 ms in a process
 with 5 threads); a query costs the same with it as without (45 µs against 60 µs for 2,000 small
 queries on one store, noise); ``kg query`` pays under 1 ms for its fresh thread and filter
-(0.2 ms over a plain thread when measured alone, 0.76 ms for both on a busy 2-core machine).
+(0.2 ms over a plain thread when measured alone, 0.76 ms for both on a busy 2-core machine;
+all 2026-12-01).
 Why not a network namespace (``unshare(CLONE_NEWNET)``): it needs root, or a new user namespace
 as well, which the kernel refuses to a process that already has threads (pyoxigraph's), and
 containers and AppArmor often forbid it.
@@ -241,7 +242,7 @@ def offline(work: Callable[[], T], on_unavailable: Callable[[str], None] | None 
     it finds, on whichever thread it runs: the young garbage is collected here first, automatic
     collection is off while ``work`` runs (the calling thread waits meanwhile), and ``work``'s own
     young garbage is collected on its thread when it ends. Only generation 0 is collected each
-    time (well under a millisecond; a full collection costs 0.2 s in a test process).
+    time (well under a millisecond; a full collection costs 0.2 s in a test process, 2026-12-01).
     Where the filter cannot be installed, ``on_unavailable`` hears why, once per process, and
     ``work`` runs unfiltered.
     """

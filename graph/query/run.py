@@ -263,7 +263,7 @@ def deadline(seconds: float, on_expire: Callable[[], None]) -> Iterator[None]:
     Evaluation stays on the caller's thread on purpose: pyoxigraph's result iterators must be
     dropped on the thread that made them, which a worker thread cannot promise (a garbage
     collection there may free another thread's results). Servers run queries in worker
-    processes instead (graph/querypool.py).
+    processes instead (graph/endpoint/pool.py).
     """
     timer = threading.Timer(seconds, on_expire)
     timer.daemon = True

@@ -112,7 +112,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 def typed_predicate(predicate: str, obj: str) -> str:
     """``rdf:type`` with its class, as one key: the claims graphs hold types too (the ``org:Membership``
     of a claimed role), so a bare ``rdf:type`` in the query would send every typed query to the list
-    of graphs (measured: ``relations-of`` at 10,000 statements 4.49 s against 0.0116 s raw)."""
+    of graphs (measured: ``relations-of`` at 10,000 statements 4.49 s against 0.0116 s raw;
+    2026-12-02, 2 cores)."""
     return f"{predicate} {obj}" if predicate == RDF_TYPE else predicate
 
 

@@ -1,6 +1,6 @@
 """What the remote client reads from a query's text and changes in it, past comments, strings and IRIs.
 
-Two things need no parse (rdflib's costs 20–150 ms per bundled query): the query form, which
+Two things need no parse (rdflib's is slow: :mod:`graph.query.canonical` measured it): the query form, which
 decides the ``Accept`` header (:func:`query_form`), and writing a constant where a variable stood
 (:func:`substitute`, whose result :mod:`graph.remote.inline` then checks on rdflib's parse tree).
 Both step over what may hold any character: a ``#`` comment, a string in any of its four

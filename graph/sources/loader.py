@@ -48,6 +48,15 @@ from graph.sources.yamlfile import MAX_YAML_BYTES, LineDict, LineList
 #: Kinds of entity something can be expressed in (``expressed_in``).
 CONTEXT_KINDS = frozenset({"event", "document"})
 
+#: the fields of a curator's statement that its resolved record keeps as written; the others
+#: (id, value_lang, asserted_by, regarding) get a default or a conversion in :meth:`Loader._resolve`
+CURATED_AS_WRITTEN: set[str] = set(StatementIn.model_fields) & set(Statement.model_fields) - {
+    "id",
+    "value_lang",
+    "asserted_by",
+    "regarding",
+}
+
 
 @dataclass
 class SourceFiles:
@@ -438,25 +447,14 @@ class Loader:
             polarity = "for" if relation.polarity.endswith("#For") else "against"
         assert asserted_by_id is not None
         return Statement.model_construct(
+            **raw.model_dump(include=CURATED_AS_WRITTEN),
             id=statement_id,
             source=source.id,
-            subject=raw.subject,
-            predicate=raw.predicate,
-            object=raw.object,
-            value=raw.value,
             value_lang=value_lang,
-            voice=raw.voice,
             asserted_by=asserted_by_id,
-            expressed_in=raw.expressed_in,
             quotes=(quote,),
-            translation=raw.translation,
-            when=raw.when,
-            date=raw.date,
-            hedged=raw.hedged,
             regarding=tuple(raw.regarding),
-            note=raw.note,
             polarity=polarity,
-            inferred=raw.inferred,
             quoted_from=quoted_from(raw.voice, asserter, context),
             file=file,
             line=item.line,

@@ -31,7 +31,7 @@ import numpy as np
 if TYPE_CHECKING:
     from graph.network.arrays import NetworkCache
 
-    from .run import Context
+    from .context import Context
 
 #: the query is asked about an entity with about this many statements (a selective question)
 SELECTIVE_STATEMENTS = 20

@@ -1,6 +1,6 @@
 """Measure `kg serve` latency and `kg push` time on the bundled graph (run by hand; not a test).
 
-    python tests/bench_endpoint.py [--requests 300]
+    python -m tests.bench.endpoint [--requests 300]
 
 Builds the bundled data into a temporary folder, starts `kg serve` on a loopback port, sends a
 bundled query sequentially over one keep-alive connection (median and 95th percentile of the

@@ -7,7 +7,7 @@ build wrote, Oxigraph's own serialisers (``Store.dump``), and rdflib's parser (o
 :data:`RDFLIB_UP_TO` statements, where it still finishes in reasonable time). A phase with a
 floor is reported as a ratio to it.
 
-Phases form a registry: a :class:`Phase` is a function of the :class:`Context`. The questions
+Phases form a registry: a :class:`Phase` is a function of the :class:`~tests.bench.context.Context`. The questions
 asked of the built graph (a bundled query against raw pyoxigraph, ``kg path``, ``kg neighbors``,
 a focused view and its time to usable in Chromium) are in :mod:`tests.bench.asking`.
 """
@@ -28,38 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from . import asking
+from .context import Context
 
 #: rdflib's parser is timed up to this many statements (it needs minutes and gigabytes beyond).
 RDFLIB_UP_TO = 100_000
-
-
-@dataclass(frozen=True)
-class Context:
-    """Where one size's corpus, stores and outputs live."""
-
-    work: Path
-    statements: int
-
-    @property
-    def data(self) -> Path:
-        return self.work / "data"
-
-    @property
-    def store(self) -> Path:
-        return self.work / "store"
-
-    @property
-    def out(self) -> Path:
-        return self.work / "out"
-
-    @property
-    def built_store(self) -> Path:
-        """The store of the current build in :attr:`out` (what exports and floors read)."""
-        return self.out / "current" / "store"
-
-    @property
-    def nquads(self) -> Path:
-        return self.work / "export.nq"
 
 
 @dataclass(frozen=True)

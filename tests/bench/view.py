@@ -1,8 +1,8 @@
 """Benchmark of the interactive page: generation time, file size, and time until usable in Chromium.
 
-    python tests/bench_view.py                 # bundled graph and generated 5,000-node, 20,000-edge graphs
-    python tests/bench_view.py --runs 5        # more browser runs per page (the median is reported)
-    python tests/bench_view.py --with-physics  # also try the big graph with in-browser physics (capped)
+    python -m tests.bench.view                 # bundled graph and generated 5,000-node, 20,000-edge graphs
+    python -m tests.bench.view --runs 5        # more browser runs per page (the median is reported)
+    python -m tests.bench.view --with-physics  # also try the big graph with in-browser physics (capped)
 
 "Usable" is the moment the page's script marks ``<html data-state="ready">``: vis-network has
 drawn the laid-out graph (for small graphs: after the physics stabilised and stopped) and the

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from helpers.commands import READERS, READERS_NOT_COMPARED, READERS_WITHOUT_JSON
+from helpers.inprocess import run_kg
 from helpers.run import kg
 
 from graph import paths
@@ -207,19 +209,21 @@ def test_stats_reads_the_store(built: Built) -> None:
     assert stats["statements_by_predicate"]["sued"] == 75  # shortcuts: one per filing and defendant statement pair
 
 
-def test_every_reading_command_takes_a_build_folder_as_well_as_an_output_folder(built: Built, tmp_path: Path) -> None:
+COMPARED_READERS = {
+    name: [*args, "-f", "json"] for name, args in READERS.items() if name not in READERS_NOT_COMPARED
+} | READERS_WITHOUT_JSON
+
+
+@pytest.mark.parametrize("name", sorted(COMPARED_READERS))
+def test_every_reading_command_takes_a_build_folder_as_well_as_an_output_folder(built: Built, name: str) -> None:
     """``--build`` names the build to read: the output folder (its current build) or one build folder in it."""
-    pinned = built.out.current()
-    by_folder = kg("stats", "-f", "json", "--build", built.out.root)
-    by_build = kg("stats", "-f", "json", "--build", pinned)
-    assert by_build.returncode == 0, by_build.stderr
-    assert json.loads(by_build.stdout) == json.loads(by_folder.stdout)
-    path = kg("path", "sutskever", "microsoft", "-f", "json", "--build", pinned)
-    assert path.returncode == 0, path.stderr
-    assert path.stdout == kg("path", "sutskever", "microsoft", "-f", "json", "--build", built.out.root).stdout
-    missing = kg("stats", "--build", tmp_path / "nothing-here")
-    assert missing.returncode == 2
-    assert "no graph built in" in missing.stderr
+    args = COMPARED_READERS[name]
+    by_folder = run_kg(*args, "--build", built.out.root)
+    by_build = run_kg(*args, "--build", built.out.current())
+    assert by_folder.exit_code == 0, by_folder.stderr
+    assert by_build.exit_code == 0, by_build.stderr
+    assert by_folder.stdout, "a reader that prints nothing compares nothing"
+    assert by_build.stdout == by_folder.stdout
 
 
 def test_version(built: Built) -> None:

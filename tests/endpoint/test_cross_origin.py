@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 from helpers.endpoints import Server, start_kg_serve
-from helpers.tooling import require_tool
 
 from graph.build.pipeline import Built
 from graph.endpoint.server import cross_origin
@@ -49,24 +48,6 @@ def allowing(built: Built, other_site: tuple[str, dict[str, str]]) -> Iterator[S
     running = start_kg_serve(built.out.root, "--workers", "1", "--allow-origin", other_site[0])
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def server(built: Built) -> Iterator[Server]:
-    running = start_kg_serve(built.out.root, "--workers", "1")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    chromium = require_tool("chromium", "apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def _form_page(target: str, query: str) -> str:

@@ -7,33 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers.endpoints import Server, start_kg_serve
+from helpers.endpoints import Server
 from helpers.run import REPO
-from helpers.tooling import require_tool
-
-from graph.build.pipeline import Built
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = REPO / "tests" / "artifacts"
 HOSTILE = "<img src=x onerror=window.pwned=1><b>bold</b>"
-
-
-@pytest.fixture(scope="module")
-def server(built: Built) -> Iterator[Server]:
-    running = start_kg_serve(built.out.root, "--workers", "1")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    chromium = require_tool("chromium", "apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

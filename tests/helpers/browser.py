@@ -3,7 +3,7 @@
 Every request other than the page's own file is aborted and recorded, console errors and dialogs
 (``alert``) are recorded, and the page counts as usable once its script sets
 ``<html data-state="ready">`` (after vis-network has drawn a laid-out graph). Used by the browser
-tests and by ``tests/bench_view.py``. Never runs ``playwright install``: the browser is
+tests and by ``python -m tests.bench.view``. Never runs ``playwright install``: the browser is
 ``/usr/bin/chromium`` from Debian.
 """
 
@@ -15,6 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+from helpers.tooling import require_tool
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -92,3 +96,11 @@ def open_page(browser: Any, path: Path, *, timeout_s: float = 60, viewport: tupl
     page.wait_for_function("() => document.documentElement.dataset.state === 'ready'", timeout=timeout_s * 1000, polling=50)
     opened.seconds_to_ready = time.perf_counter() - started
     return opened
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """:func:`chromium` as a fixture, one per test module; skipped (failed in CI) where Chromium is missing."""
+    require_tool("chromium", "Debian: apt-get install chromium")
+    with chromium() as launched:
+        yield launched

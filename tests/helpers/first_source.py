@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pyoxigraph
 import pytest
 
 from graph.build.pipeline import Built
+from graph.network.projection import project
 from helpers.run import first_source_only
 
 
@@ -22,6 +24,12 @@ def built(first_source_built: Built) -> Built:
 @pytest.fixture(scope="session")
 def store(first_source_built: Built) -> pyoxigraph.Store:
     return first_source_built.out.open_store()
+
+
+@pytest.fixture(scope="module")
+def projection(store: pyoxigraph.Store) -> nx.MultiDiGraph:
+    """The first source's network (entities as nodes, statements as edges), one per test module."""
+    return project(store)
 
 
 @pytest.fixture

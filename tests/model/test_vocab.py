@@ -24,8 +24,8 @@ def _defined_terms(graph: Graph) -> set[str]:
 def test_python_names_exactly_the_terms_the_turtle_defines(onto_graph: Graph) -> None:
     python_terms = set(QG.__annotations__)
     turtle_terms = _defined_terms(onto_graph)
-    assert python_terms - turtle_terms == set(), "graph/vocab.py names terms the ontology does not define"
-    assert turtle_terms - python_terms == set(), "the ontology defines terms graph/vocab.py does not name"
+    assert python_terms - turtle_terms == set(), "graph/model/vocab.py names terms the ontology does not define"
+    assert turtle_terms - python_terms == set(), "the ontology defines terms graph/model/vocab.py does not name"
 
 
 def test_unknown_terms_fail_instead_of_minting_new_iris() -> None:

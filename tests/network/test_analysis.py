@@ -13,30 +13,17 @@ import json
 from collections import defaultdict
 
 import networkx as nx
-import pyoxigraph
 import pytest
+from helpers import network_oracle as oracle
 from helpers.inprocess import crashed, run_kg
 
 from graph.build.pipeline import Built
 from graph.errors import UsageError
-from graph.network import analysis
-from graph.network.projection import project
 
 
 @pytest.fixture(scope="module")
-def built(first_source_built: Built) -> Built:
-    """The article alone: these expectations are the first source's network."""
-    return first_source_built
-
-
-@pytest.fixture(scope="module")
-def store(built: Built) -> pyoxigraph.Store:
-    return built.out.open_store()
-
-
-@pytest.fixture(scope="module")
-def graph(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    return analysis.restrict(project(store))
+def graph(projection: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return oracle.restrict(projection)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +56,7 @@ def _within(adjacency: dict[str, set[str]], start: str, depth: int) -> dict[str,
 def test_neighbours_are_the_entities_a_walk_over_statements_reaches(
     graph: nx.MultiDiGraph, adjacency: dict[str, set[str]], entity: str, depth: int
 ) -> None:
-    found = analysis.neighbours(graph, entity, depth)
+    found = oracle.neighbours(graph, entity, depth)
     assert {n.node: n.distance for n in found} == _within(adjacency, entity, depth)
     for n in found:
         assert n.links, "every neighbour comes with the statements that reach it"
@@ -78,7 +65,7 @@ def test_neighbours_are_the_entities_a_walk_over_statements_reaches(
 
 
 def test_the_neighbours_of_sutskever(graph: nx.MultiDiGraph) -> None:
-    found = analysis.neighbours(graph, "sutskever", 1)
+    found = oracle.neighbours(graph, "sutskever", 1)
     assert [(n.node, [link.statement for link in n.links]) for n in found] == [
         ("everyone-should-benefit-from-ai", ["sutskever-everyone-should-benefit"]),
         ("full-openness-enables-unsafe-ai", ["sutskever-openness-enables-unsafe-ai"]),
@@ -88,11 +75,11 @@ def test_the_neighbours_of_sutskever(graph: nx.MultiDiGraph) -> None:
         ("sharing-helps-recruiting", ["sutskever-sharing-helps-recruiting"]),
         ("sutskever-email", ["sutskever-sent-email"]),
     ]
-    assert len(analysis.neighbours(graph, "sutskever", 2)) == 17
+    assert len(oracle.neighbours(graph, "sutskever", 2)) == 17
 
 
 def test_sutskever_reaches_microsoft_in_one_shortest_path_of_three_hops(graph: nx.MultiDiGraph) -> None:
-    paths, truncated = analysis.shortest_paths(graph, "sutskever", "microsoft")
+    paths, truncated = oracle.shortest_paths(graph, "sutskever", "microsoft")
     assert not truncated
     assert [p.nodes for p in paths] == [["sutskever", "musk", "openai", "microsoft"]]
     hops = paths[0].hops
@@ -119,8 +106,8 @@ def test_sutskever_reaches_microsoft_in_one_shortest_path_of_three_hops(graph: n
 
 
 def test_without_claims_the_path_goes_through_the_partnership(graph: nx.MultiDiGraph) -> None:
-    narrated = analysis.restrict(graph, ["narration"])
-    paths, _ = analysis.shortest_paths(narrated, "sutskever", "microsoft")
+    narrated = oracle.restrict(graph, ["narration"])
+    paths, _ = oracle.shortest_paths(narrated, "sutskever", "microsoft")
     assert [p.nodes for p in paths] == [
         ["sutskever", "musk", "musk-v-openai", "openai-microsoft-partnership", "microsoft"],
         ["sutskever", "musk", "openai", "openai-microsoft-partnership", "microsoft"],
@@ -129,12 +116,12 @@ def test_without_claims_the_path_goes_through_the_partnership(graph: nx.MultiDiG
 
 
 def test_the_authors_judgements_are_an_island(graph: nx.MultiDiGraph) -> None:
-    assert analysis.shortest_paths(graph, "oscar", "musk") == ([], False)
+    assert oracle.shortest_paths(graph, "oscar", "musk") == ([], False)
 
 
 def test_a_hop_shows_its_first_statements_by_source_then_id_and_says_how_many_it_has(graph: nx.MultiDiGraph) -> None:
-    (full,), _ = analysis.shortest_paths(graph, "sutskever", "microsoft")
-    (cut,), _ = analysis.shortest_paths(graph, "sutskever", "microsoft", per_hop=2)
+    (full,), _ = oracle.shortest_paths(graph, "sutskever", "microsoft")
+    (cut,), _ = oracle.shortest_paths(graph, "sutskever", "microsoft", per_hop=2)
     assert cut.nodes == full.nodes
     assert cut.totals == [len(hop) for hop in full.hops] == [2, 6, 3]
     assert [len(hop) for hop in cut.hops] == [2, 2, 2]
@@ -148,30 +135,30 @@ def test_a_hop_shows_its_first_statements_by_source_then_id_and_says_how_many_it
 
 
 def test_paths_are_capped(graph: nx.MultiDiGraph) -> None:
-    narrated = analysis.restrict(graph, ["narration"])
-    paths, truncated = analysis.shortest_paths(narrated, "sutskever", "microsoft", limit=1)
+    narrated = oracle.restrict(graph, ["narration"])
+    paths, truncated = oracle.shortest_paths(narrated, "sutskever", "microsoft", limit=1)
     assert len(paths) == 1
     assert truncated
 
 
 def test_centrality_counts_distinct_neighbours_and_statements(graph: nx.MultiDiGraph, adjacency: dict[str, set[str]], built: Built) -> None:
-    rows = {r.node: r for r in analysis.centrality(graph)}
+    rows = {r.node: r for r in oracle.centrality(graph)}
     assert len(rows) == 28
     statements = [*built.checked.corpus.statements.values(), *built.checked.derived.values()]
     for node, row in rows.items():
         assert row.degree == len(adjacency[node])
         assert row.statements == sum((s.subject == node) + (s.object == node) for s in statements if s.object is not None)
     assert sum(r.pagerank for r in rows.values()) == pytest.approx(1.0)
-    assert [r.node for r in analysis.centrality(graph)][:2] == ["musk", "openai"]
+    assert [r.node for r in oracle.centrality(graph)][:2] == ["musk", "openai"]
     assert (rows["musk"].degree, rows["musk"].statements) == (14, 28)
-    assert analysis.centrality(graph, "betweenness")[0].node == "musk"
-    assert analysis.centrality(graph, "pagerank")[0].node == "openai", "the most talked-about entity"
+    assert oracle.centrality(graph, "betweenness")[0].node == "musk"
+    assert oracle.centrality(graph, "pagerank")[0].node == "openai", "the most talked-about entity"
     assert rows["google"].betweenness == 0.0, "a leaf lies on no shortest path"
 
 
 def test_communities_are_deterministic_and_cover_every_entity(graph: nx.MultiDiGraph) -> None:
-    found = analysis.communities(graph)
-    assert found == analysis.communities(graph)
+    found = oracle.communities(graph)
+    assert found == oracle.communities(graph)
     members = [set(c.members) for c in found.communities]
     assert [len(m) for m in members] == [9, 7, 5, 4, 3]
     assert set().union(*members) == set(graph.nodes)
@@ -189,7 +176,7 @@ def test_communities_are_deterministic_and_cover_every_entity(graph: nx.MultiDiG
 
 def test_an_unknown_voice_is_a_usage_error(graph: nx.MultiDiGraph) -> None:
     with pytest.raises(UsageError, match="unknown voice 'rumour'"):
-        analysis.restrict(graph, ["rumour"])
+        oracle.restrict(graph, ["rumour"])
 
 
 def test_kg_neighbors_as_table_json_and_csv(built: Built) -> None:
@@ -280,7 +267,7 @@ def test_kg_path_cut_to_one_statement_per_hop_says_how_many_it_left_out_in_every
 
 def test_a_hop_cannot_be_cut_to_no_statement(graph: nx.MultiDiGraph) -> None:
     with pytest.raises(UsageError, match="at least one statement"):
-        analysis.shortest_paths(graph, "sutskever", "microsoft", per_hop=0)
+        oracle.shortest_paths(graph, "sutskever", "microsoft", per_hop=0)
 
 
 def test_kg_central_and_communities(built: Built) -> None:

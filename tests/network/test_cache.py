@@ -18,11 +18,12 @@ from typing import Any
 import pyoxigraph
 import pytest
 from bench.generate import generate
+from helpers import network_oracle as oracle
 from helpers.run import kg
 
 from graph.build import workers
 from graph.build.pipeline import Built, build
-from graph.network import analysis, cached, details
+from graph.network import cached, details
 from graph.network.arrays import NetworkCache, open_cache
 from graph.network.names import IndexedNames
 from graph.network.projection import project
@@ -53,8 +54,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Case:
 
 
 @pytest.fixture(scope="module")
-def bundled(built: Built) -> Case:
-    return Case(built.out)
+def bundled(bundled_built: Built) -> Case:
+    return Case(bundled_built.out)
 
 
 @pytest.fixture(params=["bundled", "generated"])
@@ -81,7 +82,7 @@ def test_the_cache_holds_every_entity_and_entity_to_entity_statement(case: Case)
 @pytest.mark.parametrize("depth", [1, 2])
 def test_neighbours_from_the_cache_are_those_of_the_projection(case: Case, depth: int) -> None:
     for node in _hubs_and_leaves(case, 4):
-        expected = analysis.neighbours(case.projection, node, depth)
+        expected = oracle.neighbours(case.projection, node, depth)
         found, _, total = cached.neighbours(case.store, case.cache, node, depth)
         assert total == len(expected)
         assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected], node
@@ -92,7 +93,7 @@ def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -
     nodes = _hubs_and_leaves(case, 4)
     compared = hops_cut = 0
     for a, b in itertools.permutations(nodes[:6], 2):
-        expected, more = analysis.shortest_paths(case.projection, a, b, 5)
+        expected, more = oracle.shortest_paths(case.projection, a, b, 5)
         found, truncated, _ = cached.shortest_paths(case.store, case.cache, a, b, 5)
         assert [p.nodes for p in found] == [p.nodes for p in expected], (a, b)
         assert [[sorted(x.statement for x in hop) for hop in p.hops] for p in found] == [
@@ -101,8 +102,8 @@ def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -
         assert truncated == more
         compared += bool(expected)
         for voices, derived in ((None, True), (["narration", "claim"], False)):
-            restricted = analysis.restrict(case.projection, voices, derived)
-            cut, _ = analysis.shortest_paths(restricted, a, b, 5, per_hop=2)
+            restricted = oracle.restrict(case.projection, voices, derived)
+            cut, _ = oracle.shortest_paths(restricted, a, b, 5, per_hop=2)
             cut_found, _, _ = cached.shortest_paths(case.store, case.cache, a, b, 5, voices, derived, per_hop=2)
             shown = [[[x.statement for x in hop] for hop in p.hops] for p in cut_found]
             assert shown == [[[x.statement for x in hop] for hop in p.hops] for p in cut], (a, b, voices)
@@ -157,19 +158,19 @@ def test_quotes_are_found_in_a_store_whose_selectors_are_blank_nodes(bundled: Ca
 
 
 def test_a_voice_filter_walks_the_same_statements_in_both(bundled: Case) -> None:
-    restricted = analysis.restrict(bundled.projection, ["claim"], derived=False)
-    expected = analysis.neighbours(restricted, "musk", 2)
+    restricted = oracle.restrict(bundled.projection, ["claim"], derived=False)
+    expected = oracle.neighbours(restricted, "musk", 2)
     found, _, _ = cached.neighbours(bundled.store, bundled.cache, "musk", 2, ["claim"], derived=False)
     assert [(n.node, n.distance) for n in found] == [(n.node, n.distance) for n in expected]
 
 
 def test_centrality_and_communities_from_the_cache_are_those_of_the_projection(case: Case) -> None:
     for by in ("degree", "pagerank"):
-        expected = analysis.centrality(case.projection, by)
+        expected = oracle.centrality(case.projection, by)
         found, _ = cached.centrality(case.cache, by)
         assert [(r.node, r.degree, r.statements) for r in found[:20]] == [(r.node, r.degree, r.statements) for r in expected[:20]]
         assert [r.pagerank for r in found[:20]] == pytest.approx([r.pagerank for r in expected[:20]])
-    ours, theirs = cached.communities(case.cache), analysis.communities(case.projection)
+    ours, theirs = cached.communities(case.cache), oracle.communities(case.projection)
     assert [c.members for c in ours.communities] == [c.members for c in theirs.communities]
     assert ours.modularity == pytest.approx(theirs.modularity)
 
@@ -306,7 +307,7 @@ def test_a_damaged_cache_gives_one_line_and_exit_2_not_a_traceback(bundled: Case
 
 def test_a_neighbour_limit_keeps_the_nearest_and_counts_the_rest(generated: Case) -> None:
     hub = max(generated.projection.nodes, key=lambda n: (generated.projection.degree(n), n))
-    expected = analysis.neighbours(generated.projection, hub, 2)
+    expected = oracle.neighbours(generated.projection, hub, 2)
     assert len(expected) > 10
     found, _, total = cached.neighbours(generated.store, generated.cache, hub, 2, limit=10)
     assert total == len(expected)

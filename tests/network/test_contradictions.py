@@ -30,23 +30,8 @@ from graph.store.builds import OutDir
 
 
 @pytest.fixture(scope="module")
-def built(first_source_built: Built) -> Built:
-    return first_source_built
-
-
-@pytest.fixture(scope="module")
-def store(built: Built) -> pyoxigraph.Store:
-    return built.out.open_store()
-
-
-@pytest.fixture(scope="module")
-def graph(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    return project(store)
-
-
-@pytest.fixture(scope="module")
-def found(graph: nx.MultiDiGraph) -> list[Contradiction]:
-    return contradictions(graph)
+def found(projection: nx.MultiDiGraph) -> list[Contradiction]:
+    return contradictions(projection)
 
 
 def _ids(c: Contradiction) -> list[tuple[str, list[str]]]:
@@ -101,8 +86,10 @@ def test_musk_on_a_for_profit_openai_for_in_the_emails_then_against_in_the_lawsu
     assert (framing["voice"], framing["asserted_by"], framing["expressed_in"]) == ("judgement", "oscar", "musk-v-openai")
 
 
-def test_sutskever_is_consistent_and_oscars_judgements_are_no_contradiction(graph: nx.MultiDiGraph, found: list[Contradiction]) -> None:
-    held = positions(graph)
+def test_sutskever_is_consistent_and_oscars_judgements_are_no_contradiction(
+    projection: nx.MultiDiGraph, found: list[Contradiction]
+) -> None:
+    held = positions(projection)
     sutskever = {(p.stance, p.polarity) for p in held if p.holder == "sutskever"}
     assert sutskever == {
         ("openai-should-be-open-source", "against"),

@@ -14,30 +14,12 @@ from pathlib import Path
 
 import igraph
 import networkx as nx
-import pyoxigraph
 import pytest
 from helpers.inprocess import crashed, run_kg
 from helpers.run import kg
 
 from graph.build.pipeline import Built
 from graph.network.formats import EDGE_FIELDS, NODE_FIELDS, write_graphml
-from graph.network.projection import project
-
-
-@pytest.fixture(scope="module")
-def built(first_source_built: Built) -> Built:
-    """The article alone: these expectations are the first source's network."""
-    return first_source_built
-
-
-@pytest.fixture(scope="module")
-def store(built: Built) -> pyoxigraph.Store:
-    return built.out.open_store()
-
-
-@pytest.fixture(scope="module")
-def projection(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    return project(store)
 
 
 @pytest.fixture(scope="module")

@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import networkx as nx
-import pyoxigraph
 import pytest
 
 from graph.build.pipeline import Built
-from graph.network.projection import project
 from graph.query.lookup import EntityNotFound, Names, fold
-
-
-@pytest.fixture(scope="module")
-def built(first_source_built: Built) -> Built:
-    """The article alone: these expectations are the first source's network."""
-    return first_source_built
-
-
-@pytest.fixture(scope="module")
-def store(built: Built) -> pyoxigraph.Store:
-    return built.out.open_store()
-
-
-@pytest.fixture(scope="module")
-def projection(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    return project(store)
 
 
 def test_every_entity_is_a_node_and_every_entity_statement_an_edge(built: Built, projection: nx.MultiDiGraph) -> None:

@@ -6,6 +6,7 @@ The data is the two-source story of ``helpers.story`` with Jane Roe written twic
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -248,3 +249,19 @@ def test_the_merge_names_the_files_kg_extract_and_kg_init_write() -> None:
     from graph.ingest.project import KNOWN_FILE
 
     assert (merge.DRAFTS_FOLDER, merge.KNOWN_ENTITIES_FILE) == (DRAFTS_DIRNAME, KNOWN_FILE)
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["merge", "dry-run"])
+def test_merge_with_json_prints_what_it_did_as_one_object(story: Path, dry_run: bool) -> None:
+    before = _files(story)
+    result = run_kg("entities", "merge", "roe", "jane-roe", "--data", story, "--pin-ids", "-f", "json", *(["--dry-run"] if dry_run else []))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    done = json.loads(result.stdout)
+    assert (done["keep"], done["drop"], done["written"], done["references"]) == ("roe", "jane-roe", not dry_run, 3)
+    assert {f["file"]: f["references"] for f in done["files"]} == {"data/entities.yaml": 0, "data/statements/roe-2024-09.yaml": 3}
+    assert done["aliases_added"] == ["J. Roe"]
+    [pinned] = done["pinned"]
+    assert pinned["file"] == "data/statements/roe-2024-09.yaml"
+    assert pinned["id"].startswith("s-")
+    assert (_files(story) == before) is dry_run

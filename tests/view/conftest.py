@@ -1,5 +1,7 @@
-"""This room's tests read the first source alone (see helpers.first_source)."""
+"""This room's tests read the first source alone (see helpers.first_source); the browser tests
+share one Chromium per module (helpers.browser)."""
 
-from helpers.first_source import built, data_copy, store
+from helpers.browser import browser
+from helpers.first_source import built, data_copy, projection, store
 
-__all__ = ["built", "data_copy", "store"]
+__all__ = ["browser", "built", "data_copy", "projection", "store"]

@@ -20,7 +20,6 @@ from helpers.synthetic import synthetic_projection
 from graph.build.pipeline import Built
 from graph.errors import UsageError
 from graph.network.arrays import NetworkCache, open_cache
-from graph.network.projection import project
 from graph.query.lookup import EntityNotFound
 from graph.view import VIEW_DIRNAME, VIEW_FILENAME, build_page
 from graph.view.data import PHYSICS_MAX_NODES, conflicting_positions, negations, view_model
@@ -29,11 +28,6 @@ from graph.view.page import json_for_script, render_page
 from graph.view.scope import Selection, choose
 
 XSS = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>"]
-
-
-@pytest.fixture(scope="module")
-def projection(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    return project(store)
 
 
 @pytest.fixture(scope="module")

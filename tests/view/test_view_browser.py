@@ -15,13 +15,11 @@ import networkx as nx
 import pyoxigraph
 import pytest
 import yaml
-from helpers.browser import Opened, chromium, open_page
+from helpers.browser import Opened, open_page
 from helpers.run import SOURCE_ID
 from helpers.synthetic import synthetic_projection
-from helpers.tooling import require_tool
 
 from graph.build.pipeline import Built, build
-from graph.network.projection import project
 from graph.store.builds import OutDir
 from graph.view import Selection, write_view
 from graph.view.data import view_model
@@ -30,18 +28,6 @@ from graph.view.page import render_page
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(1)</script>"
 SUIT_QUOTE = "Elon Musk reichte eine Klage gegen OpenAI ein"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_tool("chromium", "Debian: apt-get install chromium")
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def projection(store: pyoxigraph.Store) -> nx.MultiDiGraph:
-    return project(store)
 
 
 @pytest.fixture
