@@ -136,11 +136,6 @@ class Loader:
         #: characters of source text searched for closest passages so far (see HINT_BUDGET_CHARS)
         self.hint_chars = 0
 
-    @property
-    def _may_explain(self) -> bool:
-        """Whether a quote not found still gets its closest passage: linear in the text, so it is budgeted."""
-        return not self.problems.full and self.hint_chars < HINT_BUDGET_CHARS
-
     def display(self, path: Path) -> str:
         return display(path, self.root)
 
@@ -422,11 +417,12 @@ class Loader:
             fail("when", f"'{raw.when}' does not occur in the source; give the time in the source's own words")
         if raw.value_lang is not None and not isinstance(raw.value, str):
             fail("value_lang", "only a text value has a language")
+        explain = not self.problems.full and self.hint_chars < HINT_BUDGET_CHARS  # a closest passage costs the text's length
         try:
-            span = anchor(source.text, raw.quote, raw.occurrence, explain=self._may_explain)
+            span = anchor(source.text, raw.quote, raw.occurrence, explain=explain)
         except AnchorError as exc:
             message = str(exc)
-            if self._may_explain:
+            if explain:
                 self.hint_chars += len(source.text)
             elif message == QUOTE_NOT_FOUND:
                 message += f" (no closest passage searched: {HINT_BUDGET_CHARS:,} characters of text were searched for the quotes before)"
