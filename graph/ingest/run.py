@@ -16,6 +16,7 @@ from graph.ingest.project import KNOWN_FILE, read_entity_records
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Entity
 from graph.sources.loader import Loader, Scan
+from graph.sources.located import yaml_files
 from graph.sources.text import read_source_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -37,7 +38,9 @@ class Workspace:
         onto = onto or default_ontology()
         loader = Loader(data, onto)
         scan = loader.scan()
-        bad = [p for p in loader.problems.items if "sources" in str(p.file) or "entities" in str(p.file)]
+        # a project just made by kg init has no source yet: a file can still be read against its entities
+        empty = loader.display(data / "sources") if (data / "sources").is_dir() and not yaml_files(data / "sources") else None
+        bad = [p for p in loader.problems.items if ("sources" in str(p.file) or "entities" in str(p.file)) and str(p.file) != empty]
         if bad:
             raise DataError(bad)
         known = dict(scan.entities)

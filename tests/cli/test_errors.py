@@ -60,7 +60,7 @@ READERS = {
 
 
 def test_every_command_with_output_offers_json() -> None:
-    assert _commands_with_json() == sorted([*READERS, "add", "build", "diff", "extract", "validate", "vocabulary"])
+    assert _commands_with_json() == sorted([*READERS, "add", "build", "diff", "extract", "init", "validate", "vocabulary"])
 
 
 @pytest.mark.parametrize("name", sorted(READERS))
