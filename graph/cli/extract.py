@@ -72,6 +72,16 @@ def extract_command(
     evaluate: Annotated[
         bool, typer.Option("--evaluate", help=f"Compare the drafts of each source (default: all) with its curated statements. {_MATCHING}")
     ] = False,
+    unseen: Annotated[
+        bool,
+        typer.Option(
+            "--unseen",
+            help="With --evaluate: draft as on a brand-new article, without the data folder's entities (the extractor reads "
+            "only the text), then match the new entities drafted to the curated ones by normalised label or alias (case, "
+            "accents, spaces, a German genitive -s, legal forms such as Inc., GmbH, AG) and new stances to the curated "
+            "stances they paraphrase.",
+        ),
+    ] = False,
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language of a file: de or en. Default: detected (a source's is in its metadata).")
     ] = None,
@@ -103,8 +113,10 @@ def extract_command(
         refuse_bundled(chosen, "write drafts into", as_json=format is ExtractFormat.json, hint=" (--no-write only shows them)")
     if chosen.origin == "bundled":
         choose_data(data)
+    if unseen and not evaluate:
+        raise UsageError("--unseen goes with --evaluate (it changes how drafts are scored, not what is drafted)")
     if evaluate:
-        _evaluate(work, targets or sorted(work.scan.sources), format, min_confidence)
+        _evaluate(work, targets or sorted(work.scan.sources), format, min_confidence, unseen=unseen)
         return
     if not targets or len(targets) != 1:
         raise UsageError("name one source id or file (or use --evaluate for several sources)")
@@ -156,17 +168,17 @@ def _statement(subject: str, predicate: str, obj: str | None, value: Any) -> str
     return f"{subject} {predicate} {obj or f'“{value}”'}"
 
 
-def _evaluate(work: Any, sources: list[str], format: ExtractFormat, min_confidence: float) -> None:
+def _evaluate(work: Any, sources: list[str], format: ExtractFormat, min_confidence: float, *, unseen: bool = False) -> None:
     from graph.ingest.evaluate import Evaluation
 
     results = []
     total = Evaluation("all")
     for source in sources:
-        result = work.evaluate_source(source, min_confidence)
+        result = work.evaluate_source(source, min_confidence, unseen=unseen)
         results.append(result)
         total.add(result)
     if format is ExtractFormat.json:
-        emit_json({"matching": _MATCHING, "sources": [r.as_json() for r in results], "overall": total.as_json()})
+        emit_json({"matching": _MATCHING, "unseen": unseen, "sources": [r.as_json() for r in results], "overall": total.as_json()})
         return
 
     def pct(x: float | None) -> str:

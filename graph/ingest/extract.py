@@ -13,6 +13,7 @@ reads any number of texts (the benchmark reads a thousand with one).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,12 +142,7 @@ class Extractor:
         self._kinds: dict[str, str] = {e.id: e.kind for e in entities.values()}
         self.reader = RelationReader(onto, self.grammar, self.classes_of, german=self.language == "de")
         self._stop = frozenset(self.nlp.Defaults.stop_words)
-        self.stances: dict[tuple[str, int], str] = {}
-        for e in entities.values():
-            if e.kind == "stance":
-                names = [self.label(e), *(e.aliases.de if self.language == "de" else e.aliases.en)]
-                for n, name in enumerate(names):
-                    self.stances[(e.id, n)] = self._content(name)
+        self.stances = self._stance_names(entities.values())
         self.described_as = "describedAs" in onto.relations
 
     def _content(self, text: str) -> str:
@@ -290,14 +286,9 @@ class Extractor:
         """A known stance the proposition paraphrases, else a new stance labelled with its exact words."""
         _, start, end = span
         words = state.text[start:end]
-        if self.stances:
-            ranked = process.extract(self._content(words), self.stances, scorer=fuzz.token_set_ratio, limit=None)
-            best: dict[str, float] = {}
-            for _text, score, (ident, _n) in ranked:
-                best[ident] = max(best.get(ident, 0.0), score)
-            order = sorted(best.items(), key=lambda kv: -kv[1])
-            if order and order[0][1] >= STANCE_SIMILARITY and (len(order) == 1 or order[0][1] - order[1][1] >= STANCE_MARGIN):
-                return order[0][0], "stance-paraphrase", 0.1
+        known = self.known_stance(words)
+        if known is not None:
+            return known, "stance-paraphrase", 0.1
         ident = slug(" ".join(words.split()[:8]))
         while ident in self.entities or (ident in state.found and state.found[ident].label != words):
             ident += "-new"
@@ -308,6 +299,30 @@ class Extractor:
             self._kinds[ident] = "stance"
             self._classes.pop(ident, None)
         return ident, "stance-new", 0.0
+
+    def known_stance(self, words: str, among: dict[str, Entity] | None = None) -> str | None:
+        """The stance (of the data folder, or ``among``) that ``words`` paraphrase: similar enough, and clearly the closest."""
+        stances = self.stances if among is None else self._stance_names(among.values())
+        if not stances:
+            return None
+        ranked = process.extract(self._content(words), stances, scorer=fuzz.token_set_ratio, limit=None)
+        best: dict[str, float] = {}
+        for _text, score, (ident, _n) in ranked:
+            best[ident] = max(best.get(ident, 0.0), score)
+        order = sorted(best.items(), key=lambda kv: -kv[1])
+        if order and order[0][1] >= STANCE_SIMILARITY and (len(order) == 1 or order[0][1] - order[1][1] >= STANCE_MARGIN):
+            return order[0][0]
+        return None
+
+    def _stance_names(self, entities: Iterable[Entity]) -> dict[tuple[str, int], str]:
+        """The content words of every name of every stance, keyed by (stance id, number of the name)."""
+        found: dict[tuple[str, int], str] = {}
+        for e in entities:
+            if e.kind == "stance":
+                names = [self.label(e), *(e.aliases.de if self.language == "de" else e.aliases.en)]
+                for n, name in enumerate(names):
+                    found[(e.id, n)] = self._content(name)
+        return found
 
     def _appositions(
         self, state: _Text, sentence: Sentence, mentions: list[Mention], voices: Attribution, source: str, signals: list[SignalMatch]

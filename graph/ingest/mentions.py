@@ -214,8 +214,8 @@ class NameFinder:
             titled = titled or doc[tokens[0]].lower_ in g.titles
             before = doc[tokens[0]]
             tokens = tokens[1:]
-        if not tokens:
-            return None
+        if not tokens or all(_legal(doc[t].text) for t in tokens):
+            return None  # a legal form alone is no name ("GmbH" after a known "Nordwind Energie"), camel-cased or not
         legal = _legal(doc[tokens[-1]].text)
         if not legal and tokens[-1] + 1 < sentence.span.end and _legal(doc[tokens[-1] + 1].text):
             tokens.append(tokens[-1] + 1)
