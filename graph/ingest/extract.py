@@ -135,9 +135,13 @@ class Extractor:
         self.language = language.split("-")[0].lower()
         self.grammar = grammar_of(self.language)
         self.nlp = pipeline(self.language)
-        self.names = NameFinder(self.nlp, entities, self.language, self.grammar)
         tokenize = self._tokenize
         self.signals = SignalIndex.build(relation_signals(onto, self.language), tokenize)
+        # the relations' nouns: one-word signals written with a capital ("Konkurrent", "Chef", "CEO"), and the titles
+        nouns = frozenset(
+            first for first, found in self.signals.by_first.items() if any(len(g.tokens) == 1 and g.phrase[:1].isupper() for g in found)
+        )
+        self.names = NameFinder(self.nlp, entities, self.language, self.grammar, nouns)
         self._classes: dict[str, frozenset[URIRef]] = {}
         self._kinds: dict[str, str] = {e.id: e.kind for e in entities.values()}
         self.reader = RelationReader(onto, self.grammar, self.classes_of, german=self.language == "de")
@@ -357,6 +361,8 @@ class Extractor:
                 continue
             if doc[words[0]].lower_ in _HONORIFICS or doc[words[-1]].lower_ in g.generic_nouns:
                 continue
+            if len(words) == 1 and doc[words[0]].lower_ in self.names.role_words and doc[words[0]].lower_ not in g.titles:
+                continue  # "den Konkurrenten Helios": a relation's word (competesWith), not what Helios is
             start, end = sentence.token_start(words[0]), sentence.token_end(words[-1])
             value = state.text[start:end]
             voice = voices.voice_at(sentence, start, words[0])

@@ -10,7 +10,7 @@ from helpers.inprocess import run_kg, run_kg_json
 
 from graph.ingest.unseen import normalise
 
-TEXT = "Die Nordwind Energie GmbH verklagte die Helios AG am Montag.\n\nNordwind kritisierte Helios.\n"
+TEXT = "Die Nordwind Energie GmbH verklagte die Helios AG am Montag.\n\nNWE kritisierte Helios.\n"
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_different_names_stay_different() -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """Two sentences: one names both companies by their full names, one by the aliases only the entity list knows."""
+    """Two sentences: one names both companies by their full names, one names Nordwind by an alias only the entity list knows."""
     data = tmp_path / "data"
     (data / "sources").mkdir(parents=True)
     (data / "statements").mkdir()
@@ -46,7 +46,7 @@ def project(tmp_path: Path) -> Path:
     (data / "sources" / "n.yaml").write_text("id: n\ntitle: Klage\nauthor: reporter\nlanguage: de\n", encoding="utf-8")
     entities = [
         {"id": "nordwind", "kind": "organization", "label": {"de": "Nordwind Energie", "en": "Nordwind Energie"},
-         "aliases": {"de": ["Nordwind"], "en": ["Nordwind"]}},
+         "aliases": {"de": ["NWE"], "en": ["NWE"]}},
         {"id": "helios", "kind": "organization", "label": {"de": "Helios", "en": "Helios"}},
         {"id": "reporter", "kind": "person", "label": {"de": "Jana Petersen", "en": "Jana Petersen"}},
     ]  # fmt: skip
@@ -58,7 +58,7 @@ def project(tmp_path: Path) -> Path:
             "predicate": "criticised",
             "object": "helios",
             "voice": "narration",
-            "quote": "Nordwind kritisierte Helios.",
+            "quote": "NWE kritisierte Helios.",
         },
     ]
     (data / "statements" / "n.yaml").write_text(yaml.safe_dump({"source": "n", "statements": statements}), encoding="utf-8")
@@ -73,8 +73,8 @@ def test_unseen_hides_the_entity_list_and_matches_new_entities_by_name(project: 
     seen = _overall("--data", project)
     assert (seen["drafted"], seen["correct_drafts"], seen["gold"]) == (2, 2, 2), "the aliases find both sentences"
     unseen = _overall("--data", project, "--unseen")
-    # without the list, "Nordwind" and "Helios" alone are no names; the legal forms make the first sentence's names,
-    # drafted as nordwind-energie-gmbh and helios-ag and matched to nordwind and helios by their normalised labels
+    # without the list "NWE" is no name; the legal forms make the first sentence's names, drafted as
+    # nordwind-energie-gmbh and helios-ag and matched to nordwind and helios by their normalised labels
     assert (unseen["drafted"], unseen["correct_drafts"], unseen["gold"]) == (1, 1, 2)
 
 
