@@ -14,7 +14,7 @@ a name, it only lets a relation reach its subject.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -107,13 +107,38 @@ def _continues(doc: Doc, j: int, i: int, end: int, grammar: Grammar) -> bool:
 
 
 def _without_short_forms(found: list[Found], language: str) -> list[Found]:
-    """The candidates less those whose label is a short form of one other organisation drafted ("Nordwind" of Nordwind Energie AG)."""
+    """The candidates less those whose label is a short form of one other drafted: "Nordwind" of Nordwind Energie AG.
+
+    A name read only because it was repeated is also dropped when it is the surname of a person
+    drafted ("Mott" of Caroline Mott): it is that person again, not an organisation.
+    """
     owners: dict[str, set[str]] = defaultdict(set)
+    surnames: set[str] = set()
     for cand in found:
         if cand.kind == "organization":
             for form in short_forms(cand.label, language):
                 owners[form].add(cand.id)
-    return [c for c in found if len(owners.get(c.label, set()) - {c.id}) != 1]
+        elif cand.kind == "person" and " " in cand.label:
+            surnames.add(cand.label.rsplit(" ", 1)[-1])
+    return [
+        c
+        for c in found
+        if len(owners.get(c.label, set()) - {c.id}) != 1
+        and not (c.rule == "repeated-name" and (c.label in surnames or owners.get(c.label)))
+    ]
+
+
+def _single_name(token: Token, german: bool) -> bool:
+    """One word that may be a name on its own: an acronym ("EMA", "UAW"), or in English a capitalised word.
+
+    German capitalises every noun, so there only an acronym is a name by its shape.
+    """
+    text = token.text
+    if len(text) < 2 or not text.isalpha() or token.is_stop:
+        return False
+    if text.isupper():
+        return 3 <= len(text) <= 6  # "KI", "AI" are words; "EMA", "UAW" are names
+    return not german and text[:1].isupper() and text[1:].islower()
 
 
 class NameFinder:
@@ -126,6 +151,7 @@ class NameFinder:
 
         #: one-word signals of relations, lower case ("konkurrenten", "eigentümer", "chef"): a word that names a relation is not part of a name
         self.role_words = role_words
+        self._said: Counter[str] = Counter()  # how often each word is written in the text being read
         self.nlp = nlp
         self.entities = entities
         self.language = language
@@ -195,6 +221,7 @@ class NameFinder:
         lone_words: dict[str, int] = defaultdict(int)
         runs: list[tuple[Sentence, int, int, str, str | None, float]] = []
         g = self.grammar
+        self._said = Counter(t.text for doc in docs for t in doc)
         for sentence in sentences:
             doc = sentence.span.doc
             i = sentence.span.start
@@ -295,6 +322,8 @@ class NameFinder:
             return None  # every German noun is capitalised, and the first word of a sentence too
         if len(words) == 1 and _CAMEL.match(words[0]) and not at_start:
             return "organization", label, 0.5, "camel-case"
+        if len(words) == 1 and not at_start and self._said[words[0]] >= 2 and _single_name(doc[tokens[0]], german):
+            return "organization", label, 0.4, "repeated-name"  # "Datavia", "the Pentagon", "die EMA": named twice or more
         if 2 <= len(words) <= 3 and lone_words.get(words[-1], 0) > 0 and all(w[:1].isupper() for w in words):
             return "person", label, 0.6, "surname-again"
         if 2 <= len(words) <= 3 and not german and not at_start and all(w[:1].isupper() and w[1:].islower() for w in words):

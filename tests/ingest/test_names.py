@@ -67,3 +67,11 @@ def test_a_relations_noun_before_a_name_is_neither_the_name_nor_its_description(
     result = _read("Die Nordwind Energie AG hat den Konkurrenten Helios Solar GmbH verklagt.\n", "de")
     assert "Helios Solar GmbH" in _entities(result)
     assert not [d for d in result.drafts if d.predicate == "describedAs"]
+
+
+def test_a_single_name_written_twice_is_an_organisation_unless_it_is_a_persons_surname() -> None:
+    text = "Quantix has acquired the start-up Datavia. Its chief executive Caroline Mott praised Datavia. Later Mott said so.\n"
+    entities = _entities(_read(text, "en"))
+    assert entities["Datavia"][0] == "organization"
+    assert "Mott" not in entities
+    assert entities["Caroline Mott"] == ("person", ["Caroline Mott", "Mott"])
