@@ -184,8 +184,30 @@ class RelationReader:
             return True
         return any(doc[t].lower_ in g.denial for t in range(sentence.span.start, signal.first))
 
+    def _one_reading(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> list[SignalMatch]:
+        """One relation for a word that signals a stance and a relation between agents ("forderte", "demanded").
+
+        A clause or a thing demanded after it is the stance ("forderte, dass …", "forderte eine
+        Einigung"); an agent right after it is whom the demand is made of ("drängte Velmar",
+        "demanded the board to …" is still the stance unless the agent is named there).
+        """
+        doc = sentence.span.doc
+        drop: set[int] = set()
+        for stance in (s for s in signals if s.relation in self.stance_relations):
+            twins = [s for s in signals if s.tokens == stance.tokens and s.relation not in self.stance_relations]
+            if not twins:
+                continue
+            k = stance.last + 1
+            while k < sentence.span.end and doc[k].text == ",":
+                k += 1
+            clause = k < sentence.span.end and doc[k].lower_ in self.grammar.complementisers
+            whom = any(self._is_agent(m.entity) and m.first > stance.first and m.first - stance.last <= 3 for m in mentions)
+            drop.update(id(s) for s in ([stance] if whom and not clause else twins))
+        return [s for s in signals if id(s) not in drop]
+
     def read(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> list[Pairing]:
         found: list[Pairing] = []
+        signals = self._one_reading(sentence, signals, mentions)
         compounds, modifiers = self._compounds(sentence, signals, mentions)
         for p in compounds:
             if not self.negated(sentence, min(p.subject.first, p.object.first if p.object else p.subject.first), p.signal.last, p.signal):

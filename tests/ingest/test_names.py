@@ -75,3 +75,12 @@ def test_a_single_name_written_twice_is_an_organisation_unless_it_is_a_persons_s
     assert entities["Datavia"][0] == "organization"
     assert "Mott" not in entities
     assert entities["Caroline Mott"] == ("person", ["Caroline Mott", "Mott"])
+
+
+def test_a_demand_is_a_stance_when_a_clause_follows_and_a_request_when_someone_is_named_after_it() -> None:
+    german = Extractor({}, signal_ontology(), "de")
+    wish = german.extract("Der Bezirksleiter Jürgen Pohl forderte, dass die Werke offen bleiben.\n", "t", None)
+    assert {d.predicate for d in wish.drafts if d.subject == "juergen-pohl" and d.object} == {"supports"}
+    english = Extractor({}, signal_ontology(), "en")
+    push = english.extract("Kestrel Partners demanded Velmar Chemicals sell its drug unit.\n", "t", None)
+    assert {(d.subject, d.predicate, d.object) for d in push.drafts} == {("kestrel-partners", "urged", "velmar-chemicals")}
