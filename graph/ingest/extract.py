@@ -20,11 +20,13 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 from rdflib import URIRef
 
+from graph.ingest.anaphora import pronouns as find_pronouns
 from graph.ingest.grammar import grammar as grammar_of
 from graph.ingest.lexicon import SignalIndex, relation_signals
 from graph.ingest.mentions import Found, Mention, NameFinder, slug
 from graph.ingest.nlp import Sentence, pipeline, sentences
-from graph.ingest.relations import Pairing, RelationReader, SignalMatch, find_signals
+from graph.ingest.pairing import Pairing, SignalMatch
+from graph.ingest.relations import RelationReader, find_signals
 from graph.ingest.speech import Attribution
 from graph.model.ontology import Ontology
 from graph.model.records import Entity
@@ -189,7 +191,7 @@ class Extractor:
             if cand.mentions:
                 state.found[cand.id] = cand
         named = [*known, *candidate_mentions]
-        pronouns = self.names.pronouns(sents, named, self._kinds)
+        pronouns = find_pronouns(self.grammar, self.language, sents, named, self._kinds)
         for m in [*named, *pronouns]:
             state.by_sentence.setdefault(m.sentence, []).append(m)
         voices = Attribution(text, sents, [*named, *pronouns], self._kinds, self.grammar, author)

@@ -5,10 +5,11 @@ and aliases (:func:`graph.ingest.lexicon.name_forms`), longest match first. Cand
 of capitalised tokens that no known name covers, kept only when something marks them: a legal
 form ("Tesla Inc.", "Nordwind GmbH"), a title or role before them ("CEO Sam Altman",
 "Mitgründer Brockman"), a surname used again on its own, or a camel-cased company name
-("DeepMind"). A German capitalised word after an article is a common noun ("der Milliardär"),
-not part of a name. A pronoun ("er", "he", "she") stands for the last person named before it,
-but only when the sentences before name exactly one person; such a mention is never listed as
-a name, it only lets a relation reach its subject.
+("DeepMind"), a head word ("Lumen Labs", "Sonnberg Bank": :mod:`graph.ingest.names`), a role
+they hold ("Solvia-Chef"), a name written twice. A German capitalised word after an article is
+a common noun ("der Milliardär"), not part of a name. An organisation's short form ("Nordwind"
+after "Nordwind Energie AG") is a mention of it. Pronouns that stand for a name said before
+are found by :mod:`graph.ingest.anaphora`.
 """
 
 from __future__ import annotations
@@ -110,22 +111,29 @@ def _without_short_forms(found: list[Found], language: str) -> list[Found]:
     """The candidates less those whose label is a short form of one other drafted: "Nordwind" of Nordwind Energie AG.
 
     A name read only because it was repeated is also dropped when it is the surname of a person
-    drafted ("Mott" of Caroline Mott): it is that person again, not an organisation.
+    drafted ("Mott" of Caroline Mott): it is that person again, not an organisation. So is a
+    name read at the start of a sentence whose surname another person has ("Later Mott said"):
+    the first word is then an adverb, not a first name.
     """
     owners: dict[str, set[str]] = defaultdict(set)
-    surnames: set[str] = set()
+    surnames: dict[str, set[str]] = defaultdict(set)
     for cand in found:
         if cand.kind == "organization":
             for form in short_forms(cand.label, language):
                 owners[form].add(cand.id)
         elif cand.kind == "person" and " " in cand.label:
-            surnames.add(cand.label.rsplit(" ", 1)[-1])
-    return [
-        c
-        for c in found
-        if len(owners.get(c.label, set()) - {c.id}) != 1
-        and not (c.rule == "repeated-name" and (c.label in surnames or owners.get(c.label)))
-    ]
+            surnames[cand.label.rsplit(" ", 1)[-1]].add(cand.id)
+
+    def kept(c: Found) -> bool:
+        if len(owners.get(c.label, set()) - {c.id}) == 1:
+            return False
+        if c.rule == "repeated-name":
+            return not (c.label in surnames or owners.get(c.label))
+        if c.rule == "name-at-start":
+            return not surnames.get(c.label.rsplit(" ", 1)[-1], set()) - {c.id}
+        return True
+
+    return [c for c in found if kept(c)]
 
 
 def _single_name(token: Token, german: bool) -> bool:
@@ -318,6 +326,11 @@ class NameFinder:
             return "organization", label, 0.55, "generic-noun"  # "die Firma Solaris", "the company Hollandse Grijpers"
         if described and 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words):
             return "person", label, 0.5, "role-noun"  # "die Gesundheitsexpertin Ute Zimmermann"
+        if at_start and 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words):
+            if self._introduces_person(doc, after, sentence.span.end):
+                return "person", label, 0.5, "name-at-start"  # "Marc Weber, Chef der Solvia AG, …", "Anna Berger sagte"
+            if not german and after < sentence.span.end and (doc[after].text == "," or doc[after].text.islower()):
+                return "person", label, 0.4, "name-at-start"  # "Anna Berger founded …": English capitalises names only
         if german and at_start:
             return None  # every German noun is capitalised, and the first word of a sentence too
         if len(words) == 1 and _CAMEL.match(words[0]) and not at_start:
@@ -338,6 +351,20 @@ class NameFinder:
         if t > start and doc[t - 1].lower_ in g.determiners:
             return True
         return t - 1 > start and doc[t - 1].text.isalpha() and doc[t - 1].text.islower() and doc[t - 2].lower_ in g.determiners
+
+    def _introduces_person(self, doc: Doc, after: int, end: int) -> bool:
+        """A speech verb, or a comma and a title, right after a name: "…, sagte", "Marc Weber, Chef der …", "Susan Okafor, the CEO …"."""
+        g = self.grammar
+        if after >= end:
+            return False
+        if doc[after].lower_ in g.speech_verbs:
+            return True
+        k = after + 1
+        if doc[after].text != "," or k >= end:
+            return False
+        if doc[k].lower_ in g.determiners and k + 1 < end:
+            k += 1
+        return doc[k].lower_ in g.titles
 
     def _article_near(self, doc: Doc, t: int, start: int) -> bool:
         """An article at most two tokens before token ``t`` ("die Firma", "the Dutch company")."""
@@ -425,67 +452,6 @@ class NameFinder:
                 mentions.append(mention)
                 by_id[ident].mentions.append(mention)
         return mentions
-
-    # -- pronouns ------------------------------------------------------------------------------
-    def pronouns(self, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
-        """Words that stand for a name said before: a pronoun for a person, "das Unternehmen" for an organisation.
-
-        A subject pronoun ("er", "he", "she") stands for the one person named before it in its
-        sentence, or else for the one person the sentence before named. A definite description
-        of a company ("das Unternehmen", "der Konzern", "the company") stands for the organisation
-        named last before its sentence and not in it ("Nordwind hat Helios verklagt. Nordwind-Chef
-        Brandt wirft dem Unternehmen vor …": Helios).
-        """
-        persons_in: dict[int, list[Mention]] = defaultdict(list)
-        orgs_in: dict[int, list[Mention]] = defaultdict(list)
-        for m in named:
-            if kinds.get(m.entity) == "person":
-                persons_in[m.sentence].append(m)
-            elif kinds.get(m.entity) == "organization":
-                orgs_in[m.sentence].append(m)
-        g = self.grammar
-        found: list[Mention] = []
-        last_person: str | None = None
-        last_orgs: list[str] = []
-        for sentence in sentences:
-            doc = sentence.span.doc
-            in_here = sorted(persons_in.get(sentence.index, []), key=lambda m: m.first)
-            for t in range(sentence.span.start, sentence.span.end):
-                token = doc[t]
-                if token.lower_ in g.org_anaphors and t > sentence.span.start and doc[t - 1].lower_ in g.definite:
-                    if t + 1 < sentence.span.end and doc[t + 1].text[:1].isupper():
-                        continue  # "die Firma Solaris" names the firm right there
-                    # not one named in the same clause: "Der Konzern wirft der EMA vor" is not about the EMA
-                    same_clause = {
-                        m.entity
-                        for m in orgs_in.get(sentence.index, [])
-                        if not any(doc[k].text in (",", ";") for k in range(min(m.first, t), max(m.last, t)))
-                    }
-                    target_org = next((o for o in reversed(last_orgs) if o not in same_clause), None)
-                    if target_org is not None:
-                        start, end = sentence.token_start(t - 1), sentence.token_end(t)
-                        found.append(Mention(target_org, start, end, sentence.slice(start, end), sentence.index, t - 1, t + 1, "pronoun"))
-                    continue
-                if token.lower_ not in g.person_pronouns:
-                    continue
-                if self.language.startswith("de") and token.lower_ == "sie":
-                    continue  # "sie" is as often "they" or the polite "you"
-                earlier = {m.entity for m in in_here if m.last <= t}
-                target = next(iter(earlier)) if len(earlier) == 1 else (last_person if not earlier else None)
-                if target is None:
-                    continue
-                start, end = sentence.token_start(t), sentence.token_end(t)
-                found.append(Mention(target, start, end, token.text, sentence.index, t, t + 1, "pronoun"))
-            distinct = {m.entity for m in in_here}
-            if len(distinct) == 1:
-                last_person = next(iter(distinct))
-            elif len(distinct) > 1:
-                last_person = None
-            for m in sorted(orgs_in.get(sentence.index, []), key=lambda m: m.first):
-                if m.entity in last_orgs:
-                    last_orgs.remove(m.entity)
-                last_orgs.append(m.entity)
-        return found
 
 
 def _tokenize_all(nlp: Language, texts: list[str]) -> Iterable[Doc]:

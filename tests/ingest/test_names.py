@@ -84,3 +84,24 @@ def test_a_demand_is_a_stance_when_a_clause_follows_and_a_request_when_someone_i
     english = Extractor({}, signal_ontology(), "en")
     push = english.extract("Kestrel Partners demanded Velmar Chemicals sell its drug unit.\n", "t", None)
     assert {(d.subject, d.predicate, d.object) for d in push.drafts} == {("kestrel-partners", "urged", "velmar-chemicals")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Susan Okafor, chief executive of Ardent Systems, said the deal was bad.", "en"),
+        ("Susan Okafor, the CEO of Ardent Systems, rejected it.", "en"),
+        ("Susan Okafor, Chefin der Ardent Systems AG, lehnte ab.", "de"),
+    ],
+)
+def test_a_role_in_an_apposition_names_the_person_and_the_organisation(text: str, language: str) -> None:
+    result = _read(text + "\n", language)
+    drafts = {(d.subject, d.predicate) for d in result.drafts}
+    assert ("susan-okafor", "ceoOf") in drafts
+    assert _entities(result)["Susan Okafor"][0] == "person"
+
+
+def test_an_english_name_at_the_start_of_a_sentence_is_a_person_a_german_one_only_with_a_sign() -> None:
+    assert _entities(_read("Anna Berger founded Kestrel Labs in 2019.\n", "en"))["Anna Berger"][0] == "person"
+    assert "Anna Berger" in _entities(_read("Anna Berger sagte, Kestrel Labs wachse.\n", "de"))
+    assert "Neue Regeln" not in _entities(_read("Neue Regeln gelten ab Montag.\n", "de"))
