@@ -217,7 +217,20 @@ class NameFinder:
                     via,
                 )
             )
-        return mentions
+        return self._without_bare_common_nouns(mentions)
+
+    def _without_bare_common_nouns(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions less one-word aliases of events and documents ("Klage", "Fusion", "lawsuit") in a text naming no known agent.
+
+        Such an alias is a common noun: in the bundled story "die Klage" is Musk's lawsuit, but in
+        an unrelated article read outside a project it is some other lawsuit. It names the known
+        event only where the text also names a known person or organisation.
+        """
+        agents = {"person", "organization"}
+        kind = {m.entity: self.entities[m.entity].kind for m in mentions}
+        if any(kind[m.entity] in agents and m.via != "ambiguous" for m in mentions):
+            return mentions
+        return [m for m in mentions if kind[m.entity] in agents or m.via not in ("alias", "genitive") or " " in m.text]
 
     # -- candidates ----------------------------------------------------------------------------
     def candidates(

@@ -101,3 +101,16 @@ def _article(folder: Path, name: str) -> Path:
     else:
         path.write_text(ARTICLE, encoding="utf-8")
     return path
+
+
+def test_a_common_noun_alias_of_a_bundled_event_is_no_mention_in_an_unrelated_article(outside: Path) -> None:
+    path = outside / "klage.txt"
+    path.write_text("Die Rheinwerk Stahl AG hat die Hagedorn GmbH verklagt. Die Klage wurde am Montag eingereicht.\n", encoding="utf-8")
+    result = run_kg("extract", path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    known = [e["id"] for e in json.loads(result.stdout)["entities"] if e["known"]]
+    assert known == [], "'Klage' is not the bundled lawsuit musk-v-openai when no known party is named"
+    related = outside / "musk.txt"
+    related.write_text("Elon Musk verklagte OpenAI. Die Klage wurde im Februar eingereicht.\n", encoding="utf-8")
+    ids = {e["id"] for e in json.loads(run_kg("extract", related, "-f", "json").stdout)["entities"]}
+    assert "musk-v-openai" in ids, "beside Musk and OpenAI it is"
