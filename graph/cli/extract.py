@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from graph.cli.app import DataOption, app, data_dir, err_console, handle_errors, out_console
+from graph.cli.app import DataChoice, DataOption, app, choose_data, data_dir, err_console, fail, handle_errors, out_console
 from graph.cli.ask import emit_json
 from graph.errors import UsageError
 from graph.ingest.extract import DEFAULT_MIN_CONFIDENCE
@@ -36,6 +36,22 @@ _MATCHING = (
 )
 
 
+def _project_to_write(data: Path | None, what: str, *, as_json: bool = False, hint: str = "") -> DataChoice:
+    """The data folder a command writes into; outside a project there is none (exit 2).
+
+    Without a project the data folder is the bundled demo inside the installed package: writing
+    drafts or statements there would change site-packages, and the next upgrade would lose them.
+    """
+    refuse_bundled(choose_data(data, announce=False), what, as_json=as_json, hint=hint)
+    return choose_data(data, announce=not as_json)  # said once it is sure to be used
+
+
+def refuse_bundled(chosen: DataChoice, what: str, *, as_json: bool = False, hint: str = "") -> None:
+    """Exit 2 with one line when ``chosen`` is the bundled demo (see :func:`_project_to_write`), the only line on stderr."""
+    if chosen.origin == "bundled":
+        raise fail(f"no project in {Path.cwd()} or above to {what}: kg init DIR makes one, --data DIR names one{hint}", as_json=as_json)
+
+
 def _snippet(text: str, limit: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -55,6 +71,16 @@ def extract_command(
     ] = ExtractFormat.table,
     evaluate: Annotated[
         bool, typer.Option("--evaluate", help=f"Compare the drafts of each source (default: all) with its curated statements. {_MATCHING}")
+    ] = False,
+    unseen: Annotated[
+        bool,
+        typer.Option(
+            "--unseen",
+            help="With --evaluate: draft as on a brand-new article, without the data folder's entities (the extractor reads "
+            "only the text), then match the new entities drafted to the curated ones by normalised label or alias (case, "
+            "accents, spaces, a German genitive -s, legal forms such as Inc., GmbH, AG) and new stances to the curated "
+            "stances they paraphrase.",
+        ),
     ] = False,
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language of a file: de or en. Default: detected (a source's is in its metadata).")
@@ -78,9 +104,19 @@ def extract_command(
 
     if lang is not None and lang not in ("de", "en"):
         raise typer.BadParameter("--lang must be de or en")
-    work = Workspace.open(data_dir(data))
+    chosen = choose_data(data, announce=False)
+    writes = not evaluate and write and bool(targets) and len(targets or ()) == 1
+    if chosen.origin != "bundled":
+        choose_data(data)  # which data folder is read, on stderr, before anything it holds can fail
+    work = Workspace.open(chosen.path)
+    if writes and work.is_source((targets or [""])[0]):
+        refuse_bundled(chosen, "write drafts into", as_json=format is ExtractFormat.json, hint=" (--no-write only shows them)")
+    if chosen.origin == "bundled":
+        choose_data(data)
+    if unseen and not evaluate:
+        raise UsageError("--unseen goes with --evaluate (it changes how drafts are scored, not what is drafted)")
     if evaluate:
-        _evaluate(work, targets or sorted(work.scan.sources), format, min_confidence)
+        _evaluate(work, targets or sorted(work.scan.sources), format, min_confidence, unseen=unseen)
         return
     if not targets or len(targets) != 1:
         raise UsageError("name one source id or file (or use --evaluate for several sources)")
@@ -132,17 +168,17 @@ def _statement(subject: str, predicate: str, obj: str | None, value: Any) -> str
     return f"{subject} {predicate} {obj or f'“{value}”'}"
 
 
-def _evaluate(work: Any, sources: list[str], format: ExtractFormat, min_confidence: float) -> None:
+def _evaluate(work: Any, sources: list[str], format: ExtractFormat, min_confidence: float, *, unseen: bool = False) -> None:
     from graph.ingest.evaluate import Evaluation
 
     results = []
     total = Evaluation("all")
     for source in sources:
-        result = work.evaluate_source(source, min_confidence)
+        result = work.evaluate_source(source, min_confidence, unseen=unseen)
         results.append(result)
         total.add(result)
     if format is ExtractFormat.json:
-        emit_json({"matching": _MATCHING, "sources": [r.as_json() for r in results], "overall": total.as_json()})
+        emit_json({"matching": _MATCHING, "unseen": unseen, "sources": [r.as_json() for r in results], "overall": total.as_json()})
         return
 
     def pct(x: float | None) -> str:
@@ -204,11 +240,26 @@ def drafts_list(
 def drafts_accept(
     ids: Annotated[list[str], typer.Argument(help="Draft ids (from `kg extract` or `kg drafts list`).")],
     data: DataOption = None,
+    format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="table for people; json for scripts (stdout): what was accepted, where.")
+    ] = ExtractFormat.table,
 ) -> None:
     """Copy drafts into statements/<source>.yaml (and the new entities they need into the entities file)."""
     from graph.ingest.review import accept
 
-    done = accept(data_dir(data), ids)
+    chosen = _project_to_write(data, "accept drafts into", as_json=format is ExtractFormat.json)
+    done = accept(chosen.path, ids)
+    if format is ExtractFormat.json:
+        emit_json(
+            {
+                "accepted": done.ids,
+                "statements_files": [str(p) for p in done.statements_files],
+                "new_entities": done.new_entities,
+                "entities_file": str(done.entities_file) if done.new_entities and done.entities_file is not None else None,
+                **chosen.as_json(),
+            }
+        )
+        return
     where = ", ".join(str(p) for p in done.statements_files)
     err_console.print(Text(f"accepted {len(done.ids)} draft(s) into {where}"), highlight=False, soft_wrap=True)
     if done.new_entities and done.entities_file is not None:
@@ -224,11 +275,19 @@ def drafts_accept(
 def drafts_reject(
     ids: Annotated[list[str], typer.Argument(help="Draft ids.")],
     data: DataOption = None,
+    format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="table for people; json for scripts (stdout): what was rejected, where.")
+    ] = ExtractFormat.table,
 ) -> None:
     """Mark drafts rejected: they stay in the review file, and extracting again keeps the decision."""
     from graph.ingest.drafts import set_status
 
-    done = set_status(data_dir(data), ids, "rejected")
+    chosen = _project_to_write(data, "reject drafts in", as_json=format is ExtractFormat.json)
+    done = set_status(chosen.path, ids, "rejected")
+    if format is ExtractFormat.json:
+        files = sorted({str(loc.path) for loc in done})
+        emit_json({"rejected": [str(loc.draft["id"]) for loc in done], "drafts_files": files, **chosen.as_json()})
+        return
     err_console.print(Text(f"rejected {len(done)} draft(s)"), highlight=False)
 
 
@@ -245,7 +304,7 @@ def drafts_review(
     from graph.ingest.drafts import drafts_path, read_drafts, set_status
     from graph.ingest.review import accept
 
-    root = data_dir(data)
+    root = _project_to_write(data, "review drafts in").path
     path = drafts_path(root, source)
     if not path.exists():
         raise UsageError(f"no drafts for '{source}' in {path.parent}/ (run `kg extract {source}` first)")

@@ -38,15 +38,23 @@ def init_command(
             help="Copy the bundled entities (the people and organisations of the demo) as known names into known-entities.yaml.",
         ),
     ] = False,
+    format: Annotated[
+        AddFormat, typer.Option("--format", "-f", help="table for people, json for scripts: the folders and files made.")
+    ] = AddFormat.table,
 ) -> None:
     """Start a project: a data folder with sources/, statements/ and entities.yaml.
 
     Every kg command run in the folder or below it reads this project (like git finds its
     repository) and writes its builds to FOLDER/quotegraph-out. Refuses a folder that is not empty.
     """
+    from graph.cli.ask import emit_json
     from graph.ingest.project import init_project
 
     project = init_project(folder, with_bundled_entities=with_bundled_entities)
+    if format is AddFormat.json:
+        made = sorted(str(p.relative_to(project.data)) + ("/" if p.is_dir() else "") for p in project.data.iterdir())
+        emit_json({"data_dir": str(project.data), "out_dir": str(project.out), "written": made})
+        return
     _say(f"Initialised a quotegraph project in {project.data}")
     extra = ", known-entities.yaml" if with_bundled_entities else ""
     _say(f"  sources/, statements/, entities.yaml{extra}; builds go to {project.out}")

@@ -13,17 +13,20 @@ reads any number of texts (the benchmark reads a thousand with one).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 from rdflib import URIRef
 
+from graph.ingest.anaphora import pronouns as find_pronouns
 from graph.ingest.grammar import grammar as grammar_of
 from graph.ingest.lexicon import SignalIndex, relation_signals
 from graph.ingest.mentions import Found, Mention, NameFinder, slug
 from graph.ingest.nlp import Sentence, pipeline, sentences
-from graph.ingest.relations import Pairing, RelationReader, SignalMatch, find_signals
+from graph.ingest.pairing import Pairing, SignalMatch
+from graph.ingest.relations import RelationReader, find_signals
 from graph.ingest.speech import Attribution
 from graph.model.ontology import Ontology
 from graph.model.records import Entity
@@ -134,19 +137,18 @@ class Extractor:
         self.language = language.split("-")[0].lower()
         self.grammar = grammar_of(self.language)
         self.nlp = pipeline(self.language)
-        self.names = NameFinder(self.nlp, entities, self.language, self.grammar)
         tokenize = self._tokenize
         self.signals = SignalIndex.build(relation_signals(onto, self.language), tokenize)
+        # the relations' nouns: one-word signals written with a capital ("Konkurrent", "Chef", "CEO"), and the titles
+        nouns = frozenset(
+            first for first, found in self.signals.by_first.items() if any(len(g.tokens) == 1 and g.phrase[:1].isupper() for g in found)
+        )
+        self.names = NameFinder(self.nlp, entities, self.language, self.grammar, nouns)
         self._classes: dict[str, frozenset[URIRef]] = {}
         self._kinds: dict[str, str] = {e.id: e.kind for e in entities.values()}
         self.reader = RelationReader(onto, self.grammar, self.classes_of, german=self.language == "de")
         self._stop = frozenset(self.nlp.Defaults.stop_words)
-        self.stances: dict[tuple[str, int], str] = {}
-        for e in entities.values():
-            if e.kind == "stance":
-                names = [self.label(e), *(e.aliases.de if self.language == "de" else e.aliases.en)]
-                for n, name in enumerate(names):
-                    self.stances[(e.id, n)] = self._content(name)
+        self.stances = self._stance_names(entities.values())
         self.described_as = "describedAs" in onto.relations
 
     def _content(self, text: str) -> str:
@@ -189,7 +191,7 @@ class Extractor:
             if cand.mentions:
                 state.found[cand.id] = cand
         named = [*known, *candidate_mentions]
-        pronouns = self.names.pronouns(sents, named, self._kinds)
+        pronouns = find_pronouns(self.grammar, self.language, sents, named, self._kinds)
         for m in [*named, *pronouns]:
             state.by_sentence.setdefault(m.sentence, []).append(m)
         voices = Attribution(text, sents, [*named, *pronouns], self._kinds, self.grammar, author)
@@ -290,14 +292,9 @@ class Extractor:
         """A known stance the proposition paraphrases, else a new stance labelled with its exact words."""
         _, start, end = span
         words = state.text[start:end]
-        if self.stances:
-            ranked = process.extract(self._content(words), self.stances, scorer=fuzz.token_set_ratio, limit=None)
-            best: dict[str, float] = {}
-            for _text, score, (ident, _n) in ranked:
-                best[ident] = max(best.get(ident, 0.0), score)
-            order = sorted(best.items(), key=lambda kv: -kv[1])
-            if order and order[0][1] >= STANCE_SIMILARITY and (len(order) == 1 or order[0][1] - order[1][1] >= STANCE_MARGIN):
-                return order[0][0], "stance-paraphrase", 0.1
+        known = self.known_stance(words)
+        if known is not None:
+            return known, "stance-paraphrase", 0.1
         ident = slug(" ".join(words.split()[:8]))
         while ident in self.entities or (ident in state.found and state.found[ident].label != words):
             ident += "-new"
@@ -308,6 +305,30 @@ class Extractor:
             self._kinds[ident] = "stance"
             self._classes.pop(ident, None)
         return ident, "stance-new", 0.0
+
+    def known_stance(self, words: str, among: dict[str, Entity] | None = None) -> str | None:
+        """The stance (of the data folder, or ``among``) that ``words`` paraphrase: similar enough, and clearly the closest."""
+        stances = self.stances if among is None else self._stance_names(among.values())
+        if not stances:
+            return None
+        ranked = process.extract(self._content(words), stances, scorer=fuzz.token_set_ratio, limit=None)
+        best: dict[str, float] = {}
+        for _text, score, (ident, _n) in ranked:
+            best[ident] = max(best.get(ident, 0.0), score)
+        order = sorted(best.items(), key=lambda kv: -kv[1])
+        if order and order[0][1] >= STANCE_SIMILARITY and (len(order) == 1 or order[0][1] - order[1][1] >= STANCE_MARGIN):
+            return order[0][0]
+        return None
+
+    def _stance_names(self, entities: Iterable[Entity]) -> dict[tuple[str, int], str]:
+        """The content words of every name of every stance, keyed by (stance id, number of the name)."""
+        found: dict[tuple[str, int], str] = {}
+        for e in entities:
+            if e.kind == "stance":
+                names = [self.label(e), *(e.aliases.de if self.language == "de" else e.aliases.en)]
+                for n, name in enumerate(names):
+                    found[(e.id, n)] = self._content(name)
+        return found
 
     def _appositions(
         self, state: _Text, sentence: Sentence, mentions: list[Mention], voices: Attribution, source: str, signals: list[SignalMatch]
@@ -342,6 +363,8 @@ class Extractor:
                 continue
             if doc[words[0]].lower_ in _HONORIFICS or doc[words[-1]].lower_ in g.generic_nouns:
                 continue
+            if len(words) == 1 and doc[words[0]].lower_ in self.names.role_words and doc[words[0]].lower_ not in g.titles:
+                continue  # "den Konkurrenten Helios": a relation's word (competesWith), not what Helios is
             start, end = sentence.token_start(words[0]), sentence.token_end(words[-1])
             value = state.text[start:end]
             voice = voices.voice_at(sentence, start, words[0])

@@ -5,22 +5,24 @@ and aliases (:func:`graph.ingest.lexicon.name_forms`), longest match first. Cand
 of capitalised tokens that no known name covers, kept only when something marks them: a legal
 form ("Tesla Inc.", "Nordwind GmbH"), a title or role before them ("CEO Sam Altman",
 "Mitgründer Brockman"), a surname used again on its own, or a camel-cased company name
-("DeepMind"). A German capitalised word after an article is a common noun ("der Milliardär"),
-not part of a name. A pronoun ("er", "he", "she") stands for the last person named before it,
-but only when the sentences before name exactly one person; such a mention is never listed as
-a name, it only lets a relation reach its subject.
+("DeepMind"), a head word ("Lumen Labs", "Sonnberg Bank": :mod:`graph.ingest.names`), a role
+they hold ("Solvia-Chef"), a name written twice. A German capitalised word after an article is
+a common noun ("der Milliardär"), not part of a name. An organisation's short form ("Nordwind"
+after "Nordwind Energie AG") is a mention of it. Pronouns that stand for a name said before
+are found by :mod:`graph.ingest.anaphora`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.ingest.grammar import LEGAL_FORMS, Grammar
 from graph.ingest.lexicon import genitive_forms, name_forms
+from graph.ingest.names import is_head, is_role_noun, names_organisation, short_forms
 from graph.ingest.nlp import Sentence
 from graph.model.records import Entity
 
@@ -89,12 +91,75 @@ def _is_name_token(token: Token, grammar: Grammar) -> bool:
     return bool(_CAMEL.match(text))
 
 
+_POSSESSIVE_MARKS = frozenset({"-", "–", "'s", "’s"})
+
+
+def _continues(doc: Doc, j: int, i: int, end: int, grammar: Grammar) -> bool:
+    """Whether token ``j`` continues the run of name tokens from ``i``: a name token that is no title, or "&" between two.
+
+    A title inside a run, before another name, starts a new one ("Quantix CEO David Chen" is
+    Quantix, then CEO David Chen); a surname that is also a title does not ("Anna Richter").
+    """
+    if doc[j].text == "&":
+        return j > i and j + 1 < end and _is_name_token(doc[j + 1], grammar)
+    if not _is_name_token(doc[j], grammar):
+        return False
+    return j == i or doc[j].lower_ not in grammar.titles or not (j + 1 < end and _is_name_token(doc[j + 1], grammar))
+
+
+def _without_short_forms(found: list[Found], language: str) -> list[Found]:
+    """The candidates less those whose label is a short form of one other drafted: "Nordwind" of Nordwind Energie AG.
+
+    A name read only because it was repeated is also dropped when it is the surname of a person
+    drafted ("Mott" of Caroline Mott): it is that person again, not an organisation. So is a
+    name read at the start of a sentence whose surname another person has ("Later Mott said"):
+    the first word is then an adverb, not a first name.
+    """
+    owners: dict[str, set[str]] = defaultdict(set)
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for cand in found:
+        if cand.kind == "organization":
+            for form in short_forms(cand.label, language):
+                owners[form].add(cand.id)
+        elif cand.kind == "person" and " " in cand.label:
+            surnames[cand.label.rsplit(" ", 1)[-1]].add(cand.id)
+
+    def kept(c: Found) -> bool:
+        if len(owners.get(c.label, set()) - {c.id}) == 1:
+            return False
+        if c.rule == "repeated-name":
+            return not (c.label in surnames or owners.get(c.label))
+        if c.rule == "name-at-start":
+            return not surnames.get(c.label.rsplit(" ", 1)[-1], set()) - {c.id}
+        return True
+
+    return [c for c in found if kept(c)]
+
+
+def _single_name(token: Token, german: bool) -> bool:
+    """One word that may be a name on its own: an acronym ("EMA", "UAW"), or in English a capitalised word.
+
+    German capitalises every noun, so there only an acronym is a name by its shape.
+    """
+    text = token.text
+    if len(text) < 2 or not text.isalpha() or token.is_stop:
+        return False
+    if text.isupper():
+        return 3 <= len(text) <= 6  # "KI", "AI" are words; "EMA", "UAW" are names
+    return not german and text[:1].isupper() and text[1:].islower()
+
+
 class NameFinder:
     """Finds mentions of known entities and candidates in the sentences of one text."""
 
-    def __init__(self, nlp: Language, entities: dict[str, Entity], language: str, grammar: Grammar):
+    def __init__(
+        self, nlp: Language, entities: dict[str, Entity], language: str, grammar: Grammar, role_words: frozenset[str] = frozenset()
+    ):
         from spacy.matcher import PhraseMatcher
 
+        #: one-word signals of relations, lower case ("konkurrenten", "eigentümer", "chef"): a word that names a relation is not part of a name
+        self.role_words = role_words
+        self._said: Counter[str] = Counter()  # how often each word is written in the text being read
         self.nlp = nlp
         self.entities = entities
         self.language = language
@@ -152,7 +217,20 @@ class NameFinder:
                     via,
                 )
             )
-        return mentions
+        return self._without_bare_common_nouns(mentions)
+
+    def _without_bare_common_nouns(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions less one-word aliases of events and documents ("Klage", "Fusion", "lawsuit") in a text naming no known agent.
+
+        Such an alias is a common noun: in the bundled story "die Klage" is Musk's lawsuit, but in
+        an unrelated article read outside a project it is some other lawsuit. It names the known
+        event only where the text also names a known person or organisation.
+        """
+        agents = {"person", "organization"}
+        kind = {m.entity: self.entities[m.entity].kind for m in mentions}
+        if any(kind[m.entity] in agents and m.via != "ambiguous" for m in mentions):
+            return mentions
+        return [m for m in mentions if kind[m.entity] in agents or m.via not in ("alias", "genitive") or " " in m.text]
 
     # -- candidates ----------------------------------------------------------------------------
     def candidates(
@@ -164,6 +242,7 @@ class NameFinder:
         lone_words: dict[str, int] = defaultdict(int)
         runs: list[tuple[Sentence, int, int, str, str | None, float]] = []
         g = self.grammar
+        self._said = Counter(t.text for doc in docs for t in doc)
         for sentence in sentences:
             doc = sentence.span.doc
             i = sentence.span.start
@@ -172,7 +251,7 @@ class NameFinder:
                     i += 1
                     continue
                 j = i
-                while j < sentence.span.end and (sentence.index, j) not in covered and _is_name_token(doc[j], g):
+                while j < sentence.span.end and (sentence.index, j) not in covered and _continues(doc, j, i, sentence.span.end, g):
                     j += 1
                 after_article = i > sentence.span.start and doc[i - 1].lower_ in g.determiners
                 if j - i == 1 and i > sentence.span.start and not after_article:
@@ -193,8 +272,9 @@ class NameFinder:
                 ident = f"{ident}-new"
             taken_ids.add(ident)
             proposals[key] = Found(ident, kind, label, known=False, confidence=confidence, rule=rule)
-        mentions = self._candidate_mentions(docs, sentences, list(proposals.values()), covered)
-        return list(proposals.values()), mentions
+        kept = _without_short_forms(list(proposals.values()), self.language)
+        mentions = self._candidate_mentions(docs, sentences, kept, covered)
+        return kept, mentions
 
     def _classify(self, sentence: Sentence, i: int, j: int, lone_words: dict[str, int]) -> tuple[str, str, float, str] | None:
         doc = sentence.span.doc
@@ -206,16 +286,22 @@ class NameFinder:
         titled = before is not None and before.lower_ in g.titles
         # a legal form makes the whole run a name, article or not ("die Nordwind Energie GmbH")
         legal_run = _legal(doc[tokens[-1]].text) or (j < sentence.span.end and _legal(doc[j].text))
-        while (
-            tokens
-            and not (legal_run and doc[tokens[0]].lower_ not in g.titles)
-            and (doc[tokens[0]].lower_ in g.titles or (german and before is not None and before.lower_ in g.determiners))
-        ):
-            titled = titled or doc[tokens[0]].lower_ in g.titles
-            before = doc[tokens[0]]
+        described = False
+        while tokens and (doc[tokens[0]].lower_ in g.titles or (german and self._article_before(sentence, tokens[0]))):
+            first = doc[tokens[0]]
+            rest = [doc[t].text for t in tokens[1:]]
+            if first.lower_ in g.titles:
+                titled = True
+            elif not self._describes(first.text, rest, legal_run):
+                break
+            else:
+                described = described or is_role_noun(first.text)
+            before = first
             tokens = tokens[1:]
-        if not tokens:
-            return None
+            if first.lower_ not in g.titles:
+                break  # one description at most: "der Verlag Polaris Medien"
+        if not tokens or all(_legal(doc[t].text) for t in tokens):
+            return None  # a legal form alone is no name ("GmbH" after a known "Nordwind Energie"), camel-cased or not
         legal = _legal(doc[tokens[-1]].text)
         if not legal and tokens[-1] + 1 < sentence.span.end and _legal(doc[tokens[-1] + 1].text):
             tokens.append(tokens[-1] + 1)
@@ -233,19 +319,99 @@ class NameFinder:
         at_start = tokens[0] == sentence.span.start
         if legal and len(words) >= 2:
             return "organization", label, 0.8, "legal-form"
-        if len(words) > 4:
+        if len(words) > 5:
             return None
+        if names_organisation(words, self.language):
+            return "organization", label, 0.7, "head-word"
+        if "&" in words and not at_start:
+            return "organization", label, 0.6, "ampersand"  # "Procter & Gamble", "Maxwell & Crane": no person's name
         if titled and 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
             return "person", label, 0.7, "title"
+        after = tokens[-1] + 1
+        if len(words) <= 3 and self._owns_a_role(doc, after, sentence.span.end):
+            return "organization", label, 0.6, "role-owner"  # "Solvia-Chef Martin Weber", "Cobalt's founder Maria Novak"
+        if (
+            before is not None
+            and before.lower_ in g.generic_nouns
+            and len(words) <= 3
+            and self._article_near(doc, before.i, sentence.span.start)
+        ):
+            return "organization", label, 0.55, "generic-noun"  # "die Firma Solaris", "the company Hollandse Grijpers"
+        if described and 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words):
+            return "person", label, 0.5, "role-noun"  # "die Gesundheitsexpertin Ute Zimmermann"
+        if at_start and 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words):
+            if self._introduces_person(doc, after, sentence.span.end):
+                return "person", label, 0.5, "name-at-start"  # "Marc Weber, Chef der Solvia AG, …", "Anna Berger sagte"
+            if not german and after < sentence.span.end and (doc[after].text == "," or doc[after].text.islower()):
+                return "person", label, 0.4, "name-at-start"  # "Anna Berger founded …": English capitalises names only
         if german and at_start:
             return None  # every German noun is capitalised, and the first word of a sentence too
         if len(words) == 1 and _CAMEL.match(words[0]) and not at_start:
             return "organization", label, 0.5, "camel-case"
+        if len(words) == 1 and not at_start and self._said[words[0]] >= 2 and _single_name(doc[tokens[0]], german):
+            return "organization", label, 0.4, "repeated-name"  # "Datavia", "the Pentagon", "die EMA": named twice or more
         if 2 <= len(words) <= 3 and lone_words.get(words[-1], 0) > 0 and all(w[:1].isupper() for w in words):
             return "person", label, 0.6, "surname-again"
         if 2 <= len(words) <= 3 and not german and not at_start and all(w[:1].isupper() and w[1:].islower() for w in words):
+            if after + 1 < sentence.span.end and doc[after].text == "," and doc[after + 1].lower_ == "which":
+                return "organization", label, 0.45, "name-which"  # "Strand Automotive, which …"
             return "person", label, 0.4, "name-shape"
         return None
+
+    def _article_before(self, sentence: Sentence, t: int) -> bool:
+        """An article right before token ``t``, or before a lower-case adjective before it ("der bisherige Eigentümer")."""
+        doc, g, start = sentence.span.doc, self.grammar, sentence.span.start
+        if t > start and doc[t - 1].lower_ in g.determiners:
+            return True
+        return t - 1 > start and doc[t - 1].text.isalpha() and doc[t - 1].text.islower() and doc[t - 2].lower_ in g.determiners
+
+    def _introduces_person(self, doc: Doc, after: int, end: int) -> bool:
+        """A speech verb, or a comma and a title, right after a name: "…, sagte", "Marc Weber, Chef der …", "Susan Okafor, the CEO …"."""
+        g = self.grammar
+        if after >= end:
+            return False
+        if doc[after].lower_ in g.speech_verbs:
+            return True
+        k = after + 1
+        if doc[after].text != "," or k >= end:
+            return False
+        if doc[k].lower_ in g.determiners and k + 1 < end:
+            k += 1
+        return doc[k].lower_ in g.titles
+
+    def _article_near(self, doc: Doc, t: int, start: int) -> bool:
+        """An article at most two tokens before token ``t`` ("die Firma", "the Dutch company")."""
+        return any(doc[k].lower_ in self.grammar.determiners for k in range(max(start, t - 3), t))
+
+    def _describes(self, first: str, rest: list[str], legal_run: bool) -> bool:
+        """Whether the German word after an article says what the name after it is, rather than being part of it.
+
+        A generic noun, a role or a relation's noun does ("den Konkurrenten Helios Solar GmbH");
+        a word before the name of a company with a core of its own does ("der Verlag Polaris
+        Medien"); a role noun before a person's name does. The head of a company's name does
+        not ("die Sonnberg Bank", "die Verbraucherzentrale Nord", "die Rheinwerk Stahl AG").
+        """
+        g = self.grammar
+        lower = first.casefold()
+        if lower in g.generic_nouns or lower in self.role_words:
+            return bool(rest)
+        core = [w for w in rest if not _legal(w) and not is_head(w, self.language) and w != "&"]
+        if rest and rest[0] != "&" and core and names_organisation(rest, self.language):
+            return True
+        if is_role_noun(first) and 2 <= len(rest) <= 3:
+            return True
+        return not (legal_run or names_organisation([first, *rest], self.language))
+
+    def _owns_a_role(self, doc: Doc, after: int, end: int) -> bool:
+        """A name right before a role: "Solvia-Chef", "Falk-Vorstand", "Cobalt's founder" (the owner of the role is an organisation)."""
+        g = self.grammar
+        if after + 1 < end and doc[after].text in _POSSESSIVE_MARKS:
+            return doc[after + 1].lower_ in g.titles or doc[after + 1].lower_ in self.role_words
+        # "Orbis chief executive Ben Walker", "Quantix CEO David Chen": a role between two names
+        k = after
+        while k < end and k - after < 3 and doc[k].lower_ in g.titles | self.role_words:
+            k += 1
+        return k > after and k < end and _is_name_token(doc[k], g) and doc[k].text[1:].islower()
 
     def _candidate_mentions(
         self, docs: list[Doc], sentences: list[Sentence], found: list[Found], covered: set[tuple[int, int]]
@@ -257,15 +423,23 @@ class NameFinder:
             return []
         matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         owner: dict[str, str] = {}
+        claims: dict[str, set[str]] = defaultdict(set)
         for cand in found:
-            forms = [cand.label, *genitive_forms(cand.label, self.language)]
+            own = [cand.label, *genitive_forms(cand.label, self.language)]
             words = cand.label.split()
-            if cand.kind == "person" and len(words) > 1:
-                forms += [words[-1], *genitive_forms(words[-1], self.language)]
-            forms += [d for d in map(_dotted, forms) if d is not None]
-            for form in forms:
+            shorter = [words[-1]] if cand.kind == "person" and len(words) > 1 else []
+            if cand.kind == "organization":
+                shorter += short_forms(cand.label, self.language)
+            shorter += [g for f in shorter for g in genitive_forms(f, self.language)]
+            for form in [*own, *(d for d in map(_dotted, own) if d is not None)]:
                 if form not in owner and form not in self.by_text:
                     owner[form] = cand.id
+            for form in [*shorter, *(d for d in map(_dotted, shorter) if d is not None)]:
+                claims[form].add(cand.id)
+        for form, ids in claims.items():
+            # a short form two candidates share ("Lindqvist" of Elsa Lindqvist and Lindqvist Payments) names neither
+            if len(ids) == 1 and form not in owner and form not in self.by_text:
+                owner[form] = next(iter(ids))
         texts = sorted(owner)
         for text, doc in zip(texts, _tokenize_all(self.nlp, texts), strict=True):
             matcher.add(text, [doc])
@@ -291,67 +465,6 @@ class NameFinder:
                 mentions.append(mention)
                 by_id[ident].mentions.append(mention)
         return mentions
-
-    # -- pronouns ------------------------------------------------------------------------------
-    def pronouns(self, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
-        """Words that stand for a name said before: a pronoun for a person, "das Unternehmen" for an organisation.
-
-        A subject pronoun ("er", "he", "she") stands for the one person named before it in its
-        sentence, or else for the one person the sentence before named. A definite description
-        of a company ("das Unternehmen", "der Konzern", "the company") stands for the organisation
-        named last before its sentence and not in it ("Nordwind hat Helios verklagt. Nordwind-Chef
-        Brandt wirft dem Unternehmen vor …": Helios).
-        """
-        persons_in: dict[int, list[Mention]] = defaultdict(list)
-        orgs_in: dict[int, list[Mention]] = defaultdict(list)
-        for m in named:
-            if kinds.get(m.entity) == "person":
-                persons_in[m.sentence].append(m)
-            elif kinds.get(m.entity) == "organization":
-                orgs_in[m.sentence].append(m)
-        g = self.grammar
-        found: list[Mention] = []
-        last_person: str | None = None
-        last_orgs: list[str] = []
-        for sentence in sentences:
-            doc = sentence.span.doc
-            in_here = sorted(persons_in.get(sentence.index, []), key=lambda m: m.first)
-            for t in range(sentence.span.start, sentence.span.end):
-                token = doc[t]
-                if token.lower_ in g.org_anaphors and t > sentence.span.start and doc[t - 1].lower_ in g.definite:
-                    if t + 1 < sentence.span.end and doc[t + 1].text[:1].isupper():
-                        continue  # "die Firma Solaris" names the firm right there
-                    # not one named in the same clause: "Der Konzern wirft der EMA vor" is not about the EMA
-                    same_clause = {
-                        m.entity
-                        for m in orgs_in.get(sentence.index, [])
-                        if not any(doc[k].text in (",", ";") for k in range(min(m.first, t), max(m.last, t)))
-                    }
-                    target_org = next((o for o in reversed(last_orgs) if o not in same_clause), None)
-                    if target_org is not None:
-                        start, end = sentence.token_start(t - 1), sentence.token_end(t)
-                        found.append(Mention(target_org, start, end, sentence.slice(start, end), sentence.index, t - 1, t + 1, "pronoun"))
-                    continue
-                if token.lower_ not in g.person_pronouns:
-                    continue
-                if self.language.startswith("de") and token.lower_ == "sie":
-                    continue  # "sie" is as often "they" or the polite "you"
-                earlier = {m.entity for m in in_here if m.last <= t}
-                target = next(iter(earlier)) if len(earlier) == 1 else (last_person if not earlier else None)
-                if target is None:
-                    continue
-                start, end = sentence.token_start(t), sentence.token_end(t)
-                found.append(Mention(target, start, end, token.text, sentence.index, t, t + 1, "pronoun"))
-            distinct = {m.entity for m in in_here}
-            if len(distinct) == 1:
-                last_person = next(iter(distinct))
-            elif len(distinct) > 1:
-                last_person = None
-            for m in sorted(orgs_in.get(sentence.index, []), key=lambda m: m.first):
-                if m.entity in last_orgs:
-                    last_orgs.remove(m.entity)
-                last_orgs.append(m.entity)
-        return found
 
 
 def _tokenize_all(nlp: Language, texts: list[str]) -> Iterable[Doc]:

@@ -22,7 +22,6 @@ denied one ("bestritt, dass …") drafts nothing: a negated relation is never dr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
@@ -32,6 +31,9 @@ from graph.ingest.grammar import Grammar
 from graph.ingest.lexicon import SignalIndex
 from graph.ingest.mentions import Mention
 from graph.ingest.nlp import Sentence
+from graph.ingest.pairing import POSSESSIVE as _POSSESSIVE
+from graph.ingest.pairing import Pairing, SignalMatch
+from graph.ingest.roles import appositions, compounds
 from graph.model.ontology import Ontology, Relation
 
 if TYPE_CHECKING:
@@ -41,37 +43,6 @@ if TYPE_CHECKING:
 MAX_GAP = 8
 #: most tokens between a signal and a mention it pairs with
 MAX_REACH = 25
-
-
-@dataclass(frozen=True)
-class SignalMatch:
-    relation: str
-    tokens: tuple[int, ...]
-    phrase: str
-
-    @property
-    def first(self) -> int:
-        return self.tokens[0]
-
-    @property
-    def last(self) -> int:
-        return self.tokens[-1]
-
-
-@dataclass
-class Pairing:
-    """A relation found in a sentence, before attribution: who, what, whom, and how it was read."""
-
-    relation: str
-    subject: Mention
-    object: Mention | None
-    signal: SignalMatch
-    rule: str
-    confidence: float
-    #: for a stance: the stance's id and, for a new one, its exact span
-    stance: tuple[str, int, int] | None = None
-    #: the proposition is negated ("dass OpenAI seinen Code nicht offenlegt"): against a known stance it is the opposite position
-    negated_proposition: bool = False
 
 
 def _forms(word: str, german: bool) -> list[str]:
@@ -126,7 +97,6 @@ _GENERAL = frozenset(
     )
 )
 _ENTITY = URIRef("https://w3id.org/quotegraph/ontology#Entity")
-_POSSESSIVE = frozenset({"-", "–", "'s", "’s", "'", "’"})
 _RELATIVE = frozenset({"der", "die", "das", "dem", "den", "deren", "dessen"})
 
 
@@ -184,8 +154,30 @@ class RelationReader:
             return True
         return any(doc[t].lower_ in g.denial for t in range(sentence.span.start, signal.first))
 
+    def _one_reading(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> list[SignalMatch]:
+        """One relation for a word that signals a stance and a relation between agents ("forderte", "demanded").
+
+        A clause or a thing demanded after it is the stance ("forderte, dass …", "forderte eine
+        Einigung"); an agent right after it is whom the demand is made of ("drängte Velmar",
+        "demanded the board to …" is still the stance unless the agent is named there).
+        """
+        doc = sentence.span.doc
+        drop: set[int] = set()
+        for stance in (s for s in signals if s.relation in self.stance_relations):
+            twins = [s for s in signals if s.tokens == stance.tokens and s.relation not in self.stance_relations]
+            if not twins:
+                continue
+            k = stance.last + 1
+            while k < sentence.span.end and doc[k].text == ",":
+                k += 1
+            clause = k < sentence.span.end and doc[k].lower_ in self.grammar.complementisers
+            whom = any(self._is_agent(m.entity) and m.first > stance.first and m.first - stance.last <= 3 for m in mentions)
+            drop.update(id(s) for s in ([stance] if whom and not clause else twins))
+        return [s for s in signals if id(s) not in drop]
+
     def read(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> list[Pairing]:
         found: list[Pairing] = []
+        signals = self._one_reading(sentence, signals, mentions)
         compounds, modifiers = self._compounds(sentence, signals, mentions)
         for p in compounds:
             if not self.negated(sentence, min(p.subject.first, p.object.first if p.object else p.subject.first), p.signal.last, p.signal):
@@ -218,41 +210,9 @@ class RelationReader:
             found += self._coordinated(sentence, pairing, near)
         return found
 
-    # -- "Nordwind-Chef Markus Brandt", "Quantix CEO David Chen", "BrightPath's chairman Simon Hale"
     def _compounds(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> tuple[list[Pairing], set[int]]:
-        """A name, a role word and a name in a row: the role relation between them, read by its types.
-
-        The first name is then a modifier ("Nordwind" in "Nordwind-Chef Markus Brandt wirft …
-        vor") and takes no part in the sentence's other relations.
-        """
-        doc = sentence.span.doc
-        found: list[Pairing] = []
-        modifiers: set[int] = set()
-        for signal in signals:
-            relation = self.onto.relations.get(signal.relation)
-            if relation is None or relation.is_attribute or signal.relation in self.stance_relations:
-                continue
-            head = doc[signal.first]
-            # a noun: capitalised ("Chef", "CEO") or a title ("chairman"); a verb ("verklagte") is no compound
-            noun = head.text[:1].isupper() or head.lower_ in self.grammar.titles
-            before = [
-                m
-                for m in mentions
-                if m.last <= signal.first
-                and all(doc[t].text in _POSSESSIVE for t in range(m.last, signal.first))
-                and (noun or m.last < signal.first)
-            ]
-            after = [m for m in mentions if m.first > signal.last and m.first - signal.last <= 2]
-            after = [m for m in after if all(not doc[t].is_punct for t in range(signal.last + 1, m.first))]
-            if not before or not after:
-                continue
-            a, b = before[-1], min(after, key=lambda m: m.first)
-            for subject, obj in ((a, b), (b, a)):
-                if self.fits(relation, subject.entity, obj.entity):
-                    found.append(Pairing(relation.name, subject, obj, signal, "compound", 0.75))
-                    modifiers.add(id(a))
-                    break
-        return found, modifiers
+        found, modifiers = compounds(self, sentence, signals, mentions)
+        return found + appositions(self, sentence, signals, mentions, {id(p.signal) for p in found}), modifiers
 
     def _coordinated(self, sentence: Sentence, pairing: Pairing, mentions: list[Mention]) -> list[Pairing]:
         """ "von Elena Vogel und Paul Lindner": the relation holds for each name of a coordination."""

@@ -13,9 +13,11 @@ from graph.ingest.evaluate import Evaluation, evaluate, matches, symmetric_relat
 from graph.ingest.extract import Extraction, Extractor
 from graph.ingest.language import detect_language
 from graph.ingest.project import KNOWN_FILE, read_entity_records
+from graph.ingest.unseen import match_new_entities, renamed
 from graph.model.ontology import Ontology, default_ontology
 from graph.model.records import Entity
 from graph.sources.loader import Loader, Scan
+from graph.sources.located import yaml_files
 from graph.sources.text import read_source_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -37,7 +39,9 @@ class Workspace:
         onto = onto or default_ontology()
         loader = Loader(data, onto)
         scan = loader.scan()
-        bad = [p for p in loader.problems.items if "sources" in str(p.file) or "entities" in str(p.file)]
+        # a project just made by kg init has no source yet: a file can still be read against its entities
+        empty = loader.display(data / "sources") if (data / "sources").is_dir() and not yaml_files(data / "sources") else None
+        bad = [p for p in loader.problems.items if ("sources" in str(p.file) or "entities" in str(p.file)) and str(p.file) != empty]
         if bad:
             raise DataError(bad)
         known = dict(scan.entities)
@@ -54,11 +58,13 @@ class Workspace:
         """
         return self.known
 
-    def extractor(self, language: str) -> Extractor:
+    def extractor(self, language: str, *, unseen: bool = False) -> Extractor:
+        """The extractor of a language; ``unseen``: one that knows no entity of the data folder."""
         lang = language.split("-")[0].lower()
-        if lang not in self._extractors:
-            self._extractors[lang] = Extractor(self.entities, self.onto, lang)
-        return self._extractors[lang]
+        key = f"{lang}/unseen" if unseen else lang
+        if key not in self._extractors:
+            self._extractors[key] = Extractor({} if unseen else self.entities, self.onto, lang)
+        return self._extractors[key]
 
     def is_source(self, name: str) -> bool:
         return name in self.scan.sources
@@ -103,13 +109,22 @@ class Workspace:
         lang = language or detect_language(text)
         return self.extractor(lang).extract(text, path.stem)
 
-    def evaluate_source(self, source: str, min_confidence: float = 0.0) -> Evaluation:
+    def evaluate_source(self, source: str, min_confidence: float = 0.0, *, unseen: bool = False) -> Evaluation:
+        """The drafts of a source against its curated statements; ``unseen``: drafted without the entities (:mod:`graph.ingest.unseen`)."""
         files = self.scan.sources.get(source)
         if files is None:
             raise UsageError(f"no source '{source}' in {self.data}/sources/")
-        extraction = self.extract_source(source)
         unit = self.loader.load_unit(files, self.entities)
         self.loader.problems.raise_if_any()
         assert unit is not None
+        gold = unit.all_statements()
+        if unseen:
+            blind = self.extractor(files.meta.language, unseen=True)
+            text, _ = read_source_text(files.text_path, self.data)
+            extraction = blind.extract(text, source, files.meta.author)
+            named = {e for g in gold for e in (g.subject, g.object, g.asserted_by) if e}
+            extraction = renamed(extraction, match_new_entities(extraction, self.entities, blind, named))
+        else:
+            extraction = self.extract_source(source)
         drafts = [d for d in extraction.drafts if d.confidence >= min_confidence]
-        return evaluate(source, extraction.text, drafts, unit.all_statements(), self.onto)
+        return evaluate(source, extraction.text, drafts, gold, self.onto)

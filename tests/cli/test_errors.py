@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from helpers.commands import (
-    ADDED_ON_BRANCH_FIX_14,
     READERS,
     READERS_NOT_COMPARED,
     READERS_WITHOUT_JSON,
@@ -39,7 +38,7 @@ def _json_error(result: Any) -> dict[str, Any]:
 
 def test_every_command_that_prints_a_report_offers_json() -> None:
     """Every command of every group, walked from the app: a new one without -f json fails here."""
-    assert all_commands() - commands_offering_json() == set(WITHOUT_JSON) | ADDED_ON_BRANCH_FIX_14
+    assert all_commands() - commands_offering_json() == set(WITHOUT_JSON)
 
 
 def test_every_command_that_reads_a_build_is_run_by_the_tests() -> None:

@@ -41,9 +41,6 @@ WITHOUT_JSON: dict[str, str] = {
     "kg drafts review": "an interactive session at the terminal",
 }
 
-#: -f json added on branch fix-14 (kg init, kg drafts accept/reject): empty this list after that merge
-ADDED_ON_BRANCH_FIX_14: set[str] = {"kg init", "kg drafts accept", "kg drafts reject"}
-
 #: commands that read a build but whose output cannot be compared between two runs in a test
 READERS_NOT_COMPARED: dict[str, str] = {
     "kg serve": "a server that runs until stopped (tests/endpoint/ serves a build folder)",

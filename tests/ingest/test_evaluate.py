@@ -74,7 +74,7 @@ def test_evaluate_on_the_bundled_sources_reports_per_relation_and_overall() -> N
     result = run_kg("extract", "--evaluate", "--data", DATA, "-f", "json")
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
-    assert set(out) == {"matching", "sources", "overall"}
+    assert set(out) == {"matching", "unseen", "sources", "overall"}
     sources = {source["source"]: source for source in out["sources"]}
     assert len(sources) == 6, "the article and the five court orders"
     for source in sources.values():

@@ -214,3 +214,34 @@ def test_a_known_name_is_drafted_by_its_id_and_copied_into_the_project_when_acce
     entities = yaml.safe_load((folder / "entities.yaml").read_text(encoding="utf-8"))["entities"]
     assert {e["id"] for e in entities} >= {"musk", "openai"}
     assert run_kg("validate", "--data", folder).exit_code == 0
+
+
+def _the_new_draft(project: Path) -> str:
+    assert run_kg("extract", "news", "--data", project).exit_code == 0
+    review = yaml.safe_load((project / "drafts" / "news.yaml").read_text(encoding="utf-8"))
+    by_triple = {(d["subject"], d["predicate"], d.get("object")): d["id"] for d in review["statements"]}
+    return str(by_triple[("musk", "criticised", "nordwind-energie-gmbh")])
+
+
+def test_accept_as_json_says_which_drafts_went_into_which_files(project: Path) -> None:
+    new = _the_new_draft(project)
+    accepted = run_kg_json("drafts", "accept", new, "--data", project, "-f", "json")
+    assert accepted == {
+        "accepted": [new],
+        "statements_files": [str(project / "statements" / "news.yaml")],
+        "new_entities": ["nordwind-energie-gmbh"],
+        "entities_file": str(project / "entities.yaml"),
+        "data_dir": str(project.resolve()),
+        "data_from": "option",
+    }
+
+
+def test_reject_as_json_says_which_drafts_and_which_review_file(project: Path) -> None:
+    new = _the_new_draft(project)
+    rejected = run_kg_json("drafts", "reject", new, "--data", project, "-f", "json")
+    assert rejected == {
+        "rejected": [new],
+        "drafts_files": [str(project / "drafts" / "news.yaml")],
+        "data_dir": str(project.resolve()),
+        "data_from": "option",
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,14 @@ def test_a_new_project_without_sources_says_how_to_add_one(tmp_path: Path) -> No
     result = kg("validate", cwd=tmp_path / "story")
     assert result.returncode == 1
     assert "story/sources: no source metadata (*.yaml) found: kg add FILE|URL adds a source" in result.stderr
+
+
+def test_init_as_json_names_the_data_folder_and_what_it_wrote(tmp_path: Path) -> None:
+    result = kg("init", "story", "--with-bundled-entities", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    story = (tmp_path / "story").resolve()
+    assert json.loads(result.stdout) == {
+        "data_dir": str(story),
+        "out_dir": str(story / "quotegraph-out"),
+        "written": [".gitignore", "entities.yaml", "known-entities.yaml", "sources/", "statements/"],
+    }

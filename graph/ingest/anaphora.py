@@ -1,0 +1,74 @@
+"""Words that stand for a name said before: a pronoun for a person, "das Unternehmen" for an organisation.
+
+Split from :mod:`graph.ingest.mentions` (which finds the names themselves); such a mention is
+never listed as a name, it only lets a relation reach its subject.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graph.ingest.grammar import Grammar
+from graph.ingest.mentions import Mention
+from graph.ingest.nlp import Sentence
+
+
+def pronouns(grammar: Grammar, language: str, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
+    """Words that stand for a name said before: a pronoun for a person, "das Unternehmen" for an organisation.
+
+    A subject pronoun ("er", "he", "she") stands for the one person named before it in its
+    sentence, or else for the one person the sentence before named. A definite description
+    of a company ("das Unternehmen", "der Konzern", "the company") stands for the organisation
+    named last before its sentence and not in it ("Nordwind hat Helios verklagt. Nordwind-Chef
+    Brandt wirft dem Unternehmen vor …": Helios).
+    """
+    persons_in: dict[int, list[Mention]] = defaultdict(list)
+    orgs_in: dict[int, list[Mention]] = defaultdict(list)
+    for m in named:
+        if kinds.get(m.entity) == "person":
+            persons_in[m.sentence].append(m)
+        elif kinds.get(m.entity) == "organization":
+            orgs_in[m.sentence].append(m)
+    g = grammar
+    found: list[Mention] = []
+    last_person: str | None = None
+    last_orgs: list[str] = []
+    for sentence in sentences:
+        doc = sentence.span.doc
+        in_here = sorted(persons_in.get(sentence.index, []), key=lambda m: m.first)
+        for t in range(sentence.span.start, sentence.span.end):
+            token = doc[t]
+            if token.lower_ in g.org_anaphors and t > sentence.span.start and doc[t - 1].lower_ in g.definite:
+                if t + 1 < sentence.span.end and doc[t + 1].text[:1].isupper():
+                    continue  # "die Firma Solaris" names the firm right there
+                # not one named in the same clause: "Der Konzern wirft der EMA vor" is not about the EMA
+                same_clause = {
+                    m.entity
+                    for m in orgs_in.get(sentence.index, [])
+                    if not any(doc[k].text in (",", ";") for k in range(min(m.first, t), max(m.last, t)))
+                }
+                target_org = next((o for o in reversed(last_orgs) if o not in same_clause), None)
+                if target_org is not None:
+                    start, end = sentence.token_start(t - 1), sentence.token_end(t)
+                    found.append(Mention(target_org, start, end, sentence.slice(start, end), sentence.index, t - 1, t + 1, "pronoun"))
+                continue
+            if token.lower_ not in g.person_pronouns:
+                continue
+            if language.startswith("de") and token.lower_ == "sie":
+                continue  # "sie" is as often "they" or the polite "you"
+            earlier = {m.entity for m in in_here if m.last <= t}
+            target = next(iter(earlier)) if len(earlier) == 1 else (last_person if not earlier else None)
+            if target is None:
+                continue
+            start, end = sentence.token_start(t), sentence.token_end(t)
+            found.append(Mention(target, start, end, token.text, sentence.index, t, t + 1, "pronoun"))
+        distinct = {m.entity for m in in_here}
+        if len(distinct) == 1:
+            last_person = next(iter(distinct))
+        elif len(distinct) > 1:
+            last_person = None
+        for m in sorted(orgs_in.get(sentence.index, []), key=lambda m: m.first):
+            if m.entity in last_orgs:
+                last_orgs.remove(m.entity)
+            last_orgs.append(m.entity)
+    return found
