@@ -128,6 +128,10 @@ class _Text:
     by_sentence: dict[int, list[Mention]] = field(default_factory=dict)
 
 
+#: indefinite articles: "ein Investor", "a founder" describe, as "der Investor" does
+_INDEFINITE = frozenset({"a", "an", "ein", "eine", "einen", "einem", "einer", "eines"})
+
+
 class Extractor:
     """Reads texts of one language against the entities of a data folder and the ontology."""
 
@@ -330,6 +334,10 @@ class Extractor:
                     found[(e.id, n)] = self._content(name)
         return found
 
+    def _is_signal(self, words: list[str]) -> bool:
+        """Whether these words are, as a whole, one signal phrase of some relation ("founder", "chief executive")."""
+        return any(signal.tokens == tuple(words) for signal in self.signals.by_first.get(words[0], []))
+
     def _appositions(
         self, state: _Text, sentence: Sentence, mentions: list[Mention], voices: Attribution, source: str, signals: list[SignalMatch]
     ) -> list[Draft]:
@@ -365,6 +373,11 @@ class Extractor:
                 continue
             if len(words) == 1 and doc[words[0]].lower_ in self.names.role_words and doc[words[0]].lower_ not in g.titles:
                 continue  # "den Konkurrenten Helios": a relation's word (competesWith), not what Helios is
+            article = opened and (doc[k].lower_ in g.definite or doc[k].lower_ in _INDEFINITE)
+            if not article and self._is_signal([doc[w].lower_ for w in words]):
+                # "its founder Desmond Achebe", "Geschäftsführer Thomas Lenz": a role held somewhere (founderOf,
+                # ceoOf), read by the role rules; "der Investor Klaus Hartmann" says what he is
+                continue
             start, end = sentence.token_start(words[0]), sentence.token_end(words[-1])
             value = state.text[start:end]
             voice = voices.voice_at(sentence, start, words[0])
