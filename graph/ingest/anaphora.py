@@ -16,6 +16,10 @@ from graph.ingest.nlp import Sentence
 def pronouns(grammar: Grammar, language: str, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
     """Words that stand for a name said before: a pronoun for a person, "das Unternehmen" for an organisation.
 
+    A possessive before a role and a person's name ("Its founder Desmond Achebe", "Dessen
+    Geschäftsführerin Monika Haslinger") stands for the organisation the sentence before named
+    first, its subject as a rule ("Brackwater Capital, which owns seven percent of Harrow Bank,
+    criticised the bank. Its founder …": Brackwater), so that the role rules can read the role.
     A subject pronoun ("er", "he", "she") stands for the one person named before it in its
     sentence, or else for the one person the sentence before named. A definite description
     of a company ("das Unternehmen", "der Konzern", "the company") stands for the organisation
@@ -33,11 +37,16 @@ def pronouns(grammar: Grammar, language: str, sentences: list[Sentence], named: 
     found: list[Mention] = []
     last_person: str | None = None
     last_orgs: list[str] = []
+    first_org_before: str | None = None
     for sentence in sentences:
         doc = sentence.span.doc
         in_here = sorted(persons_in.get(sentence.index, []), key=lambda m: m.first)
         for t in range(sentence.span.start, sentence.span.end):
             token = doc[t]
+            if token.lower_ in g.org_possessives and first_org_before is not None and _before_role_and_name(sentence, t, in_here):
+                start, end = sentence.token_start(t), sentence.token_end(t)
+                found.append(Mention(first_org_before, start, end, token.text, sentence.index, t, t + 1, "pronoun"))
+                continue
             if token.lower_ in g.org_anaphors and t > sentence.span.start and doc[t - 1].lower_ in g.definite:
                 if t + 1 < sentence.span.end and doc[t + 1].text[:1].isupper():
                     continue  # "die Firma Solaris" names the firm right there
@@ -67,8 +76,20 @@ def pronouns(grammar: Grammar, language: str, sentences: list[Sentence], named: 
             last_person = next(iter(distinct))
         elif len(distinct) > 1:
             last_person = None
-        for m in sorted(orgs_in.get(sentence.index, []), key=lambda m: m.first):
+        orgs_here = sorted(orgs_in.get(sentence.index, []), key=lambda m: m.first)
+        first_org_before = orgs_here[0].entity if orgs_here else None
+        for m in orgs_here:
             if m.entity in last_orgs:
                 last_orgs.remove(m.entity)
             last_orgs.append(m.entity)
     return found
+
+
+def _before_role_and_name(sentence: Sentence, t: int, persons: list[Mention]) -> bool:
+    """Whether one or two lower-case words, or one capitalised noun, lead from token ``t`` to a person's name."""
+    doc = sentence.span.doc
+    for m in persons:
+        between = [doc[k] for k in range(t + 1, m.first)]
+        if 1 <= len(between) <= 2 and not any(w.is_punct for w in between):
+            return len(between) == 1 or all(w.text.islower() for w in between)
+    return False

@@ -59,6 +59,8 @@ class Grammar:
     org_anaphors: frozenset[str] = frozenset()
     #: definite articles
     definite: frozenset[str] = frozenset()
+    #: possessives that, before a role and a name, stand for an organisation ("Its founder Desmond Achebe")
+    org_possessives: frozenset[str] = frozenset()
     #: prepositions: a name inside a prepositional phrase is not the subject of its clause
     prepositions: frozenset[str] = frozenset()
 
@@ -143,6 +145,7 @@ GERMAN = Grammar(
     ),
     generic_nouns=_words("firma unternehmen konzern gruppe gesellschaft organisation person"),
     org_anaphors=_words("unternehmen konzern firma"),
+    org_possessives=_words("ihr sein dessen deren"),
     prepositions=_words(
         "in im an am auf aus bei beim mit nach von vom zu zum zur für über unter vor gegen ohne um durch seit wegen "
         "laut trotz während hinter neben zwischen"
@@ -186,6 +189,7 @@ ENGLISH = Grammar(
     ),
     generic_nouns=_words("company firm group organisation organization person"),
     org_anaphors=_words("company firm"),
+    org_possessives=_words("its"),
     prepositions=_words("in on at of to for from by with about against into over under after before since during without"),
     definite=_words("the"),
 )
