@@ -93,3 +93,35 @@ def _before_role_and_name(sentence: Sentence, t: int, persons: list[Mention]) ->
         if 1 <= len(between) <= 2 and not any(w.is_punct for w in between):
             return len(between) == 1 or all(w.text.islower() for w in between)
     return False
+
+
+def pairs(grammar: Grammar, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
+    """"beide Unternehmen", "the two companies": the two organisations the text has named most often before.
+
+    Only where those two are clear (a third is named less often than the second), and not in a
+    sentence that names one of them: "Metall Rhein kritisierte beide Unternehmen" after an article
+    about Rheinwerk suing Hagedorn stands for Rheinwerk and Hagedorn.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in named:
+        if kinds.get(m.entity) == "organization":
+            by_sentence[m.sentence].append(m)
+    found: list[Mention] = []
+    for sentence in sentences:
+        doc = sentence.span.doc
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        clear = len(ranked) >= 2 and (len(ranked) == 2 or ranked[1][1] > ranked[2][1])
+        here = {m.entity for m in by_sentence.get(sentence.index, [])}
+        if clear and not here & {ranked[0][0], ranked[1][0]}:
+            words = [doc[t].lower_ for t in range(sentence.span.start, sentence.span.end)]
+            for phrase in grammar.org_pairs:
+                for i in range(len(words) - len(phrase) + 1):
+                    if tuple(words[i : i + len(phrase)]) == phrase:
+                        t = sentence.span.start + i
+                        start, end = sentence.token_start(t), sentence.token_end(t + len(phrase) - 1)
+                        for entity, _ in ranked[:2]:
+                            found.append(Mention(entity, start, end, sentence.slice(start, end), sentence.index, t, t + len(phrase), "pronoun"))
+        for m in by_sentence.get(sentence.index, []):
+            counts[m.entity] += 1
+    return found

@@ -20,6 +20,7 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 from rdflib import URIRef
 
+from graph.ingest.anaphora import pairs as find_pairs
 from graph.ingest.anaphora import pronouns as find_pronouns
 from graph.ingest.grammar import grammar as grammar_of
 from graph.ingest.lexicon import SignalIndex, relation_signals
@@ -196,6 +197,7 @@ class Extractor:
                 state.found[cand.id] = cand
         named = [*known, *candidate_mentions]
         pronouns = find_pronouns(self.grammar, self.language, sents, named, self._kinds)
+        pronouns += find_pairs(self.grammar, sents, named, self._kinds)
         for m in [*named, *pronouns]:
             state.by_sentence.setdefault(m.sentence, []).append(m)
         voices = Attribution(text, sents, [*named, *pronouns], self._kinds, self.grammar, author)

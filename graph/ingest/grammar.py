@@ -13,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p.split()) for p in text.split("|"))
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -61,6 +65,8 @@ class Grammar:
     definite: frozenset[str] = frozenset()
     #: possessives that, before a role and a name, stand for an organisation ("Its founder Desmond Achebe")
     org_possessives: frozenset[str] = frozenset()
+    #: words that stand for the two organisations a text is about ("beide Unternehmen", "the two companies")
+    org_pairs: tuple[tuple[str, ...], ...] = ()
     #: prepositions: a name inside a prepositional phrase is not the subject of its clause
     prepositions: frozenset[str] = frozenset()
 
@@ -146,6 +152,7 @@ GERMAN = Grammar(
     generic_nouns=_words("firma unternehmen konzern gruppe gesellschaft organisation person"),
     org_anaphors=_words("unternehmen konzern firma"),
     org_possessives=_words("ihr sein dessen deren"),
+    org_pairs=_phrases("beide unternehmen|beiden unternehmen|beide konzerne|beiden konzernen|beide firmen|beiden firmen|beide seiten"),
     prepositions=_words(
         "in im an am auf aus bei beim mit nach von vom zu zum zur für über unter vor gegen ohne um durch seit wegen "
         "laut trotz während hinter neben zwischen"
@@ -190,6 +197,7 @@ ENGLISH = Grammar(
     generic_nouns=_words("company firm group organisation organization person"),
     org_anaphors=_words("company firm"),
     org_possessives=_words("its"),
+    org_pairs=_phrases("both companies|the two companies|both firms|the two firms|both sides|the two sides"),
     prepositions=_words("in on at of to for from by with about against into over under after before since during without"),
     definite=_words("the"),
 )
