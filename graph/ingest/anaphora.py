@@ -96,7 +96,7 @@ def _before_role_and_name(sentence: Sentence, t: int, persons: list[Mention]) ->
 
 
 def pairs(grammar: Grammar, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
-    """"beide Unternehmen", "the two companies": the two organisations the text has named most often before.
+    """ "beide Unternehmen", "the two companies": the two organisations the text has named most often before.
 
     Only where those two are clear (a third is named less often than the second), and not in a
     sentence that names one of them: "Metall Rhein kritisierte beide Unternehmen" after an article
@@ -121,7 +121,9 @@ def pairs(grammar: Grammar, sentences: list[Sentence], named: list[Mention], kin
                         t = sentence.span.start + i
                         start, end = sentence.token_start(t), sentence.token_end(t + len(phrase) - 1)
                         for entity, _ in ranked[:2]:
-                            found.append(Mention(entity, start, end, sentence.slice(start, end), sentence.index, t, t + len(phrase), "pronoun"))
+                            found.append(
+                                Mention(entity, start, end, sentence.slice(start, end), sentence.index, t, t + len(phrase), "pronoun")
+                            )
         for m in by_sentence.get(sentence.index, []):
             counts[m.entity] += 1
     return found

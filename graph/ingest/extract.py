@@ -14,7 +14,7 @@ reads any number of texts (the benchmark reads a thousand with one).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
@@ -217,7 +217,7 @@ class Extractor:
                 for group_key, group in groups.items():
                     parties = [m for m in mentions if m is not speakers[group_key]]
                     pairings += self.reader.read(sentence, group, parties)
-            for pairing in pairings:
+            for pairing in _with_both_of_a_pair(pairings, mentions):
                 draft = self._draft(state, sentence, pairing, voices, source)
                 if draft is not None:
                     key = (draft.subject, draft.predicate, draft.object, draft.value, sentence.index)
@@ -403,3 +403,22 @@ class Extractor:
                 )
             )
         return found
+
+
+def _with_both_of_a_pair(pairings: list[Pairing], mentions: list[Mention]) -> list[Pairing]:
+    """A relation with "beide Unternehmen" holds with each of the two: the same pairing for the other one as well."""
+    found = list(pairings)
+    for p in pairings:
+        for m in mentions:
+            if m.via != "pronoun":
+                continue
+            if m is not p.subject and (m.start, m.end) == (p.subject.start, p.subject.end) and p.subject.via == "pronoun":
+                found.append(replace(p, subject=m))
+            if (
+                p.object is not None
+                and m is not p.object
+                and (m.start, m.end) == (p.object.start, p.object.end)
+                and p.object.via == "pronoun"
+            ):
+                found.append(replace(p, object=m))
+    return found

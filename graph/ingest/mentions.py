@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from graph.ingest.grammar import LEGAL_FORMS, Grammar
 from graph.ingest.lexicon import genitive_forms, name_forms
-from graph.ingest.names import is_head, is_role_noun, names_organisation, short_forms
+from graph.ingest.names import is_head, is_role_noun, lone_name_shape, marks_a_noun, names_organisation, short_forms
 from graph.ingest.nlp import Sentence
 from graph.model.records import Entity
 
@@ -243,6 +243,7 @@ class NameFinder:
         runs: list[tuple[Sentence, int, int, str, str | None, float]] = []
         g = self.grammar
         self._said = Counter(t.text for doc in docs for t in doc)
+        self._as_noun = {t.text for doc in docs for t in doc if t.i > 0 and marks_a_noun(doc[t.i - 1], g)}
         for sentence in sentences:
             doc = sentence.span.doc
             i = sentence.span.start
@@ -258,6 +259,8 @@ class NameFinder:
                     lone_words[doc[i].text] += 1
                 runs.append((sentence, i, j, "", None, 0.0))
                 i = j
+        # a word that also begins a longer name is that name's short form ("Brenner" after "Brenner Verlag")
+        self._as_noun |= {r[0].span.doc[r[1]].text for r in runs if r[2] - r[1] >= 2}
         for sentence, i, j, *_ in runs:
             found = self._classify(sentence, i, j, lone_words)
             if found is None:
@@ -328,7 +331,7 @@ class NameFinder:
         if titled and 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
             return "person", label, 0.7, "title"
         after = tokens[-1] + 1
-        if len(words) <= 3 and self._owns_a_role(doc, after, sentence.span.end):
+        if len(words) <= 3 and words[0].lower() not in g.org_possessives and self._owns_a_role(doc, after, sentence.span.end):
             return "organization", label, 0.6, "role-owner"  # "Solvia-Chef Martin Weber", "Cobalt's founder Maria Novak"
         if (
             before is not None
@@ -348,6 +351,9 @@ class NameFinder:
             return None  # every German noun is capitalised, and the first word of a sentence too
         if len(words) == 1 and _CAMEL.match(words[0]) and not at_start:
             return "organization", label, 0.5, "camel-case"
+        w = words[0]
+        if len(words) == 1 and german and not at_start and self._said[w] >= 2 and w not in self._as_noun and lone_name_shape(w):
+            return "organization", label, 0.4, "repeated-name"  # "Hagedorn weist … zurück", "verklagt Hagedorn": never a noun's article
         if len(words) == 1 and not at_start and self._said[words[0]] >= 2 and _single_name(doc[tokens[0]], german):
             return "organization", label, 0.4, "repeated-name"  # "Datavia", "the Pentagon", "die EMA": named twice or more
         if 2 <= len(words) <= 3 and lone_words.get(words[-1], 0) > 0 and all(w[:1].isupper() for w in words):

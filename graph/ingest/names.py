@@ -19,7 +19,12 @@ with which companies, funds, unions and agencies name themselves ("Harrow Bank",
 
 from __future__ import annotations
 
-from graph.ingest.grammar import LEGAL_FORMS
+from typing import TYPE_CHECKING
+
+from graph.ingest.grammar import LEGAL_FORMS, Grammar
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _EN_HEADS = frozenset(
     [
@@ -153,3 +158,17 @@ def short_forms(label: str, language: str) -> list[str]:
     if len(words) > 1 and (words[0].casefold() in _FIRST_HEADS or (language.startswith("de") and is_head(words[0], language))):
         forms.append(" ".join(words[1:]))  # "Stiftung Brenner", "Regionalzeitung Nordkurier"
     return [f for f in dict.fromkeys(forms) if f != label and len(f) >= 3 and f[:1].isupper() and not f.endswith(("&", ","))]
+
+
+def marks_a_noun(before: Token, g: Grammar) -> bool:
+    """A word after which a German capitalised word is a common noun or a place: an article, an adjective, "in", a number."""
+    marks = g.determiners | g.definite
+    lower = before.lower_
+    if lower in marks or lower in ("in", "nach", "aus") or lower.startswith("jed") or before.like_num:
+        return True
+    return before.text.islower() and before.i > 0 and before.doc[before.i - 1].lower_ in marks
+
+
+def lone_name_shape(word: str) -> bool:
+    """A German word that may be a name on its own when no article marks it a noun: "Hagedorn", "Solvia"."""
+    return len(word) >= 4 and word.isalpha() and word[1:].islower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.extraction import BLIND, HELDOUT, TUNING, signal_ontology
+from helpers.extraction import BLIND, BLIND2, HELDOUT, TUNING, signal_ontology
 from helpers.run import DATA
 from rdflib import Graph
 
@@ -177,7 +177,7 @@ def test_signal_words_come_from_the_ontology_and_nowhere_else(tmp_path: Path) ->
 def _all_extractions() -> list[Extraction]:
     """Every source of every corpus, drafted with its entities and without them (as ``--unseen`` drafts)."""
     found = []
-    for folder in (DATA, TUNING, HELDOUT, BLIND):
+    for folder in (DATA, TUNING, HELDOUT, BLIND, BLIND2):
         work = Workspace.open(folder, signal_ontology() if folder != DATA else None)
         found += [work.extract_source(s) for s in sorted(work.scan.sources)]
         for s in sorted(work.scan.sources):
@@ -199,7 +199,7 @@ def test_every_quote_and_mention_is_the_exact_span_its_offsets_name() -> None:
 
 
 def test_the_test_articles_load_as_a_data_folder() -> None:
-    for folder in (TUNING, HELDOUT, BLIND):
+    for folder in (TUNING, HELDOUT, BLIND, BLIND2):
         loader = Loader(folder, signal_ontology())
         corpus = loader.load()
         assert len(corpus.sources) >= 6
