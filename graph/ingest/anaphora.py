@@ -16,7 +16,8 @@ from graph.ingest.nlp import Sentence
 def pronouns(grammar: Grammar, language: str, sentences: list[Sentence], named: list[Mention], kinds: dict[str, str]) -> list[Mention]:
     """Words that stand for a name said before: a pronoun for a person, "das Unternehmen" for an organisation.
 
-    A possessive before a role and a person's name ("Its founder Desmond Achebe", "Dessen
+    "The bank", "der Verlag" stand for the one organisation named before whose name ends in that
+    word ("Harrow Bank", "Brenner Verlag"). A possessive before a role and a person's name ("Its founder Desmond Achebe", "Dessen
     Geschäftsführerin Monika Haslinger") stands for the organisation the sentence before named
     first, its subject as a rule ("Brackwater Capital, which owns seven percent of Harrow Bank,
     criticised the bank. Its founder …": Brackwater), so that the role rules can read the role.
@@ -38,11 +39,29 @@ def pronouns(grammar: Grammar, language: str, sentences: list[Sentence], named: 
     last_person: str | None = None
     last_orgs: list[str] = []
     first_org_before: str | None = None
+    # the last word of an organisation's name, for "the bank" after "Harrow Bank" ("" where two share it)
+    heads: dict[str, str] = {}
+
+    def orgs_named(index: int) -> set[str]:
+        return {m.entity for m in orgs_in.get(index, [])}
+
     for sentence in sentences:
         doc = sentence.span.doc
         in_here = sorted(persons_in.get(sentence.index, []), key=lambda m: m.first)
         for t in range(sentence.span.start, sentence.span.end):
             token = doc[t]
+            head = heads.get(token.lower_) if token.lower_ not in g.org_anaphors else None
+            named_next = t + 1 < sentence.span.end and doc[t + 1].text[:1].isupper()  # "die Bank Sonnberg" names it there
+            if (
+                head
+                and t > sentence.span.start
+                and doc[t - 1].lower_ in g.definite
+                and not named_next
+                and head not in orgs_named(sentence.index)
+            ):
+                start, end = sentence.token_start(t - 1), sentence.token_end(t)
+                found.append(Mention(head, start, end, sentence.slice(start, end), sentence.index, t - 1, t + 1, "pronoun"))
+                continue
             if token.lower_ in g.org_possessives and first_org_before is not None and _before_role_and_name(sentence, t, in_here):
                 start, end = sentence.token_start(t), sentence.token_end(t)
                 found.append(Mention(first_org_before, start, end, token.text, sentence.index, t, t + 1, "pronoun"))
@@ -79,6 +98,10 @@ def pronouns(grammar: Grammar, language: str, sentences: list[Sentence], named: 
         orgs_here = sorted(orgs_in.get(sentence.index, []), key=lambda m: m.first)
         first_org_before = orgs_here[0].entity if orgs_here else None
         for m in orgs_here:
+            words = m.text.split()
+            if len(words) >= 2 and words[-1].isalpha():
+                key = words[-1].lower()
+                heads[key] = m.entity if heads.get(key, m.entity) == m.entity else ""
             if m.entity in last_orgs:
                 last_orgs.remove(m.entity)
             last_orgs.append(m.entity)

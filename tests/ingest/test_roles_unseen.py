@@ -64,3 +64,13 @@ def test_a_german_single_name_never_written_after_an_article_is_an_organisation(
     entities = {e.label: e.kind for e in _read(text, "de").entities}
     assert entities.get("Solvia") == "organization"
     assert "Händler" not in entities, "a noun written after an article is no name"
+
+
+def test_the_bank_is_the_organisation_named_before_whose_name_ends_in_bank() -> None:
+    text = "Talven Bank opened an office in Leeds. Yesterday the union Orlop Group criticised the bank for its plans.\n"
+    assert ("orlop-group", "criticised", "talven-bank") in _triples(_read(text, "en"))
+
+
+def test_the_bank_after_two_banks_stands_for_neither() -> None:
+    text = "Talven Bank sued Merrow Bank in London. Yesterday the union Orlop Group criticised the bank for its plans.\n"
+    assert not any(p == "criticised" for _, p, _ in _triples(_read(text, "en")))
