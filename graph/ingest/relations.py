@@ -186,7 +186,7 @@ class RelationReader:
         # what someone wants ("X will, dass Y mit Z fusioniert") is a stance, not a relation that holds
         wishes = [s.last for s in signals if s.relation in self.stance_relations and not self._weak_stance(sentence, s)]
         for signal in signals:
-            if id(signal) in used:
+            if id(signal) in used or self._title_of_next_name(sentence, signal, mentions):
                 continue
             if signal.relation not in self.stance_relations and any(w < signal.first for w in wishes):
                 continue
@@ -209,6 +209,20 @@ class RelationReader:
             found.append(pairing)
             found += self._coordinated(sentence, pairing, near)
         return found
+
+    def _title_of_next_name(self, sentence: Sentence, signal: SignalMatch, mentions: list[Mention]) -> bool:
+        """An English role noun right before a name ("The activist investor Greyfield Partners has proposed …") says
+        what the name is; with no owner beside it (a compound would have read one) it names no relation across the
+        sentence. German keeps the reading: "verklagte den Konkurrenten Helios" is competesWith with the subject."""
+        doc = sentence.span.doc
+        if self.german or not any(m.first == signal.last + 1 for m in mentions):
+            return False
+        if doc[signal.first].lower_ in self.grammar.titles:
+            return True
+        k = signal.first - 1
+        if k >= sentence.span.start and doc[k].text.islower() and doc[k].lower_ not in self.grammar.determiners:
+            k -= 1  # an adjective between: "the activist investor"
+        return k >= sentence.span.start and doc[k].lower_ in self.grammar.determiners
 
     def _compounds(self, sentence: Sentence, signals: list[SignalMatch], mentions: list[Mention]) -> tuple[list[Pairing], set[int]]:
         found, modifiers = compounds(self, sentence, signals, mentions)

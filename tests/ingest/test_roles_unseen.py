@@ -74,3 +74,13 @@ def test_the_bank_is_the_organisation_named_before_whose_name_ends_in_bank() -> 
 def test_the_bank_after_two_banks_stands_for_neither() -> None:
     text = "Talven Bank sued Merrow Bank in London. Yesterday the union Orlop Group criticised the bank for its plans.\n"
     assert not any(p == "criticised" for _, p, _ in _triples(_read(text, "en")))
+
+
+def test_an_english_role_noun_before_a_name_names_no_relation_across_the_sentence() -> None:
+    text = "The activist investor Morrick Partners has proposed a merger of Telford Systems and Ashby Software.\n"
+    assert not any(p == "investorIn" for _, p, _ in _triples(_read(text, "en")))
+
+
+def test_a_german_role_noun_before_a_name_still_relates_it_to_the_subject() -> None:
+    text = "Die Nordwind Energie AG hat den Konkurrenten Helios Solar GmbH verklagt.\n"
+    assert ("nordwind-energie-ag", "competesWith", "helios-solar-gmbh") in _triples(_read(text, "de"))
