@@ -160,6 +160,8 @@ class NameFinder:
         #: one-word signals of relations, lower case ("konkurrenten", "eigentümer", "chef"): a word that names a relation is not part of a name
         self.role_words = role_words
         self._said: Counter[str] = Counter()  # how often each word is written in the text being read
+        self._as_noun: set[str] = set()  # German words written after an article somewhere in it
+        self._begins_name: set[str] = set()  # words that begin a longer name in it
         self.nlp = nlp
         self.entities = entities
         self.language = language
@@ -260,7 +262,7 @@ class NameFinder:
                 runs.append((sentence, i, j, "", None, 0.0))
                 i = j
         # a word that also begins a longer name is that name's short form ("Brenner" after "Brenner Verlag")
-        self._as_noun |= {r[0].span.doc[r[1]].text for r in runs if r[2] - r[1] >= 2}
+        self._begins_name = {r[0].span.doc[r[1]].text for r in runs if r[2] - r[1] >= 2}
         for sentence, i, j, *_ in runs:
             found = self._classify(sentence, i, j, lone_words)
             if found is None:
@@ -290,7 +292,11 @@ class NameFinder:
         # a legal form makes the whole run a name, article or not ("die Nordwind Energie GmbH")
         legal_run = _legal(doc[tokens[-1]].text) or (j < sentence.span.end and _legal(doc[j].text))
         described = False
-        while tokens and (doc[tokens[0]].lower_ in g.titles or (german and self._article_before(sentence, tokens[0]))):
+        # so is one the text writes elsewhere after an article ("verklagt Zulieferer Hagedorn" after "ihren Zulieferer")
+        while tokens and (
+            doc[tokens[0]].lower_ in g.titles
+            or (german and (self._article_before(sentence, tokens[0]) or (len(tokens) > 1 and doc[tokens[0]].text in self._as_noun)))
+        ):
             first = doc[tokens[0]]
             rest = [doc[t].text for t in tokens[1:]]
             if first.lower_ in g.titles:
@@ -352,7 +358,14 @@ class NameFinder:
         if len(words) == 1 and _CAMEL.match(words[0]) and not at_start:
             return "organization", label, 0.5, "camel-case"
         w = words[0]
-        if len(words) == 1 and german and not at_start and self._said[w] >= 2 and w not in self._as_noun and lone_name_shape(w):
+        if (
+            len(words) == 1
+            and german
+            and not at_start
+            and self._said[w] >= 2
+            and w not in self._as_noun | self._begins_name
+            and lone_name_shape(w)
+        ):
             return "organization", label, 0.4, "repeated-name"  # "Hagedorn weist … zurück", "verklagt Hagedorn": never a noun's article
         if len(words) == 1 and not at_start and self._said[words[0]] >= 2 and _single_name(doc[tokens[0]], german):
             return "organization", label, 0.4, "repeated-name"  # "Datavia", "the Pentagon", "die EMA": named twice or more

@@ -84,3 +84,15 @@ def test_an_english_role_noun_before_a_name_names_no_relation_across_the_sentenc
 def test_a_german_role_noun_before_a_name_still_relates_it_to_the_subject() -> None:
     text = "Die Nordwind Energie AG hat den Konkurrenten Helios Solar GmbH verklagt.\n"
     assert ("nordwind-energie-ag", "competesWith", "helios-solar-gmbh") in _triples(_read(text, "de"))
+
+
+def test_a_german_noun_the_text_writes_after_an_article_is_no_first_name() -> None:
+    text = (
+        "Die Talmann Stahl AG hat ihren langjährigen Zulieferer verklagt. Nun trifft es Zulieferer Brockhaus. "
+        "Die Talmann Stahl AG wirft Brockhaus vor, zu spät geliefert zu haben.\n"
+    )
+    result = _read(text, "de")
+    kinds = {e.label: e.kind for e in result.entities}
+    assert "Zulieferer Brockhaus" not in kinds, "'Zulieferer' says what Brockhaus is"
+    assert kinds.get("Brockhaus") == "organization"
+    assert ("talmann-stahl-ag", "accused", "brockhaus") in _triples(result)
