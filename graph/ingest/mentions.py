@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from graph.ingest.grammar import LEGAL_FORMS, Grammar
 from graph.ingest.lexicon import genitive_forms, name_forms
-from graph.ingest.names import is_head, is_role_noun, lone_name_shape, marks_a_noun, names_organisation, short_forms
+from graph.ingest.names import is_head, is_role_noun, lone_name_shape, marks_a_noun, names_organisation, short_forms, single_name
 from graph.ingest.nlp import Sentence
 from graph.model.records import Entity
 
@@ -94,7 +94,7 @@ def _is_name_token(token: Token, grammar: Grammar) -> bool:
 _POSSESSIVE_MARKS = frozenset({"-", "–", "'s", "’s"})
 
 
-def _continues(doc: Doc, j: int, i: int, end: int, grammar: Grammar) -> bool:
+def _continues(doc: Doc, j: int, i: int, end: int, grammar: Grammar, hyphens: bool = False) -> bool:
     """Whether token ``j`` continues the run of name tokens from ``i``: a name token that is no title, or "&" between two.
 
     A title inside a run, before another name, starts a new one ("Quantix CEO David Chen" is
@@ -102,6 +102,8 @@ def _continues(doc: Doc, j: int, i: int, end: int, grammar: Grammar) -> bool:
     """
     if doc[j].text == "&":
         return j > i and j + 1 < end and _is_name_token(doc[j + 1], grammar)
+    if hyphens and doc[j].text == "-" and j > i and j + 1 < end and not doc[j - 1].whitespace_ and not doc[j].whitespace_:
+        return _is_name_token(doc[j + 1], grammar) and doc[j + 1].lower_ not in grammar.titles  # "Victor Hale-Brennan"
     if not _is_name_token(doc[j], grammar):
         return False
     return j == i or doc[j].lower_ not in grammar.titles or not (j + 1 < end and _is_name_token(doc[j + 1], grammar))
@@ -134,19 +136,6 @@ def _without_short_forms(found: list[Found], language: str) -> list[Found]:
         return True
 
     return [c for c in found if kept(c)]
-
-
-def _single_name(token: Token, german: bool) -> bool:
-    """One word that may be a name on its own: an acronym ("EMA", "UAW"), or in English a capitalised word.
-
-    German capitalises every noun, so there only an acronym is a name by its shape.
-    """
-    text = token.text
-    if len(text) < 2 or not text.isalpha() or token.is_stop:
-        return False
-    if text.isupper():
-        return 3 <= len(text) <= 6  # "KI", "AI" are words; "EMA", "UAW" are names
-    return not german and text[:1].isupper() and text[1:].islower()
 
 
 class NameFinder:
@@ -254,7 +243,11 @@ class NameFinder:
                     i += 1
                     continue
                 j = i
-                while j < sentence.span.end and (sentence.index, j) not in covered and _continues(doc, j, i, sentence.span.end, g):
+                while (
+                    j < sentence.span.end
+                    and (sentence.index, j) not in covered
+                    and _continues(doc, j, i, sentence.span.end, g, self.language == "en")
+                ):
                     j += 1
                 after_article = i > sentence.span.start and doc[i - 1].lower_ in g.determiners
                 if j - i == 1 and i > sentence.span.start and not after_article:
@@ -324,7 +317,7 @@ class NameFinder:
         label = sentence.slice(start, end)
         if "\n" in label:
             return None
-        words = [doc[t].text for t in tokens]
+        words = [doc[t].text for t in tokens if doc[t].text != "-"]  # "Hale-Brennan" is one surname
         at_start = tokens[0] == sentence.span.start
         if legal and len(words) >= 2:
             return "organization", label, 0.8, "legal-form"
@@ -367,7 +360,7 @@ class NameFinder:
             and lone_name_shape(w)
         ):
             return "organization", label, 0.4, "repeated-name"  # "Hagedorn weist … zurück", "verklagt Hagedorn": never a noun's article
-        if len(words) == 1 and not at_start and self._said[words[0]] >= 2 and _single_name(doc[tokens[0]], german):
+        if len(words) == 1 and not at_start and self._said[words[0]] >= 2 and single_name(doc[tokens[0]], german):
             return "organization", label, 0.4, "repeated-name"  # "Datavia", "the Pentagon", "die EMA": named twice or more
         if 2 <= len(words) <= 3 and lone_words.get(words[-1], 0) > 0 and all(w[:1].isupper() for w in words):
             return "person", label, 0.6, "surname-again"

@@ -172,3 +172,16 @@ def marks_a_noun(before: Token, g: Grammar) -> bool:
 def lone_name_shape(word: str) -> bool:
     """A German word that may be a name on its own when no article marks it a noun: "Hagedorn", "Solvia"."""
     return len(word) >= 4 and word.isalpha() and word[1:].islower()
+
+
+def single_name(token: Token, german: bool) -> bool:
+    """One word that may be a name on its own: an acronym ("EMA", "UAW"), or in English a capitalised word.
+
+    German capitalises every noun, so there only an acronym is a name by its shape.
+    """
+    text = token.text
+    if len(text) < 2 or not text.isalpha() or token.is_stop:
+        return False
+    if text.isupper():
+        return 3 <= len(text) <= 6  # "KI", "AI" are words; "EMA", "UAW" are names
+    return not german and text[:1].isupper() and text[1:].islower()

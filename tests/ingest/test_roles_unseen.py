@@ -96,3 +96,10 @@ def test_a_german_noun_the_text_writes_after_an_article_is_no_first_name() -> No
     assert "Zulieferer Brockhaus" not in kinds, "'Zulieferer' says what Brockhaus is"
     assert kinds.get("Brockhaus") == "organization"
     assert ("talmann-stahl-ag", "accused", "brockhaus") in _triples(result)
+
+
+def test_an_english_double_surname_is_one_name() -> None:
+    text = "Orlop Partners wants a merger. Its founder Marta Lowe-Castell spoke to reporters.\n"
+    result = _read(text, "en")
+    assert {e.label for e in result.entities if e.kind == "person"} == {"Marta Lowe-Castell"}
+    assert ("marta-lowe-castell", "founderOf", "orlop-partners") in _triples(result)
