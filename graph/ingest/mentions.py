@@ -151,6 +151,7 @@ class NameFinder:
         self._said: Counter[str] = Counter()  # how often each word is written in the text being read
         self._as_noun: set[str] = set()  # German words written after an article somewhere in it
         self._begins_name: set[str] = set()  # words that begin a longer name in it
+        self._lowercase: set[str] = set()  # words it writes in lower case
         self.nlp = nlp
         self.entities = entities
         self.language = language
@@ -235,6 +236,7 @@ class NameFinder:
         g = self.grammar
         self._said = Counter(t.text for doc in docs for t in doc)
         self._as_noun = {t.text for doc in docs for t in doc if t.i > 0 and marks_a_noun(doc[t.i - 1], g)}
+        self._lowercase = {t.text for doc in docs for t in doc if t.text.islower()}
         for sentence in sentences:
             doc = sentence.span.doc
             i = sentence.span.start
@@ -285,6 +287,8 @@ class NameFinder:
         # a legal form makes the whole run a name, article or not ("die Nordwind Energie GmbH")
         legal_run = _legal(doc[tokens[-1]].text) or (j < sentence.span.end and _legal(doc[j].text))
         described = False
+        if not german and len(tokens) > 1 and tokens[0] == sentence.span.start and doc[tokens[0]].lower_ in self._lowercase:
+            tokens = tokens[1:]  # "Yesterday Kestrel Partners": a first word the text also writes small is no part of a name
         # so is one the text writes elsewhere after an article ("verklagt Zulieferer Hagedorn" after "ihren Zulieferer")
         while tokens and (
             doc[tokens[0]].lower_ in g.titles
@@ -330,7 +334,8 @@ class NameFinder:
         if titled and 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
             return "person", label, 0.7, "title"
         after = tokens[-1] + 1
-        if len(words) <= 3 and words[0].lower() not in g.org_possessives and self._owns_a_role(doc, after, sentence.span.end):
+        small = at_start and not german and words[0].lower() in self._lowercase  # "Activist investor Greyfield …"
+        if len(words) <= 3 and not small and words[0].lower() not in g.org_possessives and self._owns_a_role(doc, after, sentence.span.end):
             return "organization", label, 0.6, "role-owner"  # "Solvia-Chef Martin Weber", "Cobalt's founder Maria Novak"
         if (
             before is not None

@@ -103,3 +103,15 @@ def test_an_english_double_surname_is_one_name() -> None:
     result = _read(text, "en")
     assert {e.label for e in result.entities if e.kind == "person"} == {"Marta Lowe-Castell"}
     assert ("marta-lowe-castell", "founderOf", "orlop-partners") in _triples(result)
+
+
+def test_an_english_first_word_the_text_also_writes_small_is_no_name() -> None:
+    text = (
+        "Activist investor Morrick pushes for a deal. The activist investor Morrick Partners said so. "
+        "Yesterday Kestrel Partners sued Orlop Group. Analysts said yesterday was quiet.\n"
+    )
+    result = _read(text, "en")
+    labels = {e.label for e in result.entities}
+    assert "Activist" not in labels
+    assert "Kestrel Partners" in labels
+    assert ("kestrel-partners", "sued", "orlop-group") in _triples(result)
