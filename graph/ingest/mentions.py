@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from graph.ingest.grammar import LEGAL_FORMS, Grammar
 from graph.ingest.lexicon import genitive_forms, name_forms
 from graph.ingest.names import is_head, is_role_noun, lone_name_shape, marks_a_noun, names_organisation, short_forms, single_name
-from graph.ingest.nlp import Sentence
+from graph.ingest.nlp import Sentence, sentence_lookup
 from graph.model.records import Entity
 
 if TYPE_CHECKING:
@@ -151,6 +151,7 @@ class NameFinder:
         self._said: Counter[str] = Counter()  # how often each word is written in the text being read
         self._as_noun: set[str] = set()  # German words written after an article somewhere in it
         self._begins_name: set[str] = set()  # words that begin a longer name in it
+        self._subjects: set[str] = set()  # the first words of its sentences
         self._lowercase: set[str] = set()  # words it writes in lower case
         self.nlp = nlp
         self.entities = entities
@@ -173,7 +174,7 @@ class NameFinder:
     def known(self, docs: list[Doc], sentences: list[Sentence]) -> list[Mention]:
         from spacy.util import filter_spans
 
-        sent_of = _sentence_lookup(sentences)
+        sent_of = sentence_lookup(sentences)
         raw: list[tuple[int, int, int, str]] = []  # (doc number, first, last, form text)
         for number, doc in enumerate(docs):
             spans = [doc[s:e] for _key, s, e in self.matcher(doc)]
@@ -258,6 +259,7 @@ class NameFinder:
                 i = j
         # a word that also begins a longer name is that name's short form ("Brenner" after "Brenner Verlag")
         self._begins_name = {r[0].span.doc[r[1]].text for r in runs if r[2] - r[1] >= 2}
+        self._subjects = {s.span.doc[s.span.start].text for s in sentences}  # a one-word name begins a sentence once
         for sentence, i, j, *_ in runs:
             found = self._classify(sentence, i, j, lone_words)
             if found is None:
@@ -361,6 +363,7 @@ class NameFinder:
             and german
             and not at_start
             and self._said[w] >= 2
+            and w in self._subjects
             and w not in self._as_noun | self._begins_name
             and lone_name_shape(w)
         ):
@@ -460,7 +463,7 @@ class NameFinder:
         texts = sorted(owner)
         for text, doc in zip(texts, _tokenize_all(self.nlp, texts), strict=True):
             matcher.add(text, [doc])
-        sent_of = _sentence_lookup(sentences)
+        sent_of = sentence_lookup(sentences)
         by_id = {c.id: c for c in found}
         mentions: list[Mention] = []
         for number, doc in enumerate(docs):
@@ -487,12 +490,3 @@ class NameFinder:
 def _tokenize_all(nlp: Language, texts: list[str]) -> Iterable[Doc]:
     """Tokens only (no sentencizer): the patterns of a PhraseMatcher."""
     return nlp.tokenizer.pipe(texts)  # type: ignore[union-attr,no-any-return] # a blank pipeline's tokenizer is a Tokenizer
-
-
-def _sentence_lookup(sentences: Iterable[Sentence]) -> dict[tuple[int, int], Sentence]:
-    """(paragraph number, token index) → the sentence holding that token."""
-    out: dict[tuple[int, int], Sentence] = {}
-    for sentence in sentences:
-        for t in range(sentence.span.start, sentence.span.end):
-            out[(sentence.paragraph, t)] = sentence
-    return out

@@ -18,6 +18,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
@@ -113,3 +115,12 @@ def sentences(text: str, language: str) -> tuple[list[Doc], list[Sentence]]:
                     )
                 )
     return docs, found
+
+
+def sentence_lookup(sentences: Iterable[Sentence]) -> dict[tuple[int, int], Sentence]:
+    """(paragraph number, token index) → the sentence holding that token."""
+    out: dict[tuple[int, int], Sentence] = {}
+    for sentence in sentences:
+        for t in range(sentence.span.start, sentence.span.end):
+            out[(sentence.paragraph, t)] = sentence
+    return out

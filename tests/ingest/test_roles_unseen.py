@@ -59,8 +59,8 @@ def test_three_organisations_named_as_often_leave_both_companies_unresolved() ->
     assert not any(p == "criticised" for _, p, _ in _triples(_read(text, "en")))
 
 
-def test_a_german_single_name_never_written_after_an_article_is_an_organisation() -> None:
-    text = "Der Konzern hat den Zulieferer verklagt. Danach verklagte Solvia den Händler. Der Händler verklagte Solvia.\n"
+def test_a_german_single_name_beginning_a_sentence_and_never_written_after_an_article_is_an_organisation() -> None:
+    text = "Der Konzern hat den Zulieferer verklagt. Solvia verklagte den Händler. Der Händler verklagte Solvia.\n"
     entities = {e.label: e.kind for e in _read(text, "de").entities}
     assert entities.get("Solvia") == "organization"
     assert "Händler" not in entities, "a noun written after an article is no name"
@@ -89,7 +89,7 @@ def test_a_german_role_noun_before_a_name_still_relates_it_to_the_subject() -> N
 def test_a_german_noun_the_text_writes_after_an_article_is_no_first_name() -> None:
     text = (
         "Die Talmann Stahl AG hat ihren langjährigen Zulieferer verklagt. Nun trifft es Zulieferer Brockhaus. "
-        "Die Talmann Stahl AG wirft Brockhaus vor, zu spät geliefert zu haben.\n"
+        "Die Talmann Stahl AG wirft Brockhaus vor, zu spät geliefert zu haben. Brockhaus weist das zurück.\n"
     )
     result = _read(text, "de")
     kinds = {e.label: e.kind for e in result.entities}
@@ -115,3 +115,10 @@ def test_an_english_first_word_the_text_also_writes_small_is_no_name() -> None:
     assert "Activist" not in labels
     assert "Kestrel Partners" in labels
     assert ("kestrel-partners", "sued", "orlop-group") in _triples(result)
+
+
+def test_a_german_noun_after_a_hyphen_or_never_beginning_a_sentence_is_no_name() -> None:
+    text = "Ilya Sutskever schickte eine E-Mail an Elon Musk. Die E-Mail war lang. Er war von Anfang an dafür, von Anfang an.\n"
+    labels = {e.label for e in _read(text, "de").entities}
+    assert "Mail" not in labels
+    assert "Anfang" not in labels
