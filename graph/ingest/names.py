@@ -164,6 +164,8 @@ def marks_a_noun(before: Token, g: Grammar) -> bool:
     """A word after which a German capitalised word is a common noun or a place: an article, an adjective, "in", a number, a hyphen ("E-Mail")."""
     marks = g.determiners | g.definite
     lower = before.lower_
+    if before.i > 0 and before.doc[before.i - 1].text == ",":
+        return False  # a relative pronoun: "E-Mails, die Elon Musk schrieb"
     if lower in marks or lower in ("in", "nach", "aus", "-") or lower.startswith("jed") or before.like_num:
         return True
     return before.text.islower() and before.i > 0 and before.doc[before.i - 1].lower_ in marks

@@ -122,3 +122,8 @@ def test_a_german_noun_after_a_hyphen_or_never_beginning_a_sentence_is_no_name()
     labels = {e.label for e in _read(text, "de").entities}
     assert "Mail" not in labels
     assert "Anfang" not in labels
+
+
+def test_a_first_name_after_a_relative_pronoun_stays_part_of_the_name() -> None:
+    text = "Es gibt Briefe, die Elon Musk schrieb. Der Milliardär Elon Musk lachte darüber.\n"
+    assert ("elon-musk", "describedAs", "Milliardär") in _triples(_read(text, "de"))
