@@ -5,7 +5,7 @@ the whole text. Measured on the texts at hand (the first source's 13 German para
 paragraphs of five English court orders): every paragraph of 40 characters or more right
 (156 of 156), 30 of 50 below that (headings, names). An article is one long text, so the whole
 is classified; a short or uncertain result is said, so that the curator passes ``--language``.
-Loading the model costs about 0.5 s of CPU, once per command.
+Loading the model costs about 0.5 s of CPU, once per command (measured 2026-12-01 on 2 cores).
 """
 
 from __future__ import annotations

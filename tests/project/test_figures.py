@@ -19,8 +19,6 @@ from helpers.run import REPO
 
 FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*(?:[–-]\d[\d,.]*)? ?(?:s|ms|µs)\b")
 SOURCE = re.compile(r"tests\.bench|benchmark|Performance|20\d\d-\d\d-\d\d")
-#: graph/ingest/ belongs to branch fix-14 (language.py gives "0.5 s" with no source): check it after that merge
-NOT_YET = {"ingest"}
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
@@ -49,7 +47,6 @@ def test_every_timing_in_the_package_says_where_it_was_measured() -> None:
     found = {
         f"{path.relative_to(REPO)}:{line}": figures
         for path in sorted((REPO / "graph").rglob("*.py"))
-        if path.relative_to(REPO / "graph").parts[0] not in NOT_YET
         for line, figures in _unsourced(path.read_text(encoding="utf-8"))
     }
     assert found == {}
