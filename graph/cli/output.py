@@ -22,7 +22,6 @@ a bad option), ``problems`` is empty for an error that is one message.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from collections.abc import Iterable
@@ -36,15 +35,14 @@ from graph.errors import DataError, GraphInvalid, QuotegraphError
 
 
 class _ResultConsole(Console):
-    """stdout for results: a reader that stops early (``kg query … | head``) ends the command with exit 0.
+    """stdout for results: a reader that stops early (``kg query … | head``) is handled as every closed stdout is.
 
-    Rich sends stdout to /dev/null then and exits with 1, which a script reads as invalid data.
+    Rich would send stdout to /dev/null and exit with 1, which a script reads as invalid data;
+    the BrokenPipeError goes on to :func:`graph.cli.app.handle_errors`, which ends with exit 0.
     """
 
     def on_broken_pipe(self) -> None:
-        with contextlib.suppress(SystemExit):  # rich points stdout at /dev/null, then raises SystemExit(1)
-            super().on_broken_pipe()
-        raise SystemExit(0)
+        raise BrokenPipeError
 
 
 #: stdout: results. stderr: progress, notes, errors. Neither reads markup or emoji codes.

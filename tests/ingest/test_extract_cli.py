@@ -9,6 +9,7 @@ import pytest
 import yaml
 from helpers.extraction import TUNING
 from helpers.inprocess import run_kg, run_kg_json
+from helpers.project import write_project
 from helpers.run import DATA, SOURCE_ID
 
 from graph.build.pipeline import build
@@ -21,35 +22,24 @@ TEXT = "Elon Musk criticised OpenAI on Monday.\n\nSam Altman responded to Elon M
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small data folder: one English source, one statement curated by hand."""
-    data = tmp_path / "data"
-    (data / "sources").mkdir(parents=True)
-    (data / "statements").mkdir()
-    (data / "sources" / "news.txt").write_text(TEXT, encoding="utf-8")
-    (data / "sources" / "news.yaml").write_text("id: news\ntitle: Musk and OpenAI\nauthor: reporter\nlanguage: en\n", encoding="utf-8")
     entities = [
         {"id": "musk", "kind": "person", "label": {"de": "Elon Musk", "en": "Elon Musk"}, "aliases": {"de": ["Musk"], "en": ["Musk"]}},
         {"id": "altman", "kind": "person", "label": {"de": "Sam Altman", "en": "Sam Altman"}},
         {"id": "openai", "kind": "organization", "label": {"de": "OpenAI", "en": "OpenAI"}},
         {"id": "reporter", "kind": "person", "label": {"de": "Jana Petersen", "en": "Jana Petersen"}},
     ]
-    (data / "entities.yaml").write_text(
-        "# the people and companies\n" + yaml.safe_dump({"entities": entities}, sort_keys=False), encoding="utf-8"
-    )
-    statements = {
-        "source": "news",
-        "statements": [
-            {
-                "subject": "altman",
-                "predicate": "respondedTo",
-                "object": "musk",
-                "voice": "narration",
-                "quote": "Sam Altman responded to Elon Musk.",
-            },
-            {"subject": "musk", "predicate": "criticised", "object": "openai", "voice": "narration", "quote": "criticised OpenAI"},
-        ],
-    }
-    (data / "statements" / "news.yaml").write_text("# curated by hand\n" + yaml.safe_dump(statements, sort_keys=False), encoding="utf-8")
-    return data
+    statements = [
+        {
+            "subject": "altman",
+            "predicate": "respondedTo",
+            "object": "musk",
+            "voice": "narration",
+            "quote": "Sam Altman responded to Elon Musk.",
+        },
+        {"subject": "musk", "predicate": "criticised", "object": "openai", "voice": "narration", "quote": "criticised OpenAI"},
+    ]
+    meta = {"title": "Musk and OpenAI", "author": "reporter", "language": "en"}
+    return write_project(tmp_path, "news", TEXT, meta, entities, statements, header="# curated by hand\n")
 
 
 def _json(*args: str | Path) -> dict[str, object]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from helpers.inprocess import run_kg, run_kg_json
+from helpers.project import write_project
 
 from graph.ingest.unseen import normalise
 
@@ -39,18 +39,12 @@ def test_different_names_stay_different() -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """Two sentences: one names both companies by their full names, one names Nordwind by an alias only the entity list knows."""
-    data = tmp_path / "data"
-    (data / "sources").mkdir(parents=True)
-    (data / "statements").mkdir()
-    (data / "sources" / "n.txt").write_text(TEXT, encoding="utf-8")
-    (data / "sources" / "n.yaml").write_text("id: n\ntitle: Klage\nauthor: reporter\nlanguage: de\n", encoding="utf-8")
     entities = [
         {"id": "nordwind", "kind": "organization", "label": {"de": "Nordwind Energie", "en": "Nordwind Energie"},
          "aliases": {"de": ["NWE"], "en": ["NWE"]}},
         {"id": "helios", "kind": "organization", "label": {"de": "Helios", "en": "Helios"}},
         {"id": "reporter", "kind": "person", "label": {"de": "Jana Petersen", "en": "Jana Petersen"}},
     ]  # fmt: skip
-    (data / "entities.yaml").write_text(yaml.safe_dump({"entities": entities}), encoding="utf-8")
     statements = [
         {"subject": "nordwind", "predicate": "sued", "object": "helios", "voice": "narration", "quote": "verklagte die Helios AG"},
         {
@@ -61,8 +55,7 @@ def project(tmp_path: Path) -> Path:
             "quote": "NWE kritisierte Helios.",
         },
     ]
-    (data / "statements" / "n.yaml").write_text(yaml.safe_dump({"source": "n", "statements": statements}), encoding="utf-8")
-    return data
+    return write_project(tmp_path, "n", TEXT, {"title": "Klage", "author": "reporter", "language": "de"}, entities, statements)
 
 
 def _overall(*args: str | Path) -> dict[str, float]:

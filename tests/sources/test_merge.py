@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -151,20 +152,29 @@ def test_merge_writes_all_files_or_none(story: Path, monkeypatch: pytest.MonkeyP
     plan = merge.plan_merge(story, "roe", "jane-roe", pin_ids=True)
     assert len(plan.changes) == 2
     before = _files(story)
-    real_replace = os.replace
     calls: list[str] = []
 
-    def failing_second(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        calls.append(str(dst))
-        if len(calls) == 2:
+    def second_file(dst: str) -> bool:
+        calls.append(dst)
+        return len(calls) == 2
+
+    _commit_failing(plan, monkeypatch, second_file)
+    assert _files(story) == before  # the file already replaced was put back; no temporary file is left
+
+
+def _commit_failing(plan: merge.MergePlan, monkeypatch: pytest.MonkeyPatch, fails: Callable[[str], bool]) -> None:
+    """Commit ``plan`` with a disk that is full when ``fails(destination)`` says so: the commit raises."""
+    real_replace = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if fails(str(dst)):
             raise OSError("disk full")
         real_replace(src, dst)
 
-    monkeypatch.setattr(merge.os, "replace", failing_second)
+    monkeypatch.setattr(merge.os, "replace", replace)
     with pytest.raises(OSError, match="disk full"):
         merge.commit(plan)
     monkeypatch.setattr(merge.os, "replace", real_replace)
-    assert _files(story) == before  # the file already replaced was put back; no temporary file is left
 
 
 DRAFTED = "Roe said that Acme should merge with Globex."
@@ -230,17 +240,7 @@ def test_a_merge_that_fails_on_the_drafts_leaves_every_file_as_it_was(story: Pat
     plan = merge.plan_merge(story, "roe", "jane-roe", pin_ids=True)
     assert [c.shown for c in plan.changes][-2:] == ["data/known-entities.yaml", "data/drafts/roe-2024-09.yaml"]
     before = _files(story)
-    real_replace = os.replace
-
-    def failing_on_drafts(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if Path(dst) == drafts:
-            raise OSError("disk full")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(merge.os, "replace", failing_on_drafts)
-    with pytest.raises(OSError, match="disk full"):
-        merge.commit(plan)
-    monkeypatch.setattr(merge.os, "replace", real_replace)
+    _commit_failing(plan, monkeypatch, lambda dst: Path(dst) == drafts)
     assert _files(story) == before
 
 
