@@ -8,6 +8,7 @@ on, worker processes (:mod:`graph.build.workers`) do the loading and the batch c
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 from collections import Counter
@@ -23,12 +24,15 @@ from graph.network.write import StatementRows, entity_index, relation_names, row
 from graph.progress import Phases
 from graph.rdf.quads import NQuads, ontology_quads
 from graph.sources.loader import Loader, Scan, SourceFiles, Unit
+from graph.sources.stored import StoredEntities
 
 #: From this many batches of statements (graph.build.workers.BATCH_BYTES each) sources are loaded and
 #: checked by worker processes, one per core.
 PARALLEL_FROM_BATCHES = 2
 #: Up to this many statements the loaded records and quads stay in memory (for tests and API use).
 KEEP_RECORDS_UP_TO = 20_000
+#: The entities graph written by a scan in another process is handed to Oxigraph in pieces of this size.
+ENTITY_CHUNK_BYTES = 4_000_000
 
 
 class TextStream(io.RawIOBase):
@@ -89,14 +93,31 @@ class Loading:
         #: with ``fingerprint``: the hashes of every loaded source's files, made where it is loaded (graph.build.plan)
         self.fingerprint = fingerprint
         self.fingerprints: dict[str, dict[str, Any]] = {}
-        self._numbers = entity_index(scan.entities)
         self._relations = relation_names(loader.onto)
+        if isinstance(scan.entities, StoredEntities):
+            # another process scanned a big folder: no records, quads or entity table in this one
+            self.keep = False
+
+    @functools.cached_property
+    def _numbers(self) -> dict[str, int]:
+        """Entity id → row number, for the rows of sources loaded in this process (workers make their own)."""
+        return entity_index(self.scan.entities)
+
+    def _entity_chunks(self) -> Iterator[str | bytes]:
+        """The entities graph: written by the process that scanned (a big folder), or here."""
+        entities = self.scan.entities
+        if isinstance(entities, StoredEntities) and entities.nquads is not None:
+            with open(entities.nquads, "rb") as handle:
+                while chunk := handle.read(ENTITY_CHUNK_BYTES):
+                    yield chunk
+            return
+        text = "".join(self.writer.entity_nquads(e) for e in entities.values())
+        self._kept(text)
+        yield text
 
     def chunks(self, files: Iterable[SourceFiles], shared: bool, advance: Callable[[int], None]) -> Iterator[str | bytes]:
         if shared:
-            text = "".join(self.writer.entity_nquads(e) for e in self.scan.entities.values())
-            self._kept(text)
-            yield text
+            yield from self._entity_chunks()
         files = list(files)
         if self._parallel(files):
             yield from self._parallel_chunks(files, advance)

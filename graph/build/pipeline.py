@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph
 
 from graph import __version__
-from graph.build import workers
+from graph.build import scanning, workers
 from graph.build.loading import Loading
 from graph.build.plan import Plan, plan_build
 from graph.defaults import SHACL_ENGINES
@@ -45,6 +45,7 @@ from graph.processes import terminate_as_interrupt
 from graph.progress import Phases, Progress
 from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
 from graph.sources.loader import Loader, Scan
+from graph.sources.stored import StoredEntities, kind_counts
 from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs
 from graph.store.export import FORMATS, export_all
 from graph.store.publish import new_build, scratch_dir
@@ -99,11 +100,10 @@ def _counts(scan: Scan, units: dict[str, dict[str, Any]]) -> dict[str, Any]:
     voices: Counter[str] = Counter()
     for record in units.values():
         voices.update(record["voices"])
-    kinds = Counter(e.kind for e in scan.entities.values())
     return {
         "sources": len(units),
         "entities": len(scan.entities),
-        "entities_by_kind": dict(sorted(kinds.items())),
+        "entities_by_kind": kind_counts(scan.entities),
         "statements": sum(r["statements"] for r in units.values()),
         "statements_by_voice": dict(sorted(voices.items())),
         "derived_statements": sum(r["derived"] for r in units.values()),
@@ -219,7 +219,10 @@ def _write_cache(store: pyoxigraph.Store, staging: Path, scan: Scan, loading: Lo
         except (OSError, EOFError, ValueError, KeyError, sqlite3.Error):
             write_network_cache(store, staging)  # a previous build without a usable cache: read everything back
             return
+    # the records of a scan made elsewhere are read here, once the loader's memory is given back
     nodes = entity_table(scan.entities, lambda ident: iris.entity(ident).value, onto)
+    if isinstance(scan.entities, StoredEntities):
+        scan.entities.release()
     sources = source_rows((files.meta for files in scan.sources.values()), lambda ident: iris.source(ident).value)
     write_cache(store, staging / CACHE_DIRNAME, nodes, sources, parts, lambda ident: iris.statement(ident).value)
 
@@ -239,13 +242,12 @@ def check(
     iris = Iris(base_iri)
     _engine(engine, 0)
     loader = Loader(data_dir, onto)
-    with terminate_as_interrupt(), _runtime_errors(Path(tempfile.gettempdir())):
+    with terminate_as_interrupt(), _runtime_errors(Path(tempfile.gettempdir())), scratch_dir() as tmp:
         with phases.phase("scan"):
-            scan = loader.scan()
+            scan = scanning.scan(loader, iris.base, tmp)
             loader.problems.raise_if_any()
-        with scratch_dir() as tmp:
-            counts, chosen, loading = _check_in(tmp / STORE_DIRNAME, iris, onto, phases, scan, loader, engine, data_dir)
-    return _checked(iris, counts, phases, loading, chosen)
+        counts, chosen, loading = _check_in(tmp / STORE_DIRNAME, iris, onto, phases, scan, loader, engine, data_dir)
+        return _checked(iris, counts, phases, loading, chosen)
 
 
 def _check_in(
@@ -276,7 +278,7 @@ def _checked(iris: Iris, counts: dict[str, Any], phases: Phases, loading: Loadin
         units = loading.kept_units
         checked.corpus = Corpus(
             sources={u.source.id: u.source for u in units},
-            entities=loading.scan.entities,
+            entities=dict(loading.scan.entities),
             statements={sid: s for u in units for sid, s in u.statements.items()},
         )
         checked.derived = {sid: s for u in units for sid, s in u.derived.items()}
@@ -304,9 +306,10 @@ def build(
     iris = Iris(base_iri)
     _engine(engine, 0)
     loader = Loader(data_dir, onto)
-    with terminate_as_interrupt(), _runtime_errors(out.root):
+    # the scratch folder holds what a scan in another process made (graph.build.scanning)
+    with terminate_as_interrupt(), _runtime_errors(out.root), scratch_dir() as scratch:
         with phases.phase("scan"):
-            scan = loader.scan()
+            scan = scanning.scan(loader, iris.base, scratch)
             loader.problems.raise_if_any()
         # the lock first: the previous build a plan reuses must not change under it
         with new_build(out) as staging:
@@ -314,10 +317,11 @@ def build(
             plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
             phases.add("scan", time.perf_counter() - started)
             written, view, counts, chosen, loading = _write(data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports)
+        checked = _checked(iris, counts, phases, loading, chosen)
     build_dir = out.current()
     reloaded = sorted(scan.sources) if plan.full else sorted(plan.dirty)
     return Built(
-        checked=_checked(iris, counts, phases, loading, chosen),
+        checked=checked,
         out=out,
         build_dir=build_dir,
         counts=counts,
@@ -407,11 +411,12 @@ def load_store(data_dir: Path, store_dir: Path, *, base_iri: str = DEFAULT_BASE_
     onto = default_ontology()
     iris = Iris(base_iri)
     loader = Loader(data_dir, onto)
-    with phases.phase("scan"):
-        scan = loader.scan()
-        loader.problems.raise_if_any()
-    store, loading = _load(data_dir, store_dir, iris, onto, phases, Plan.full_build(), scan, loader, validate=False)
-    counts = _counts(scan, loading.units)
-    del store
-    gc.collect()
+    with scratch_dir() as scratch:
+        with phases.phase("scan"):
+            scan = scanning.scan(loader, iris.base, scratch)
+            loader.problems.raise_if_any()
+        store, loading = _load(data_dir, store_dir, iris, onto, phases, Plan.full_build(), scan, loader, validate=False)
+        counts = _counts(scan, loading.units)
+        del store
+        gc.collect()
     return {"counts": counts, "timings": phases.timings}

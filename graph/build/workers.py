@@ -23,7 +23,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -105,7 +105,9 @@ class BatchOutcome:
 class _Worker:
     """The state of one worker process: a loader, a writer and the compiled local checks."""
 
-    def __init__(self, data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool, fingerprint: bool = False):
+    def __init__(
+        self, data_dir: Path, base_iri: str, entities: Mapping[str, Entity], validate: bool, keep: bool, fingerprint: bool = False
+    ):
         self.fingerprint = fingerprint
         self.onto = default_ontology()
         self.iris = Iris(base_iri)
@@ -171,7 +173,7 @@ _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextlib.contextmanager
-def _held_signals() -> Iterator[None]:
+def held_signals() -> Iterator[None]:
     """Ctrl-C and SIGTERM wait while a worker is started; they are handled as soon as it runs.
 
     Starting a worker writes its arguments into a pipe that the new process reads only once it
@@ -186,12 +188,14 @@ def _held_signals() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _init(parent: int, data_dir: Path, base_iri: str, entities: dict[str, Entity], validate: bool, keep: bool, fingerprint: bool) -> None:
+def _init(
+    parent: int, data_dir: Path, base_iri: str, entities: Mapping[str, Entity], validate: bool, keep: bool, fingerprint: bool
+) -> None:
     # first of all: end with the build, even when it is killed (kill -9 left every worker running)
     die_with_parent(parent)
     # Ctrl-C reaches the whole process group; the build stops its workers itself (run_batches)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while we were started (_held_signals)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while we were started (held_signals)
     _STATE["worker"] = _Worker(data_dir, base_iri, entities, validate, keep, fingerprint)
 
 
@@ -203,7 +207,7 @@ def run_batches(
     files: list[SourceFiles],
     data_dir: Path,
     base_iri: str,
-    entities: dict[str, Entity],
+    entities: Mapping[str, Entity],
     *,
     validate: bool,
     keep: bool,
@@ -236,7 +240,7 @@ def run_batches(
         pending: deque[Future[BatchOutcome]] = deque()
         queue = iter(groups)
         for group in itertools.islice(queue, workers * IN_FLIGHT_PER_WORKER):
-            with _held_signals():  # the first submits start the workers
+            with held_signals():  # the first submits start the workers
                 pending.append(pool.submit(_run, group))
         while pending:
             outcome = pending.popleft().result()
@@ -274,7 +278,7 @@ def _compiled_shapes() -> tuple[Check, ...]:
     return tuple(compile_shapes(_ontology_store()))
 
 
-def check_batch(writer: NQuads, entities: dict[str, Entity], nquads: bytes, used: set[str]) -> list[str]:
+def check_batch(writer: NQuads, entities: Mapping[str, Entity], nquads: bytes, used: set[str]) -> list[str]:
     """The local checks on an in-memory store of a batch's N-Quads, the entities it uses and the ontology.
 
     Workers call it for their batch; an incremental build calls it for the changed sources only,

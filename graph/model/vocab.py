@@ -13,14 +13,16 @@ from collections.abc import Mapping
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace, Namespace
 
-QG_NS = "https://w3id.org/quotegraph/ontology#"
-ONTOLOGY_IRI = "https://w3id.org/quotegraph/ontology"
+from graph.model.terms import (
+    ONTOLOGY_IRI,
+    QG_NS,
+    QUOTE_FRAGMENT,
+    TEXT_POSITION_FRAGMENT,
+    TEXT_QUOTE_FRAGMENT,
+    local_name,
+)
+
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
-#: a statement's quote and its two selectors are named by fragments of the statement's IRI
-#: (``<…/statement/ID#quote>``): the RDF writer names them, readers may go straight to them
-QUOTE_FRAGMENT = "quote"
-TEXT_QUOTE_FRAGMENT = "text-quote"
-TEXT_POSITION_FRAGMENT = "text-position"
 
 
 class QG(DefinedNamespace):
@@ -237,11 +239,13 @@ def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
 __all__ = [
     "DCTERMS",
     "OA",
+    "ONTOLOGY_IRI",
     "ORG",
     "OWL",
     "PREFIXES",
     "PROV",
     "QG",
+    "QG_NS",
     "QUOTE_FRAGMENT",
     "RDF",
     "RDFS",
@@ -252,14 +256,6 @@ __all__ = [
     "TIME",
     "WIKIDATA",
     "XSD",
+    "local_name",
     "shorten",
 ]
-
-
-def local_name(iri: object) -> str:
-    """The local name of an IRI (after its last ``#`` or ``/``): ``qg:sued`` → ``sued``, for labels and messages."""
-    text = str(iri)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1]
-    return text

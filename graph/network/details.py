@@ -17,7 +17,7 @@ the figures for the 2,001 statements of ``kg neighbors --depth 2`` at a million 
 * **Numbers, not IRIs, say which statement a row is about.** The ``VALUES`` pairs each IRI with
   its position; an integer is stored inline, where an IRI is a dictionary lookup per row.
 * **Quotes are read at their selectors**, whose IRIs ``kg build`` derives from the statement's
-  (:data:`graph.model.vocab.TEXT_QUOTE_FRAGMENT`), faster than walking from the statement
+  (:data:`graph.model.terms.TEXT_QUOTE_FRAGMENT`), faster than walking from the statement
   through ``qg:quote`` and ``oa:hasSelector``. Only the statements whose selectors are
   not found so (a store written by another tool, blank-node selectors) are walked.
 
@@ -35,7 +35,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph
 
-from graph.model.vocab import (
+from graph.model.terms import (
     DCTERMS,
     OA,
     PROV,

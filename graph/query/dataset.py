@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from graph.model.vocab import QG
+from graph.model.terms import QG
 from graph.query.shape import RDF_TYPE, Shape, typed_predicate
 from graph.store.builds import claims_graphs, default_graphs, write_atomically
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -80,7 +80,8 @@ class Scan:
     """A data folder read as far as it can be without the statements: the plan of a build."""
 
     sources: dict[str, SourceFiles]
-    entities: dict[str, Entity]
+    #: a dict, or the ids of records kept in a file (graph.sources.stored) when another process scanned
+    entities: Mapping[str, Entity]
     entity_where: dict[str, tuple[str, int]]
     entity_files: list[Path]
 
@@ -253,7 +254,7 @@ class Loader:
         self.group_statement_files(sources)
         return Scan(sources=sources, entities=entities, entity_where=entity_where, entity_files=entity_files)
 
-    def load_unit(self, files: SourceFiles, entities: dict[str, Entity]) -> Unit | None:
+    def load_unit(self, files: SourceFiles, entities: Mapping[str, Entity]) -> Unit | None:
         """One source: its text, its statements resolved and anchored, its shortcuts derived."""
         source = self.read_source(files)
         if source is None:
@@ -358,7 +359,7 @@ class Loader:
         file: str,
         prefix: str,
         source: Source,
-        entities: dict[str, Entity],
+        entities: Mapping[str, Entity],
         sentences: SentenceIndex,
     ) -> Statement | None:
         ok = True
@@ -477,7 +478,7 @@ class Loader:
                 statements.update(unit.statements)
         self.progress("statements", len(statements))
         self.finish(scan)
-        return Corpus(sources=sources, entities=scan.entities, statements=statements)
+        return Corpus(sources=sources, entities=dict(scan.entities), statements=statements)
 
 
 def derive_statement_id(source: str, subject: str, predicate: str, obj: str | None, value: object, start: int, end: int) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 import pyoxigraph
 
 from graph.errors import StoreError
-from graph.model.vocab import QG
+from graph.model.terms import QG
 
 STORE_DIRNAME = "store"
 EXPORT_DIRNAME = "export"

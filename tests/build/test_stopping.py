@@ -113,3 +113,34 @@ def test_a_build_killed_with_sigkill_leaves_no_process_and_the_next_build_remove
     result = kg("build", "--out", out, "--data", DATA, "--export", "none", "--shacl-engine", "sparql")
     assert result.returncode == 0, result.stderr
     assert not list((out / "builds").glob(".staging-*"))
+
+
+#: statements enough for graph.build.scanning to scan in a process of its own
+N_SCANNED_ELSEWHERE = 50_000
+
+
+def test_sigterm_while_another_process_scans_stops_it_too_and_leaves_nothing(tmp_path: Path) -> None:
+    from graph.build import scanning
+
+    data = tmp_path / "data"
+    generate(N_SCANNED_ELSEWHERE, data, seed=5)
+    assert scanning.yaml_bytes(data) >= scanning.ELSEWHERE_FROM_BYTES, "the scan would run in the build process"
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "graph", "build", "--data", str(data), "--out", str(out), "--export", "none"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    deadline = time.monotonic() + 120
+    while not worker_processes(process.pid):
+        assert process.poll() is None, "kg build ended before the scan started"
+        assert time.monotonic() < deadline, "no process was started to scan"
+        time.sleep(0.05)
+    started = descendants(process.pid)
+    assert len(worker_processes(process.pid)) == 1, "one process scans; the workers come later"
+    time.sleep(1)  # it is scanning now
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    text = stderr.decode()
+    assert process.returncode == 130, text
+    assert "error: interrupted; nothing was published" in text
+    assert "Traceback" not in text
+    assert left_behind(started) == []
+    assert not out.exists()

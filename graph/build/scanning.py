@@ -1,0 +1,97 @@
+"""The scan of a big data folder, in a process of its own, so that the build process stays small.
+
+The scan reads every entity (YAML with line numbers, then pydantic), every source's metadata and
+the ``source:`` line of every statements file. For a million statements that left the build
+process at 1,160 MB for the whole build, of which it could give back little: the entity records
+(about 600 MB live) and the parser's temporaries share the allocator's arenas (measured
+2026-12-03, see :mod:`graph.sources.stored`). Done in a child process, the parent receives the
+sources, where each entity is defined and the entities' ids and kinds; the records themselves
+go into a file in the build's scratch folder (:class:`graph.sources.stored.StoredEntities`),
+with the entities graph already written as N-Quads for the loader. The child is gone before the
+load starts, and its memory with it.
+
+A small data folder is scanned in the build process: starting a process costs about a second
+of imports, more than such a scan.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from graph.build.workers import held_signals, stop_workers
+from graph.errors import DataError
+from graph.model.ontology import default_ontology
+from graph.processes import die_with_parent
+from graph.rdf.quads import Iris, NQuads
+from graph.sources.loader import Loader, Scan
+from graph.sources.located import Problems, yaml_files
+from graph.sources.stored import StoredEntities
+
+#: From this many bytes of entity and statement files the scan runs in a process of its own
+#: (about 40,000 statements of the benchmark's corpora).
+ELSEWHERE_FROM_BYTES = 15_000_000
+ENTITIES_FILE = "entities.pickle"
+ENTITIES_NQUADS = "entities.nq"
+
+
+def yaml_bytes(root: Path) -> int:
+    """The size of the entity and statement files, from the folder listings (nothing is read)."""
+    total = 0
+    for folder in (root / "entities", root / "statements"):
+        if folder.is_dir():
+            total += sum(path.stat().st_size for path in yaml_files(folder))
+    single = root / "entities.yaml"
+    if single.is_file():
+        total += single.stat().st_size
+    return total
+
+
+def scan(loader: Loader, base_iri: str, scratch: Path | None) -> Scan:
+    """``loader.scan()``, in a child process when the folder is big and the ontology the bundled one.
+
+    The loader's problems and warnings are those the child found; a scan with problems brings
+    back no entities (the build stops at them).
+    """
+    root = loader.root
+    if scratch is None or loader.onto is not default_ontology() or not root.is_dir() or yaml_bytes(root) < ELSEWHERE_FROM_BYTES:
+        return loader.scan()
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_init, initargs=(os.getpid(),))
+    try:
+        with held_signals():  # the submit starts the process
+            future = pool.submit(_scan_here, root, base_iri, scratch)
+        found, problems = future.result()
+    except BaseException:
+        stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+    loader.problems = problems
+    return found
+
+
+def _init(parent: int) -> None:
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops us itself
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _scan_here(root: Path, base_iri: str, scratch: Path) -> tuple[Scan, Problems]:
+    loader = Loader(root)
+    try:
+        found = loader.scan()
+    except DataError as exc:  # raised before anything was collected: as problems, which pickle
+        loader.problems.extend(exc.problems)
+        return Scan(sources={}, entities={}, entity_where={}, entity_files=[]), loader.problems
+    if loader.problems.items:
+        found.entities = {}
+        return found, loader.problems
+    writer = NQuads(loader.onto, Iris(base_iri))
+    nquads = scratch / ENTITIES_NQUADS
+    with open(nquads, "w", encoding="utf-8") as handle:
+        for entity in found.entities.values():
+            handle.write(writer.entity_nquads(entity))
+    found.entities = StoredEntities.write(found.entities, scratch / ENTITIES_FILE, nquads)
+    return found, loader.problems

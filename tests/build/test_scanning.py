@@ -1,0 +1,139 @@
+"""A big data folder is scanned in another process, and the build is the same as if it were not.
+
+``graph.build.scanning`` decides by the size of the YAML; here the threshold is set to 0 (the
+decision is made in the build process, so the setting holds) and every scan of these small
+folders runs in a real child process, whose records reach the workers through a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+import pytest
+from bench.generate import generate
+from helpers.project import write_project
+
+from graph.build import scanning, workers
+from graph.build.loading import Loading
+from graph.build.pipeline import build, check
+from graph.errors import DataError
+from graph.network.files import CACHE_DIRNAME
+from graph.sources.loader import Loader
+from graph.sources.stored import StoredEntities
+from graph.store.builds import STORE_DIRNAME, OutDir
+
+#: statements enough for two batches of graph.build.workers.BATCH_BYTES: the workers load them
+N = 6_000
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("scanning") / "data"
+    generate(N, target, seed=11)
+    assert len(workers.batches(list(Loader(target).scan().sources.values()))) >= 2, "the build would not use workers"
+    return target
+
+
+def _cache(build_dir: Path) -> dict[str, Any]:
+    folder = build_dir / CACHE_DIRNAME
+    arrays = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((folder / "network").glob("*.npy"))}
+    db = sqlite3.connect(folder / "network.sqlite")
+    try:
+        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        rows = {name: sorted(map(repr, db.execute(f"SELECT * FROM {name}"))) for name in tables}  # noqa: S608 - our own table names
+    finally:
+        db.close()
+    return {"arrays": arrays, "rows": rows}
+
+
+def _quads(build_dir: Path) -> set[pyoxigraph.Quad]:
+    store = pyoxigraph.Store.read_only(str(build_dir / STORE_DIRNAME))
+    return set(store)
+
+
+def test_a_folder_scanned_in_another_process_builds_the_same_graph_and_cache(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = build(corpus, OutDir(tmp_path / "here"), full=True, exports=[])
+    seen: list[object] = []
+    original = Loading.load
+
+    def load(self: Loading, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        entities = self.scan.entities
+        seen.append((type(entities).__name__, getattr(entities, "loaded", None)))
+
+    monkeypatch.setattr(Loading, "load", load)
+    monkeypatch.setattr(scanning, "ELSEWHERE_FROM_BYTES", 0)
+    elsewhere = build(corpus, OutDir(tmp_path / "elsewhere"), full=True, exports=[])
+    # the build process never read the entity records while Oxigraph was loading
+    assert seen == [("StoredEntities", False)]
+    assert elsewhere.counts == here.counts
+    assert elsewhere.checked.warning_count == here.checked.warning_count
+    assert [str(w) for w in elsewhere.checked.warnings] == [str(w) for w in here.checked.warnings]
+    assert elsewhere.counts["entities"] > 0
+    assert _quads(elsewhere.build_dir) == _quads(here.build_dir)
+    assert _cache(elsewhere.build_dir) == _cache(here.build_dir)
+
+
+def test_a_problem_found_in_the_scanning_process_is_reported_as_it_is_found_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Anna Alder sagte am Montag, die Firma Beta sei verkauft.\n"
+    meta = {"id": "s1", "title": "Ein Test", "language": "de", "date": "2026-12-03"}
+    entities = [
+        {"id": "anna-alder", "kind": "person", "label": {"de": "Anna Alder"}},
+        {"id": "beta", "kind": "organization", "type": "Lawsut", "label": {"de": "Beta"}},
+    ]
+    statements = [
+        {"subject": "anna-alder", "predicate": "describedAs", "value": "verkauft", "quote": "Anna Alder sagte", "asserted_by": "anna-alder"}
+    ]
+    data = write_project(tmp_path, "s1", text, meta, entities, statements)
+    with pytest.raises(DataError) as here:
+        check(data)
+    started: list[int] = []
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(scanning, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(scanning, "ELSEWHERE_FROM_BYTES", 0)
+    with pytest.raises(DataError) as elsewhere:
+        check(data)
+    assert started == [1], "the scan ran in the build process"
+    assert [str(p) for p in elsewhere.value.problems] == [str(p) for p in here.value.problems]
+    assert any("unknown type 'Lawsut'" in str(p) for p in elsewhere.value.problems), elsewhere.value.problems
+
+
+def test_the_records_of_a_stored_scan_are_read_only_when_asked_for_and_never_pickled(tmp_path: Path) -> None:
+    import pickle
+
+    from graph.model.records import Entity, EntityIn
+
+    records = {
+        ident: Entity.of(EntityIn.model_validate({"id": ident, "kind": "person", "label": {"en": ident.title()}}))
+        for ident in ("ada", "bob")
+    }
+    stored = StoredEntities.write(records, tmp_path / "entities.pickle")
+    assert list(stored) == ["ada", "bob"]
+    assert len(stored) == 2
+    assert "bob" in stored
+    assert "eve" not in stored
+    assert stored.kinds == {"person": 2}
+    assert not stored.loaded
+    sent = pickle.loads(pickle.dumps(stored))  # noqa: S301 - what a worker receives
+    assert len(pickle.dumps(stored)) < 1_000
+    assert not sent.loaded
+    assert sent["bob"] == records["bob"]
+    assert sent.loaded
+    with pytest.raises(KeyError):
+        sent["eve"]
+    sent.release()
+    assert not sent.loaded
