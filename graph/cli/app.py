@@ -312,7 +312,7 @@ def _root(
 def _freeze_imports(words: Sequence[str]) -> None:
     """Import the command asked for, then keep everything imported out of the collector's passes.
 
-    A command imports some 300,000 objects (rdflib, networkx, numpy, Rich) that live as long as
+    A command imports some 300,000 objects (numpy, Rich, Typer; rdflib and networkx for most commands) that live as long as
     the process, and every full pass of the cyclic garbage collector walks them again, for nothing
     to collect (236 passes in one ``kg neighbors --depth 2`` at a million statements; their time
     is in the README's Performance section).

@@ -16,9 +16,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import networkx as nx
 import pyoxigraph
 import typer
 from rich.table import Table
@@ -45,6 +44,9 @@ from graph.network.cached import neighbours as cached_neighbours
 from graph.network.cached import shortest_paths as cached_paths
 from graph.network.files import CACHE_DIRNAME
 from graph.network.names import IndexedNames
+
+if TYPE_CHECKING:
+    from graph.network.analysis import Named
 
 
 class AnswerFormat(StrEnum):
@@ -95,7 +97,7 @@ def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else v) for v in row])
 
 
-def statement_text(graph: nx.MultiDiGraph, link: Link, lang: str) -> Text:
+def statement_text(graph: Named, link: Link, lang: str) -> Text:
     """``subject relation object`` in the statement's own direction, with its id dimmed below."""
     d = link.as_dict(graph, lang)
     text = Text()
@@ -106,7 +108,7 @@ def statement_text(graph: nx.MultiDiGraph, link: Link, lang: str) -> Text:
     return text
 
 
-def provenance_text(d: dict[str, Any], graph: nx.MultiDiGraph, lang: str, source: str = "") -> Text:
+def provenance_text(d: dict[str, Any], graph: Named, lang: str, source: str = "") -> Text:
     """Voice and who asserts it; where and when it was expressed, as far as the source says.
 
     ``source`` is a short reference to the source (``[1]``) explained below the table.
@@ -143,12 +145,12 @@ LINK_FIELDS = [
 ]
 
 
-def _link_row(graph: nx.MultiDiGraph, link: Link, lang: str) -> list[Any]:
+def _link_row(graph: Named, link: Link, lang: str) -> list[Any]:
     d = link.as_dict(graph, lang)
     return [d[f] for f in LINK_FIELDS]
 
 
-def _entity(graph: nx.MultiDiGraph, node: str, lang: str) -> dict[str, Any]:
+def _entity(graph: Named, node: str, lang: str) -> dict[str, Any]:
     return {"entity": node, "label": label(graph, node, lang), "kind": graph.nodes[node].get("kind", "")}
 
 

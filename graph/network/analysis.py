@@ -22,12 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from graph.errors import UsageError
 from graph.model.lang import DISPLAY_LANGS, display_label
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.network.answer import Answer
+
+    #: the full projection (networkx) or what one answer names (graph.network.answer)
+    Named: TypeAlias = nx.MultiDiGraph | Answer
 
 VOICES = ("narration", "claim", "quotation", "judgement")
 DEFAULT_SEED = 42
@@ -38,13 +44,13 @@ DEFAULT_MAX_PATHS = 20
 DEFAULT_PER_HOP = 10
 
 
-def label(graph: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
+def label(graph: Named, node: str, lang: str = "en") -> str:
     """An entity's label in ``lang``; else its label in another language, marked ("Elon Musk (de)"); else its id."""
     attrs = graph.nodes[node]
     return display_label({code: str(attrs.get(f"label_{code}") or "") for code in DISPLAY_LANGS}, lang, node)
 
 
-def term_label(graph: nx.MultiDiGraph, local_name: str, lang: str = "en") -> str:
+def term_label(graph: Named, local_name: str, lang: str = "en") -> str:
     """The label of an ontology term (``agreedWith`` → ``agreed with``/``stimmte zu``)."""
     labels = graph.graph.get("labels", {}).get(local_name, {})
     return str(labels.get(lang) or labels.get("en") or local_name)
@@ -72,7 +78,7 @@ class Link:
         quotes = self.data.get("quotes") or [{}]
         return (str(self.data.get("source", "")), int(quotes[0].get("start", 0)), self.statement)
 
-    def as_dict(self, graph: nx.MultiDiGraph, lang: str = "en") -> dict[str, Any]:
+    def as_dict(self, graph: Named, lang: str = "en") -> dict[str, Any]:
         """Everything a reader needs to check the link: relation, ends, quote, voice, source."""
         d = self.data
         return {
@@ -83,9 +89,7 @@ class Link:
         }
 
 
-def statement_fields(
-    graph: nx.MultiDiGraph, statement: str, subject: str, relation: str, obj: str, d: dict[str, Any], lang: str
-) -> dict[str, Any]:
+def statement_fields(graph: Named, statement: str, subject: str, relation: str, obj: str, d: dict[str, Any], lang: str) -> dict[str, Any]:
     """What every answer says of a statement (an edge's ``data``): its ends and relation with their
     labels in ``lang``, its voice and who asserts it, the quote and its translation, where and when."""
     return {
@@ -108,7 +112,7 @@ def statement_fields(
     }
 
 
-def links_between(graph: nx.MultiDiGraph, near: str, far: str) -> list[Link]:
+def links_between(graph: Named, near: str, far: str) -> list[Link]:
     """Every statement between two entities, in either direction, in source order."""
     links = [Link(near, far, key, near, far, data) for key, data in (graph.get_edge_data(near, far) or {}).items()]
     links += [Link(near, far, key, far, near, data) for key, data in (graph.get_edge_data(far, near) or {}).items()]
@@ -135,6 +139,8 @@ def directed_pairs(edges: Iterable[tuple[str, str]]) -> list[tuple[str, str, int
 
 def weighted_graph(nodes: Iterable[str], links: Iterable[tuple[str, str, int]], directed: bool = False) -> nx.Graph:
     """A simple graph with ``nodes`` in the order given and ``links`` as weighted edges, in order."""
+    import networkx as nx  # here, not at the top: the questions that walk the cache never need it (graph.network.answer)
+
     simple: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     simple.add_nodes_from(nodes)
     simple.add_weighted_edges_from(links, weight="weight")
@@ -193,6 +199,8 @@ def first_shortest_paths(simple: nx.Graph, start: str, end: str, limit: int) -> 
     Which paths are shown when there are more than ``limit`` is then a property of the graph,
     not of the order in which a search happens to meet them.
     """
+    import networkx as nx  # here, not at the top: the questions that walk the cache never need it (graph.network.answer)
+
     from_start = nx.single_source_shortest_path_length(simple, start)
     if end not in from_start:
         return []
@@ -247,6 +255,8 @@ def betweenness_samples(nodes: int, links: int) -> int | None:
 
 def centrality_of(simple: nx.Graph, directed: nx.Graph, statements: dict[str, int], by: str = "degree") -> list[Centrality]:
     """:func:`centrality` from the linked pairs (``simple``), the directed links and each entity's statement count."""
+    import networkx as nx  # here, not at the top: the questions that walk the cache never need it (graph.network.answer)
+
     if by not in CENTRALITY_MEASURES:
         raise UsageError(f"unknown measure '{by}'; choose from {', '.join(CENTRALITY_MEASURES)}")
     pagerank = nx.pagerank(directed, weight="weight") if directed.number_of_nodes() else {}
@@ -277,6 +287,8 @@ class Communities:
 
 def communities_of(simple: nx.Graph, inside: Callable[[list[set[str]]], list[int]], seed: int = DEFAULT_SEED) -> Communities:
     """:func:`communities` from the linked pairs; ``inside`` counts the statements within each group."""
+    import networkx as nx  # here, not at the top: the questions that walk the cache never need it (graph.network.answer)
+
     if simple.number_of_edges() == 0:
         parts: Iterable[set[str]] = [{n} for n in simple.nodes]
         modularity = 0.0

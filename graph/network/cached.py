@@ -3,7 +3,7 @@
 The same answers as :mod:`graph.network.analysis` on the full projection (tests compare them), for graphs
 too big to project: the walk runs on the cached arrays, and only the statements an answer shows
 are read from the store (:func:`graph.network.details.subgraph`). Each function returns the answer
-together with a small ``MultiDiGraph`` holding what the answer names (its entities, their
+together with a small graph (:class:`graph.network.answer.Answer`) holding what the answer names (its entities, their
 statements, who asserts them), so that the commands can print it as they print answers from the
 projection.
 """
@@ -14,7 +14,6 @@ import itertools
 from collections.abc import Collection
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pyoxigraph
@@ -33,6 +32,7 @@ from graph.network.analysis import (
     links_between,
     weighted_graph,
 )
+from graph.network.answer import Answer
 from graph.network.arrays import Mask, NetworkCache
 from graph.network.details import subgraph
 
@@ -53,9 +53,9 @@ def _index(cache: NetworkCache, node: str) -> int:
     return found
 
 
-def labels_graph(cache: NetworkCache, nodes: Collection[str]) -> nx.MultiDiGraph:
+def labels_graph(cache: NetworkCache, nodes: Collection[str]) -> Answer:
     """A graph of just these entities with their attributes, for showing their labels and kinds."""
-    graph = nx.MultiDiGraph(labels=cache.labels)
+    graph = Answer(labels=cache.labels)
     numbers = cache.indices(nodes)
     for ident, attrs in sorted(cache.attrs(list(numbers.values())).items()):
         graph.add_node(ident, **attrs)
@@ -70,7 +70,7 @@ def neighbours(
     voices: Collection[str] | None = None,
     derived: bool = True,
     limit: int | None = None,
-) -> tuple[list[Neighbour], nx.MultiDiGraph, int]:
+) -> tuple[list[Neighbour], Answer, int]:
     """``neighbours`` of tests/helpers/network_oracle.py of the restricted graph, the graph it names, and how many
     entities are within ``depth`` in all.
 
@@ -106,7 +106,7 @@ def shortest_paths(
     voices: Collection[str] | None = None,
     derived: bool = True,
     per_hop: int | None = None,
-) -> tuple[list[Path], bool, nx.MultiDiGraph]:
+) -> tuple[list[Path], bool, Answer]:
     """``shortest_paths`` of tests/helpers/network_oracle.py of the restricted graph, and the graph it names.
 
     With ``per_hop``, each hop's statements are chosen on the cache (by source, then id: the

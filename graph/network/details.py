@@ -32,7 +32,6 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import pyoxigraph
 
 from graph.model.terms import (
@@ -46,6 +45,7 @@ from graph.model.terms import (
     TEXT_QUOTE_FRAGMENT,
     local_name,
 )
+from graph.network.answer import Answer
 from graph.network.arrays import NetworkCache
 from graph.network.rows import Term, iri, language, rows, text
 
@@ -217,7 +217,7 @@ def subgraph(
     nodes: Collection[int] = (),
     *,
     mentioned: bool = True,
-) -> nx.MultiDiGraph:
+) -> Answer:
     """The projection restricted to ``statements`` (cache numbers) and the entities they join.
 
     ``nodes`` adds entities without their other statements (a neighbour, a path's end); with
@@ -236,7 +236,7 @@ def subgraph(
     by_id.update(cache.attrs(sorted(ends)))
     ids = {iri: attrs["id"] for iri, attrs in entities.items()}
 
-    graph = nx.MultiDiGraph(labels=cache.labels)
+    graph = Answer(labels=cache.labels)
     for ident, attrs in sorted(cache.attrs(list(nodes)).items()):
         graph.add_node(ident, **attrs)
     attributes: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -251,7 +251,7 @@ def subgraph(
         where = iri(where_)
         derived = bool(cache.derived[number])
         refs = read.references.get(at, {})
-        edge = {
+        edge: dict[str, Any] = {
             "statement": text(sid),
             "relation": cache.relations[int(cache.rel[number])],
             "voice": cache.voices[int(cache.voice[number])],

@@ -82,7 +82,7 @@ def build_page(store: pyoxigraph.Store, *, selection: Selection | None = None, l
     with _cache_of(store, cache) as walked:
         scope = choose(walked, selection)
         # who asserts a statement and where it was expressed are named on the page, not drawn
-        named = subgraph(store, walked, scope.statements.tolist(), scope.nodes.tolist(), mentioned=True)
+        named = subgraph(store, walked, scope.statements.tolist(), scope.nodes.tolist(), mentioned=True).to_networkx()
         drawn = set(walked.ids(scope.nodes.tolist()))
     graph = named.subgraph(drawn).copy()
     title = "quotegraph"

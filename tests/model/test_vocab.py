@@ -210,13 +210,3 @@ def test_the_plain_iris_of_the_reading_commands_are_the_vocabularys_own() -> Non
             assert iri == str(getattr(typed, term)), f"graph.model.terms.{name}.{term}"
             compared += 1
     assert compared >= 20
-
-
-def test_the_questions_on_the_network_cache_start_without_rdflib() -> None:
-    """kg lookup/neighbors/path import neither rdflib nor its plugins (0.08-0.25 s of each run)."""
-    import subprocess
-    import sys
-
-    code = "import sys, graph.cli.ask; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl')))"
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout.strip()
-    assert found == "[]"

@@ -115,7 +115,7 @@ def test_shortest_paths_from_the_cache_are_those_of_the_projection(case: Case) -
 
 def test_statements_read_for_an_answer_carry_every_field_the_projection_gives(case: Case) -> None:
     # quotes, offsets, who asserts, where, when, translation, shortcuts' parts, literal values: all of it
-    everything = details.subgraph(case.store, case.cache, range(case.cache.m), range(case.cache.n))
+    everything = details.subgraph(case.store, case.cache, range(case.cache.m), range(case.cache.n)).to_networkx()
     projected = case.projection
     assert sorted(everything.edges(keys=True)) == sorted(projected.edges(keys=True))
     for u, v, key, data in projected.edges(keys=True, data=True):
@@ -131,7 +131,7 @@ def test_statements_read_for_an_answer_carry_every_field_the_projection_gives(ca
 
 
 def _same_answers(store: pyoxigraph.Store, cache: NetworkCache) -> None:
-    everything = details.subgraph(store, cache, range(cache.m), range(cache.n))
+    everything = details.subgraph(store, cache, range(cache.m), range(cache.n)).to_networkx()
     projected = project(store)
     for u, v, key, data in projected.edges(keys=True, data=True):
         assert everything.edges[u, v, key] == data, key
@@ -153,7 +153,7 @@ def test_quotes_are_found_in_a_store_whose_selectors_are_blank_nodes(bundled: Ca
     cache = open_cache(tmp_path)
     assert cache is not None
     _same_answers(store, cache)
-    quoted = details.subgraph(store, cache, range(cache.m))
+    quoted = details.subgraph(store, cache, range(cache.m)).to_networkx()
     assert all(data["quotes"] for _, _, data in quoted.edges(data=True))
 
 
