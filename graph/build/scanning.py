@@ -39,15 +39,23 @@ ENTITIES_NQUADS = "entities.nq"
 
 
 def yaml_bytes(root: Path) -> int:
-    """The size of the entity and statement files, from the folder listings (nothing is read)."""
-    total = 0
+    """The size of the entity and statement files, from the folder listings (nothing is read).
+
+    A file that cannot be looked at (a symlink loop, a file gone) counts nothing here: the scan
+    reports it, with its name and why, wherever the scan runs.
+    """
+    files = [root / "entities.yaml"]
     for folder in (root / "entities", root / "statements"):
         if folder.is_dir():
-            total += sum(path.stat().st_size for path in yaml_files(folder))
-    single = root / "entities.yaml"
-    if single.is_file():
-        total += single.stat().st_size
-    return total
+            files.extend(yaml_files(folder))
+    return sum(_size(path) for path in files)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def scan(loader: Loader, base_iri: str, scratch: Path | None) -> Scan:
