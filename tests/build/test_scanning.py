@@ -27,8 +27,10 @@ from graph.sources.loader import Loader
 from graph.sources.stored import StoredEntities
 from graph.store.builds import STORE_DIRNAME, OutDir
 
-#: statements enough for two batches of graph.build.workers.BATCH_BYTES: the workers load them
-N = 6_000
+#: statements enough for several batches of BATCH_BYTES: the workers load them
+N = 1_500
+#: smaller batches than a build's (graph.build.workers.BATCH_BYTES), decided in the build process
+BATCH_BYTES = 100_000
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +39,7 @@ pytestmark = pytest.mark.slow
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("scanning") / "data"
     generate(N, target, seed=11)
-    assert len(workers.batches(list(Loader(target).scan().sources.values()))) >= 2, "the build would not use workers"
+    assert len(workers.batches(list(Loader(target).scan().sources.values()), BATCH_BYTES)) >= 2, "the build would not use workers"
     return target
 
 
@@ -61,6 +63,7 @@ def _quads(build_dir: Path) -> set[pyoxigraph.Quad]:
 def test_a_folder_scanned_in_another_process_builds_the_same_graph_and_cache(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(workers, "BATCH_BYTES", BATCH_BYTES)
     here = build(corpus, OutDir(tmp_path / "here"), full=True, exports=[])
     seen: list[object] = []
     original = Loading.load
@@ -75,6 +78,7 @@ def test_a_folder_scanned_in_another_process_builds_the_same_graph_and_cache(
     elsewhere = build(corpus, OutDir(tmp_path / "elsewhere"), full=True, exports=[])
     # the build process never read the entity records while Oxigraph was loading
     assert seen == [("StoredEntities", False)]
+    assert elsewhere.timings.get("load and anchor (workers, cpu)", 0) > 0, "the workers loaded the sources"
     assert elsewhere.counts == here.counts
     assert elsewhere.checked.warning_count == here.checked.warning_count
     assert [str(w) for w in elsewhere.checked.warnings] == [str(w) for w in here.checked.warnings]
