@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph
 import pytest
-from bench.generate import generate
+from helpers.corpora import corpus_for_workers
 from helpers.project import write_project
 
 from graph.build import scanning, workers
@@ -23,7 +23,6 @@ from graph.build.loading import Loading
 from graph.build.pipeline import build, check
 from graph.errors import DataError
 from graph.network.files import CACHE_DIRNAME
-from graph.sources.loader import Loader
 from graph.sources.stored import StoredEntities
 from graph.store.builds import STORE_DIRNAME, OutDir
 
@@ -37,10 +36,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("scanning") / "data"
-    generate(N, target, seed=11)
-    assert len(workers.batches(list(Loader(target).scan().sources.values()), BATCH_BYTES)) >= 2, "the build would not use workers"
-    return target
+    return corpus_for_workers(tmp_path_factory.mktemp("scanning") / "data", N, seed=11, batch_bytes=BATCH_BYTES)
 
 
 def _cache(build_dir: Path) -> dict[str, Any]:

@@ -17,11 +17,9 @@ from pathlib import Path
 
 import pytest
 from bench.generate import generate
+from helpers.corpora import corpus_for_workers
 from helpers.endpoints import children_of
 from helpers.run import DATA, kg
-
-from graph.build import workers
-from graph.sources.loader import Loader
 
 #: statements enough for two batches of graph.build.workers.BATCH_BYTES
 N = 6_000
@@ -31,10 +29,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("stopping") / "data"
-    generate(N, target, seed=5)
-    assert len(workers.batches(list(Loader(target).scan().sources.values()))) >= 2, "the build would not use workers"
-    return target
+    return corpus_for_workers(tmp_path_factory.mktemp("stopping") / "data", N, seed=5)
 
 
 def descendants(pid: int) -> set[int]:
