@@ -40,9 +40,8 @@ from graph.network.files import ARRAY_NAMES, CACHE_DIRNAME, FORMAT, SQLITE_FILEN
 from graph.network.projection import entity_nodes, vocabulary_labels
 from graph.network.rows import iri, rows, text
 from graph.query.dataset import DATASET_FILENAME, Dataset
+from graph.query.known import bundled_shapes
 from graph.query.lookup import fold
-from graph.query.run import bundled_queries
-from graph.query.shape import digest, shape
 from graph.store.builds import write_atomically
 
 VOICES = ("narration", "claim", "quotation", "judgement")
@@ -327,7 +326,7 @@ def write_cache(
     default graph and the vocabulary's labels are read from ``store`` (a few queries).
     """
     directory.mkdir(parents=True, exist_ok=True)
-    shapes = {digest(q.text): shape(q.text, PREFIXES) for q in bundled_queries().values()}
+    shapes = bundled_shapes(PREFIXES)
     dataclasses.replace(Dataset.of(store), shapes=shapes).write(directory / DATASET_FILENAME)
 
     source_order = sorted(sources)

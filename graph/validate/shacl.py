@@ -1,7 +1,9 @@
 """SHACL validation of a built graph, reported in one line per violation.
 
-Two engines check the same shapes and print the same lines: pySHACL (the reference, for small
-graphs) and the shapes compiled to SPARQL on Oxigraph (:mod:`graph.validate.compiled`, for large ones).
+Two engines check every shape and print the same lines: pySHACL (the reference: the tests check
+the bundled data and generated corpora with it) and the shapes compiled to SPARQL on Oxigraph
+(:mod:`graph.validate.compiled`). Both are audits; a build runs the constraints data can break
+(:mod:`graph.validate.contract`).
 
 The shapes in ``ontology/shapes.ttl`` are the contract. Validation runs over the union of all
 named graphs (ontology included), because the SPARQL constraints compare a statement node with

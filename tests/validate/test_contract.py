@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from graph import paths
 from graph.build.pipeline import Checked, _engine, build, check
-from graph.errors import GraphInvalid
+from graph.errors import GraphInvalid, UsageError
 from graph.model.ontology import default_ontology
 from graph.model.vocab import QG
 from graph.store.builds import OutDir
@@ -104,9 +104,11 @@ def test_the_store_checks_are_constraints_of_the_shapes(generated_store: pyoxigr
     assert len(checks) < len(compile_shapes(generated_store)) // 10
 
 
-def test_above_a_thousand_statements_a_build_runs_the_data_checks_and_below_pyshacl() -> None:
-    assert _engine("auto", 1_000) == "pyshacl"
-    assert _engine("auto", 1_001) == "data"
+def test_auto_is_the_data_checks_at_every_size_and_an_engine_asked_for_is_kept() -> None:
+    assert _engine("auto") == "data"
+    assert [_engine(name) for name in ("pyshacl", "sparql", "data")] == ["pyshacl", "sparql", "data"]
+    with pytest.raises(UsageError, match="unknown SHACL engine 'shacl'"):
+        _engine("shacl")
 
 
 # --- the constraints data can break, broken on purpose ----------------------------------------
