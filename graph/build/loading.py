@@ -8,6 +8,7 @@ on, worker processes (:mod:`graph.build.workers`) do the loading and the batch c
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import io
 import time
@@ -33,6 +34,31 @@ PARALLEL_FROM_BATCHES = 2
 KEEP_RECORDS_UP_TO = 20_000
 #: The entities graph written by a scan in another process is handed to Oxigraph in pieces of this size.
 ENTITY_CHUNK_BYTES = 4_000_000
+#: While Oxigraph loads, the build process gives its freed memory back at most this often (:func:`give_back_memory`).
+GIVE_BACK_EVERY_S = 2.0
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+        return trim
+    except (OSError, AttributeError):
+        return None  # not glibc: nothing to call
+
+
+def give_back_memory() -> None:
+    """Return the free pages of every malloc arena to the system (glibc's ``malloc_trim``).
+
+    Oxigraph's bulk loader sorts each batch of quads on its own threads; glibc keeps what they
+    free in per-thread arenas, where it counts in the build's RSS until a thread reuses it. The
+    same N-Quads handed to the bulk loader at the build's rate (9.4 MB/s) from a process holding
+    nothing else peaked at 1,228 MB; the build itself, at 2,163 MB, troughs never below 1.45 GB
+    (1M statements, 2026-12-03).
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 class TextStream(io.RawIOBase):
@@ -192,7 +218,11 @@ class Loading:
             workers=workers.workers_for(files),
             fingerprint=self.fingerprint,
         )
+        trimmed = time.monotonic()
         for outcome in outcomes:
+            if time.monotonic() - trimmed > GIVE_BACK_EVERY_S:
+                give_back_memory()
+                trimmed = time.monotonic()
             loader.problems.extend(outcome.problems)
             for ident, where in outcome.explicit_ids.items():
                 first = loader.explicit_ids.get(ident)

@@ -32,7 +32,7 @@ import pyoxigraph
 from graph import __version__
 from graph.build import scanning, workers
 from graph.build.loading import Loading
-from graph.build.plan import Plan, plan_build
+from graph.build.plan import Plan, likely_incremental, plan_build
 from graph.defaults import SHACL_ENGINES
 from graph.errors import GraphInvalid, Problem, UsageError, file_system_error
 from graph.model.ontology import Ontology, default_ontology
@@ -311,7 +311,7 @@ def build(
     # the scratch folder holds what a scan in another process made (graph.build.scanning)
     with terminate_as_interrupt(), _runtime_errors(out.root), scratch_dir() as scratch:
         with phases.phase("scan"):
-            scan = scanning.scan(loader, iris.base, scratch)
+            scan = scanning.scan(loader, iris.base, scratch, elsewhere=not likely_incremental(out, data_dir, base_iri, full))
             loader.problems.raise_if_any()
         # the lock first: the previous build a plan reuses must not change under it
         with new_build(out) as staging:

@@ -25,6 +25,7 @@ from typing import Any
 
 from graph import __version__, paths
 from graph.errors import DataError, StoreError
+from graph.sources.entities import entity_files
 from graph.sources.files import read_data_file
 from graph.sources.loader import Scan, SourceFiles
 from graph.sources.text import MAX_SOURCE_BYTES
@@ -106,6 +107,21 @@ def _previous(out: OutDir) -> tuple[dict[str, Any], Path] | None:
     if "inputs" not in manifest:
         return None
     return manifest, current / STORE_DIRNAME
+
+
+def likely_incremental(out: OutDir, data_dir: Path, base_iri: str, force_full: bool = False) -> bool:
+    """Whether a build will reuse the previous one, told before the scan from the file listings and hashes.
+
+    No ``--full``, a previous build that recorded its inputs, and the same entity files, ontology,
+    shapes, base IRI and version: :func:`plan_build` then chooses an incremental build, unless
+    the folder changes between the two looks (the answer only decides where the scan runs).
+    """
+    if force_full:
+        return False
+    previous = _previous(out)
+    if previous is None:
+        return False
+    return bool(previous[0]["inputs"].get("context") == context_fingerprint(base_iri, entity_files(data_dir), data_dir))
 
 
 def plan_build(out: OutDir, data_dir: Path, scan: Scan, base_iri: str, force_full: bool = False) -> Plan:

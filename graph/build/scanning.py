@@ -58,14 +58,22 @@ def _size(path: Path) -> int:
         return 0
 
 
-def scan(loader: Loader, base_iri: str, scratch: Path | None) -> Scan:
+def scan(loader: Loader, base_iri: str, scratch: Path | None, elsewhere: bool = True) -> Scan:
     """``loader.scan()``, in a child process when the folder is big and the ontology the bundled one.
 
-    The loader's problems and warnings are those the child found; a scan with problems brings
-    back no entities (the build stops at them).
+    ``elsewhere=False`` keeps it here whatever the size: an incremental build, which loads few
+    sources and reads every entity record for its network cache anyway (a child would write
+    them out and this process read them back). The loader's problems and warnings are those the
+    child found; a scan with problems brings back no entities (the build stops at them).
     """
     root = loader.root
-    if scratch is None or loader.onto is not default_ontology() or not root.is_dir() or yaml_bytes(root) < ELSEWHERE_FROM_BYTES:
+    if (
+        scratch is None
+        or not elsewhere
+        or loader.onto is not default_ontology()
+        or not root.is_dir()
+        or yaml_bytes(root) < ELSEWHERE_FROM_BYTES
+    ):
         return loader.scan()
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_init, initargs=(os.getpid(),))
     try:

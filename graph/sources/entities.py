@@ -21,13 +21,19 @@ from graph.sources.located import Problems, display, load_document, validate_rec
 from graph.sources.yamlfile import LineDict, LineList
 
 
-def load_entities(root: Path, onto: Ontology, problems: Problems) -> tuple[dict[str, Entity], dict[str, tuple[str, int]], list[Path]]:
-    """Every entity by id, where each was defined (file, line), and the files read; problems are recorded."""
+def entity_files(root: Path) -> list[Path]:
+    """The entity files of a data folder, from its listings: ``entities.yaml``, then ``entities/*.yaml``."""
     files = []
     if exists(root / "entities.yaml"):  # a broken link or a FIFO is read, and refused with a reason
         files.append(root / "entities.yaml")
     if (root / "entities").is_dir():
         files.extend(yaml_files(root / "entities"))
+    return files
+
+
+def load_entities(root: Path, onto: Ontology, problems: Problems) -> tuple[dict[str, Entity], dict[str, tuple[str, int]], list[Path]]:
+    """Every entity by id, where each was defined (file, line), and the files read; problems are recorded."""
+    files = entity_files(root)
     entities: dict[str, Entity] = {}
     where: dict[str, tuple[str, int]] = {}
     fields: dict[str, tuple[str, LineDict]] = {}

@@ -8,6 +8,7 @@ folders runs in a real child process, whose records reach the workers through a 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -137,3 +138,34 @@ def test_the_records_of_a_stored_scan_are_read_only_when_asked_for_and_never_pic
         sent["eve"]
     sent.release()
     assert not sent.loaded
+
+
+def test_a_rebuild_that_reuses_the_previous_build_scans_here_and_one_after_an_entity_edit_elsewhere(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build loads few sources and reads every entity record for its cache: a child
+    would write them out for this process to read back. A changed entity file means a full build."""
+    monkeypatch.setattr(workers, "BATCH_BYTES", BATCH_BYTES)
+    monkeypatch.setattr(scanning, "ELSEWHERE_FROM_BYTES", 0)
+    data = tmp_path / "data"
+    shutil.copytree(corpus, data)
+    out = OutDir(tmp_path / "out")
+    scanned: list[str] = []
+    original = scanning.scan
+
+    def scan(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        scanned.append("elsewhere" if isinstance(found.entities, StoredEntities) else "here")
+        return found
+
+    monkeypatch.setattr(scanning, "scan", scan)
+    assert build(data, out, exports=[]).mode == "full"
+    text = sorted((data / "sources").glob("*.txt"))[0]
+    text.write_text(text.read_text(encoding="utf-8") + "\nNachtrag.\n", encoding="utf-8")
+    again = build(data, out, exports=[])
+    assert (again.mode, len(again.reloaded)) == ("incremental", 1)
+    entity_file = sorted((data / "entities").glob("*.yaml"))[0]
+    entity_file.write_text(entity_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build(data, out, exports=[]).mode == "full"
+    assert build(data, out, exports=[], full=True).mode == "full"
+    assert scanned == ["elsewhere", "here", "elsewhere", "elsewhere"]
