@@ -50,12 +50,19 @@ def test_a_small_corpus_stays_in_one_process(corpus: Path) -> None:
     assert len(pipeline.batches(files)) < loading.PARALLEL_FROM_BATCHES
 
 
-def test_worker_processes_build_exactly_the_same_store(corpus: Path, serial: OutDir, tmp_path: Path, small_batches: None) -> None:
+def test_worker_processes_build_exactly_the_same_store_and_the_build_gives_memory_back_as_they_go(
+    corpus: Path, serial: OutDir, tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = list(__import__("graph.sources.loader", fromlist=["Loader"]).Loader(corpus).scan().sources.values())
     # more batches than the window of batches in flight: the pool is refilled as results are taken, in order
-    assert len(pipeline.batches(files)) > 2 * pipeline.IN_FLIGHT_PER_WORKER * 2
+    batches = len(pipeline.batches(files))
+    assert batches > 2 * pipeline.IN_FLIGHT_PER_WORKER * 2
+    given_back: list[int] = []
+    monkeypatch.setattr(loading, "GIVE_BACK_EVERY_S", -1.0)
+    monkeypatch.setattr(loading, "give_back_memory", lambda: given_back.append(1))
     out = OutDir(tmp_path / "out")
     built = build(corpus, out, engine="sparql")  # every shape, batch by batch in the workers
+    assert len(given_back) == batches, "once per batch taken from the workers, when the interval is 0"
     assert built.counts["statements"] == N
     manifest = out.manifest()
     assert manifest["validation_engine"] == "sparql"
