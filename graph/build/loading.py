@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import io
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -40,11 +41,16 @@ GIVE_BACK_EVERY_S = 2.0
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-        return trim
-    except (OSError, AttributeError):
-        return None  # not glibc: nothing to call
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None  # not glibc (musl has no malloc_trim): nothing to call
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    call: Callable[[int], int] = trim
+    return call
 
 
 def give_back_memory() -> None:

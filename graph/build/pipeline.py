@@ -173,8 +173,8 @@ def _load(
     """
     # Every shape on every batch only for --shacl-engine sparql (an audit): the workers check
     # their batches, an incremental build only what it loads (the unchanged sources passed in the
-    # build it copies), then the whole-graph checks. Otherwise pySHACL checks a small graph whole,
-    # or the data checks run on the store (graph.validate.contract).
+    # build it copies), then the whole-graph checks. Otherwise the data checks run on the store
+    # (graph.validate.contract, the default at every size), or pySHACL on the whole graph when asked.
     by_batch = validate and engine == "sparql"
     loading = Loading(
         loader,

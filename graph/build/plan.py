@@ -114,7 +114,11 @@ def likely_incremental(out: OutDir, data_dir: Path, base_iri: str, force_full: b
 
     No ``--full``, a previous build that recorded its inputs, and the same entity files, ontology,
     shapes, base IRI and version: :func:`plan_build` then chooses an incremental build, unless
-    the folder changes between the two looks (the answer only decides where the scan runs).
+    the folder changes between the two looks (the answer only decides where the scan runs:
+    :mod:`graph.build.scanning`). How many sources changed is not known yet: a rebuild of many
+    sources of a big folder then holds the entity records during its load (about 1.2 GB at a
+    million statements), where a one-source rebuild at 100,000 gains 3–10 s (18.3–19.5 s against
+    21.7–29.3 s, 2026-12-03).
     """
     if force_full:
         return False

@@ -11,7 +11,10 @@ with the entities graph already written as N-Quads for the loader. The child is 
 load starts, and its memory with it.
 
 A small data folder is scanned in the build process: starting a process costs about a second
-of imports, more than such a scan.
+of imports, more than such a scan. So is the folder of a rebuild that reuses the previous build
+(:func:`graph.build.plan.likely_incremental`): it reads every entity record for its network
+cache anyway, and a one-source rebuild at 100,000 statements took 18.3–19.5 s so, against
+21.7–29.3 s with the scan in a process of its own (2026-12-03).
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ Three things are read from a SPARQL text before it runs:
   (:mod:`graph.query.canonical`), which is also the text Oxigraph runs. Parsing costs more than a
   selective query on Oxigraph (compare the benchmark phases "kg query relations-of (median)" and
   its raw floor), so the result is kept per text (:func:`shape`, an LRU cache) and a build
-  stores the shapes of the bundled queries (``cache/dataset.json``), which a new process then
-  looks up by the text's SHA-256 instead of parsing;
+  stores the shapes of the bundled queries (``cache/dataset.json``, from the shapes shipped in
+  :mod:`graph.query.known`), which a new process then looks up by the text's SHA-256 instead of
+  parsing;
 * **where parameters are bound** (:func:`where_group`): right after the ``{`` that opens the
   query's ``WHERE`` group, so that Oxigraph's planner starts from the bound values (a trailing
   ``VALUES`` is joined last: orders of magnitude slower on a selective bundled query, see the phase

@@ -1,1 +1,1 @@
-"""SHACL: the shapes of ``ontology/shapes.ttl`` checked by pySHACL, and compiled to SPARQL for scale."""
+"""SHACL: the shapes of ``ontology/shapes.ttl``: what data can break checked on every build, every shape by pySHACL or as SPARQL for an audit."""

@@ -1,8 +1,9 @@
 """A big data folder is scanned in another process, and the build is the same as if it were not.
 
 ``graph.build.scanning`` decides by the size of the YAML; here the threshold is set to 0 (the
-decision is made in the build process, so the setting holds) and every scan of these small
-folders runs in a real child process, whose records reach the workers through a file.
+decision is made in the build process, so the setting holds) and every scan of a full build of
+these small folders runs in a real child process, whose records reach the workers through a
+file. A rebuild that reuses the previous build scans in the build process.
 """
 
 from __future__ import annotations
@@ -164,8 +165,12 @@ def test_a_rebuild_that_reuses_the_previous_build_scans_here_and_one_after_an_en
     text.write_text(text.read_text(encoding="utf-8") + "\nNachtrag.\n", encoding="utf-8")
     again = build(data, out, exports=[])
     assert (again.mode, len(again.reloaded)) == ("incremental", 1)
+    made_here = _quads(again.build_dir), _cache(again.build_dir)  # the output folder keeps one previous build only
     entity_file = sorted((data / "entities").glob("*.yaml"))[0]
     entity_file.write_text(entity_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert build(data, out, exports=[]).mode == "full"
-    assert build(data, out, exports=[], full=True).mode == "full"
+    rebuilt = build(data, out, exports=[], full=True)
+    assert rebuilt.mode == "full"
     assert scanned == ["elsewhere", "here", "elsewhere", "elsewhere"]
+    # the entity edit was a trailing newline: the rebuild scanned here made what those scanned elsewhere made
+    assert made_here == (_quads(rebuilt.build_dir), _cache(rebuilt.build_dir))

@@ -20,7 +20,7 @@ def test_the_shipped_shapes_are_those_the_bundled_queries_parse_to() -> None:
     assert len(known.computed_shapes()) == len(bundled_queries())
 
 
-def test_a_query_missing_from_the_file_is_parsed_and_a_file_for_other_prefixes_is_ignored(
+def test_a_query_missing_from_the_file_is_parsed_and_a_file_for_other_prefixes_or_another_reader_is_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     computed = known.computed_shapes()
@@ -31,14 +31,17 @@ def test_a_query_missing_from_the_file_is_parsed_and_a_file_for_other_prefixes_i
     path = tmp_path / "shapes.json"
     monkeypatch.setattr(known, "shapes_file", lambda: path)
 
-    path.write_text(json.dumps({"prefixes": known.prefixes_digest(), "shapes": shipped}), encoding="utf-8")
+    reader = known.reader_digest()
+    path.write_text(json.dumps({"prefixes": known.prefixes_digest(), "reader": reader, "shapes": shipped}), encoding="utf-8")
     found = known.bundled_shapes()
     assert found[first] == computed[first]  # parsed: not in the file
     assert wrong in found.values()  # taken from the file, unparsed
 
-    path.write_text(
-        json.dumps({"prefixes": known.prefixes_digest({**PREFIXES, "ex": "https://example.org/"}), "shapes": shipped}), encoding="utf-8"
-    )
+    other_prefixes = known.prefixes_digest({**PREFIXES, "ex": "https://example.org/"})
+    path.write_text(json.dumps({"prefixes": other_prefixes, "reader": reader, "shapes": shipped}), encoding="utf-8")
+    assert known.bundled_shapes() == computed
+    # written by another graph/query/shape.py or rdflib: the file is not trusted at all
+    path.write_text(json.dumps({"prefixes": known.prefixes_digest(), "reader": "0" * 64, "shapes": shipped}), encoding="utf-8")
     assert known.bundled_shapes() == computed
 
     for damaged in ("{", "[]", '{"prefixes": 1}', ""):

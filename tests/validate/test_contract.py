@@ -21,7 +21,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 
 from graph import paths
-from graph.build.pipeline import Checked, _engine, build, check
+from graph.build.pipeline import Built, Checked, _engine, build, check
 from graph.errors import GraphInvalid, UsageError
 from graph.model.ontology import default_ontology
 from graph.model.vocab import QG
@@ -104,7 +104,9 @@ def test_the_store_checks_are_constraints_of_the_shapes(generated_store: pyoxigr
     assert len(checks) < len(compile_shapes(generated_store)) // 10
 
 
-def test_auto_is_the_data_checks_at_every_size_and_an_engine_asked_for_is_kept() -> None:
+def test_auto_is_the_data_checks_even_for_the_small_bundled_data_and_an_engine_asked_for_is_kept(built: Built) -> None:
+    assert built.counts["statements"] + built.counts["derived_statements"] < 1_000  # pySHACL's share until 2026-12-03
+    assert built.out.manifest()["validation_engine"] == "data"
     assert _engine("auto") == "data"
     assert [_engine(name) for name in ("pyshacl", "sparql", "data")] == ["pyshacl", "sparql", "data"]
     with pytest.raises(UsageError, match="unknown SHACL engine 'shacl'"):
