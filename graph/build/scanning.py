@@ -30,6 +30,7 @@ from graph.errors import DataError
 from graph.model.ontology import default_ontology
 from graph.processes import die_with_parent
 from graph.rdf.quads import Iris, NQuads
+from graph.sources.entities import entity_files
 from graph.sources.loader import Loader, Scan
 from graph.sources.located import Problems, yaml_files
 from graph.sources.stored import StoredEntities
@@ -47,10 +48,9 @@ def yaml_bytes(root: Path) -> int:
     A file that cannot be looked at (a symlink loop, a file gone) counts nothing here: the scan
     reports it, with its name and why, wherever the scan runs.
     """
-    files = [root / "entities.yaml"]
-    for folder in (root / "entities", root / "statements"):
-        if folder.is_dir():
-            files.extend(yaml_files(folder))
+    files = entity_files(root)
+    if (root / "statements").is_dir():
+        files.extend(yaml_files(root / "statements"))
     return sum(_size(path) for path in files)
 
 
