@@ -104,7 +104,8 @@ def _previous(out: OutDir) -> tuple[dict[str, Any], Path] | None:
         manifest = out.manifest()
     except (StoreError, OSError, ValueError):
         return None
-    if "inputs" not in manifest:
+    # a manifest of another shape (edited, damaged, written by another tool) is no usable build
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs"), dict):
         return None
     return manifest, current / STORE_DIRNAME
 

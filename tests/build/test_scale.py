@@ -130,6 +130,20 @@ def test_changed_entities_force_a_full_build(tmp_path: Path) -> None:
     assert rebuilt.mode == "full"
 
 
+@pytest.mark.parametrize("inputs", [5, "x", None, ["context"]])
+def test_a_previous_build_whose_manifest_records_its_inputs_in_another_shape_is_rebuilt_in_full(tmp_path: Path, inputs: object) -> None:
+    data = tmp_path / "data"
+    generate(200, data, seed=5)
+    out = OutDir(tmp_path / "out")
+    first = build(data, out, engine="data")
+    manifest = first.build_dir / "build.json"
+    edited = {**json.loads(manifest.read_text(encoding="utf-8")), "inputs": inputs}
+    manifest.write_text(json.dumps(edited), encoding="utf-8")
+    rebuilt = build(data, out, engine="data")
+    assert rebuilt.mode == "full"
+    assert _store_quads(rebuilt.build_dir) == _store_quads(first.build_dir)
+
+
 def test_a_broken_source_in_an_incremental_rebuild_changes_nothing(tmp_path: Path) -> None:
     data = tmp_path / "data"
     generate(200, data, seed=5)
