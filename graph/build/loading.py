@@ -22,7 +22,7 @@ import pyoxigraph
 
 from graph.build import workers
 from graph.build.plan import source_fingerprint
-from graph.network.write import StatementRows, entity_index, relation_names, rows_of
+from graph.network.write import DetailSpill, StatementRows, entity_index, relation_names, rows_of
 from graph.progress import Phases
 from graph.rdf.quads import NQuads, ontology_quads
 from graph.sources.loader import Loader, Scan, SourceFiles, Unit
@@ -106,6 +106,7 @@ class Loading:
         validate: bool = True,
         check_locally: bool = False,
         fingerprint: bool = False,
+        details: DetailSpill | None = None,
     ):
         self.loader = loader
         self.scan = scan
@@ -125,6 +126,8 @@ class Loading:
         self.violations: list[str] = []
         #: the loaded statements as network-cache rows, batch by batch (graph.network.write)
         self.rows: list[StatementRows] = []
+        #: with a spill: the rows carry what answers show of each statement, kept in that file until the cache is written
+        self.details = details
         #: with ``fingerprint``: the hashes of every loaded source's files, made where it is loaded (graph.build.plan)
         self.fingerprint = fingerprint
         self.fingerprints: dict[str, dict[str, Any]] = {}
@@ -170,7 +173,8 @@ class Loading:
                 continue
             statements = unit.all_statements()
             text = self.writer.unit_nquads(unit.source, statements)
-            self.rows.append(rows_of(statements, self._numbers, self._relations))
+            languages = {unit.source.id: unit.source.language} if self.details is not None else None
+            self._add_rows(rows_of(statements, self._numbers, self._relations, languages))
             if self.fingerprint:
                 self.fingerprints[unit.source.id] = source_fingerprint(source_files, self.loader.root)
             rdf_time += clock() - loaded
@@ -226,6 +230,7 @@ class Loading:
             keep=False,
             workers=workers.workers_for(files),
             fingerprint=self.fingerprint,
+            details=self.details is not None,
         )
         trimmed = time.monotonic()
         for outcome in outcomes:
@@ -245,7 +250,7 @@ class Loading:
             self.units.update(outcome.units)
             self.violations.extend(outcome.violations)
             if outcome.rows is not None:
-                self.rows.append(outcome.rows)
+                self._add_rows(outcome.rows)
             self.fingerprints.update(outcome.fingerprints)
             self.loaded_statements += sum(u["statements"] + u["derived"] for u in outcome.units.values())
             for name, seconds in outcome.timings.items():
@@ -253,6 +258,9 @@ class Loading:
             advance(len(outcome.units))
             yield outcome.nquads
         loader.statement_ids |= self._referenced()
+
+    def _add_rows(self, rows: StatementRows) -> None:
+        self.rows.append(self.details.keep(rows) if self.details is not None else rows)
 
     def _referenced(self) -> set[str]:
         """The loaded statements that a ``regarding`` names, and for each name not found its neighbours in id order.

@@ -40,7 +40,7 @@ from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
 from graph.network.arrays import open_cache
 from graph.network.files import CACHE_DIRNAME
-from graph.network.write import entity_table, previous_rows, source_rows, write_cache, write_network_cache
+from graph.network.write import DetailSpill, entity_table, previous_rows, source_rows, write_cache, write_network_cache
 from graph.processes import terminate_as_interrupt
 from graph.progress import Phases, Progress
 from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
@@ -57,6 +57,8 @@ PhaseCallback = Callable[[str], None]
 #: Up to this many statements kg build also writes the whole graph as the interactive view; a
 #: bigger graph is only readable as a focused view (kg view --focus/--source/--top).
 VIEW_IN_BUILD_UP_TO = 20_000
+#: in the staging folder: the loaded statements' detail lines until the cache is written (graph.network.write.DetailSpill)
+DETAIL_SPILL_NAME = ".statements.spill"
 ENGINES = SHACL_ENGINES
 
 
@@ -166,10 +168,12 @@ def _load(
     engine: str = "auto",
     validate: bool = True,
     fingerprint: bool = False,
+    details: DetailSpill | None = None,
 ) -> tuple[pyoxigraph.Store, Loading]:
     """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data.
 
-    With ``fingerprint`` a full build's loading hashes the sources' files into ``plan`` (for the manifest).
+    With ``fingerprint`` a full build's loading hashes the sources' files into ``plan`` (for the
+    manifest); with ``details``, the loaded rows keep their detail lines in that spill (for the cache).
     """
     # Every shape on every batch only for --shacl-engine sparql (an audit): the workers check
     # their batches, an incremental build only what it loads (the unchanged sources passed in the
@@ -186,6 +190,7 @@ def _load(
         validate=by_batch,
         check_locally=not plan.full,
         fingerprint=fingerprint,
+        details=details,
     )
     if plan.full:
         store = pyoxigraph.Store(str(store_dir))
@@ -318,7 +323,10 @@ def build(
             started = time.perf_counter()
             plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
             phases.add("scan", time.perf_counter() - started)
-            written, view, counts, chosen, loading = _write(data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports)
+            with DetailSpill(staging / DETAIL_SPILL_NAME) as spill:
+                written, view, counts, chosen, loading = _write(
+                    data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports, spill
+                )
         checked = _checked(iris, counts, phases, loading, chosen)
     build_dir = out.current()
     reloaded = sorted(scan.sources) if plan.full else sorted(plan.dirty)
@@ -346,9 +354,12 @@ def _write(
     loader: Loader,
     engine: str,
     exports: list[str] | None,
+    spill: DetailSpill,
 ) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
     """Everything a build writes into its staging folder; the store is closed when this returns or raises."""
-    store, loading = _load(data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine, fingerprint=plan.full)
+    store, loading = _load(
+        data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine, fingerprint=plan.full, details=spill
+    )
     counts = _counts(scan, loading.units)
     chosen = "sparql" if loading.batch_checked else _engine(engine)
     _validate(store, iris, chosen, phases, loading)
@@ -358,7 +369,9 @@ def _write(
         with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
             written = export_all(store, staging / EXPORT_DIRNAME, iris.base, advance=advance, timings=export_timings, formats=exports)
     with phases.phase("network cache"):
+        spill.flush()
         _write_cache(store, staging, scan, loading, plan, iris, onto)
+        spill.close()
         cache = open_cache(staging)
     view: Path | None = None
     if counts["statements"] + counts["derived_statements"] <= VIEW_IN_BUILD_UP_TO:

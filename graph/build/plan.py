@@ -25,6 +25,7 @@ from typing import Any
 
 from graph import __version__, paths
 from graph.errors import DataError, StoreError
+from graph.network.files import CACHE_DIRNAME, has_statement_lines
 from graph.sources.entities import entity_files
 from graph.sources.files import read_data_file
 from graph.sources.loader import Scan, SourceFiles
@@ -124,7 +125,7 @@ def likely_incremental(out: OutDir, data_dir: Path, base_iri: str, force_full: b
     if force_full:
         return False
     previous = _previous(out)
-    if previous is None:
+    if previous is None or not has_statement_lines(previous[1].parent / CACHE_DIRNAME):
         return False
     return bool(previous[0]["inputs"].get("context") == context_fingerprint(base_iri, entity_files(data_dir), data_dir))
 
@@ -139,6 +140,9 @@ def plan_build(out: OutDir, data_dir: Path, scan: Scan, base_iri: str, force_ful
         inputs = manifest["inputs"]
         if inputs.get("context") != context:
             plan.reason = "entities, ontology, shapes, base IRI or version changed"
+        elif not has_statement_lines(store_dir.parent / CACHE_DIRNAME):
+            # its answers would come from the store, and so would every later incremental build's
+            plan.reason = "the previous build's cache has no statement lines (an older version made it)"
         else:
             fingerprints = source_fingerprints(scan, data_dir)
             units: dict[str, dict[str, Any]] = inputs.get("units", {})

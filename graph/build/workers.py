@@ -106,9 +106,17 @@ class _Worker:
     """The state of one worker process: a loader, a writer and the compiled local checks."""
 
     def __init__(
-        self, data_dir: Path, base_iri: str, entities: Mapping[str, Entity], validate: bool, keep: bool, fingerprint: bool = False
+        self,
+        data_dir: Path,
+        base_iri: str,
+        entities: Mapping[str, Entity],
+        validate: bool,
+        keep: bool,
+        fingerprint: bool = False,
+        details: bool = False,
     ):
         self.fingerprint = fingerprint
+        self.details = details
         self.onto = default_ontology()
         self.iris = Iris(base_iri)
         self.data_dir = data_dir
@@ -143,7 +151,12 @@ class _Worker:
             violations=violations,
             kept=units if self.keep else [],
             timings={"load and anchor": loaded - started, "convert to RDF": written - loaded, "validate (SHACL)": clock() - written},
-            rows=rows_of((s for u in units for s in u.all_statements()), self.entity_numbers, self.relations),
+            rows=rows_of(
+                (s for u in units for s in u.all_statements()),
+                self.entity_numbers,
+                self.relations,
+                {u.source.id: u.source.language for u in units} if self.details else None,
+            ),
             fingerprints={f.id: source_fingerprint(f, self.data_dir) for f in files} if self.fingerprint else {},
         )
 
@@ -189,14 +202,21 @@ def held_signals() -> Iterator[None]:
 
 
 def _init(
-    parent: int, data_dir: Path, base_iri: str, entities: Mapping[str, Entity], validate: bool, keep: bool, fingerprint: bool
+    parent: int,
+    data_dir: Path,
+    base_iri: str,
+    entities: Mapping[str, Entity],
+    validate: bool,
+    keep: bool,
+    fingerprint: bool,
+    details: bool,
 ) -> None:
     # first of all: end with the build, even when it is killed (kill -9 left every worker running)
     die_with_parent(parent)
     # Ctrl-C reaches the whole process group; the build stops its workers itself (run_batches)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while we were started (held_signals)
-    _STATE["worker"] = _Worker(data_dir, base_iri, entities, validate, keep, fingerprint)
+    _STATE["worker"] = _Worker(data_dir, base_iri, entities, validate, keep, fingerprint, details)
 
 
 def _run(files: list[SourceFiles]) -> BatchOutcome:
@@ -213,11 +233,13 @@ def run_batches(
     keep: bool,
     workers: int,
     fingerprint: bool = False,
+    details: bool = False,
 ) -> Iterator[BatchOutcome]:
-    """Every batch's outcome, in the order of ``files``, computed by ``workers`` processes (with ``fingerprint``, the sources' hashes too)."""
+    """Every batch's outcome, in the order of ``files``, computed by ``workers`` processes (with
+    ``fingerprint``, the sources' hashes too; with ``details``, the rows' detail lines)."""
     groups = batches(files)
     if workers <= 1:
-        worker = _Worker(data_dir, base_iri, entities, validate, keep, fingerprint)
+        worker = _Worker(data_dir, base_iri, entities, validate, keep, fingerprint, details)
         for group in groups:
             yield worker.run(group)
         return
@@ -231,7 +253,7 @@ def run_batches(
         max_workers=workers,
         mp_context=context,
         initializer=_init,
-        initargs=(os.getpid(), data_dir, base_iri, entities, validate, keep, fingerprint),
+        initargs=(os.getpid(), data_dir, base_iri, entities, validate, keep, fingerprint, details),
     )
     try:
         # not pool.map: it submits every batch at once, and when Oxigraph takes the N-Quads more

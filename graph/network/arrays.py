@@ -16,6 +16,8 @@ thousands of statements is crossed in milliseconds.
 from __future__ import annotations
 
 import json
+import mmap
+import os
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
@@ -23,9 +25,20 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from graph.errors import StoreError
-from graph.network.files import ARRAY_NAMES, ARRAYS_DIRNAME, CACHE_DIRNAME, FORMAT, SQLITE_FILENAME, array_path
+from graph.network.files import (
+    ARRAY_NAMES,
+    ARRAYS_DIRNAME,
+    CACHE_DIRNAME,
+    DETAIL_FIELDS,
+    DETAIL_OFFSETS_FILENAME,
+    DETAILS_FILENAME,
+    FORMAT,
+    SQLITE_FILENAME,
+    array_path,
+)
 
 IntArray = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -68,6 +81,14 @@ class NetworkCache:
         self.n = int(meta["nodes"])
         self.m = int(meta["statements"])
         self._degree: IntArray | None = None
+        self._detail_offsets: IntArray | None = None
+        self._detail_lines: Any = None
+        if meta.get("details") == list(DETAIL_FIELDS):
+            offsets = np.load(directory / DETAIL_OFFSETS_FILENAME, mmap_mode="r", allow_pickle=False)
+            size = (directory / DETAILS_FILENAME).stat().st_size
+            if not np.issubdtype(offsets.dtype, np.integer) or len(offsets) != self.m + 1 or offsets[0] != 0 or int(offsets[-1]) != size:
+                raise ValueError("its statement offsets do not match its statement lines")
+            self._detail_offsets = offsets
         per_statement = (self.subj, self.obj, self.rel, self.voice, self.derived, self.source, self.polarity)
         if (
             any(len(a) != self.m for a in per_statement)
@@ -86,6 +107,43 @@ class NetworkCache:
 
     def close(self) -> None:
         self.db.close()
+        if isinstance(self._detail_lines, mmap.mmap):
+            self._detail_lines.close()
+
+    # --- what answers show of statements -------------------------------------------------------
+
+    @property
+    def has_details(self) -> bool:
+        """Whether the build wrote each statement's detail line (``kg build`` does; a cache of another store has none)."""
+        return self._detail_offsets is not None
+
+    def details(self, statements: Sequence[int]) -> list[dict[str, Any]]:
+        """The detail lines of statements (by number), as dicts of :data:`DETAIL_FIELDS`, in the order given.
+
+        The file is mapped, not read: an answer touches the pages of the lines it shows.
+        """
+        assert self._detail_offsets is not None, "a cache without details (check has_details)"
+        if self._detail_lines is None:
+            try:
+                with open(self.directory / DETAILS_FILENAME, "rb") as handle:
+                    size = os.fstat(handle.fileno()).st_size
+                    # an empty file cannot be mapped, and holds no line to read
+                    self._detail_lines = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else memoryview(b"")
+            except OSError as exc:
+                raise StoreError(f"the network cache in {self.directory} cannot be read ({exc}); run `kg build --full`") from None
+        numbers = np.asarray(statements, dtype=np.int64)
+        starts, ends = self._detail_offsets[numbers].tolist(), self._detail_offsets[numbers + 1].tolist()
+        lines = self._detail_lines
+        found = []
+        for start, end in zip(starts, ends, strict=True):
+            try:
+                row = orjson.loads(lines[start:end])
+            except ValueError:  # orjson.JSONDecodeError
+                row = None
+            if not _well_formed(row):
+                raise StoreError(f"the network cache in {self.directory} has a damaged statement line; run `kg build --full`")
+            found.append(dict(zip(DETAIL_FIELDS, row, strict=True)))
+        return found
 
     # --- rows of the SQLite file -------------------------------------------------------------
 
@@ -258,6 +316,25 @@ class NetworkCache:
         if statements is not None:
             keep &= statements
         return np.flatnonzero(keep).astype(np.int64)
+
+
+#: the type of each field of a statement line, in the order of DETAIL_FIELDS
+_LINE_TYPES = (str, str, str, str, str, str, int, list, list, list, str)
+_QUOTE_TYPES = (str, int, int, str, str)
+
+
+def _well_formed(row: Any) -> bool:
+    """Whether a parsed statement line has the fields, types and quotes :data:`DETAIL_FIELDS` says."""
+    return (
+        isinstance(row, list)
+        and len(row) == len(_LINE_TYPES)
+        and all(isinstance(value, kind) for value, kind in zip(row, _LINE_TYPES, strict=True))
+        and all(
+            isinstance(q, list) and len(q) == len(_QUOTE_TYPES) and all(isinstance(v, k) for v, k in zip(q, _QUOTE_TYPES, strict=True))
+            for q in row[7]
+        )
+        and all(isinstance(ident, str) for ident in (*row[8], *row[9]))
+    )
 
 
 def load_arrays(cache_dir: Path) -> dict[str, Any]:

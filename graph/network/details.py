@@ -1,9 +1,15 @@
-"""Full statements for the few edges an answer shows: the cache's numbers, the rest read from the store.
+"""Full statements for the few edges an answer shows: the cache's numbers and detail lines, or the store.
 
 The cache knows which statements connect which entities, and for each its subject, object,
 relation, voice, source, polarity and whether it is a shortcut. What a reader sees besides (its
-id, quotes with offsets and context, translation, who asserts it, where, when) stays in the store
-and is read only for the statements shown, by queries whose ``VALUES`` lists them.
+id, quotes with offsets and context, translation, who asserts it, where, when) is in the cache's
+detail lines when ``kg build`` wrote the cache (:func:`_shown_from_cache`): reading the lines of
+the 2,001 statements of ``kg neighbors --depth 2`` at a million statements took 0.06–0.08 s, where
+the queries below took 0.93–0.96 s in a new process (0.64 s once Oxigraph's blocks were in
+memory), nearly all of it RocksDB seeks, one per statement and selector (2026-12-03, 2 cores).
+Without lines (a cache written for a store made by another tool) the same fields are read from
+the store, only for the statements shown, by queries whose ``VALUES`` lists them
+(:func:`_shown_from_store`); a test holds the two ways to the same answer, field for field.
 
 How those queries are written decides whether an answer takes a tenth of a second or a minute
 (``python -m tests.bench.details BUILD ENTITY`` times them; the README's Performance section has
@@ -210,6 +216,80 @@ def _read(
     return _Read(fields, values, quotes, references)
 
 
+def _shown_from_store(
+    store: pyoxigraph.Store, cache: NetworkCache, numbers: Sequence[int], sources: dict[int, dict[str, str]]
+) -> tuple[list[dict[str, Any] | None], dict[int, str], dict[str, dict[str, Any]]]:
+    """What each statement shows (None: not in the store), literal values by position, and the
+    attributes of the entities that assert them or that they were expressed in, all read from the store."""
+    iris = cache.statement_iris(numbers)
+    read = _read(store, cache, numbers, iris, sources)
+    others = {found for row in read.fields for at in _PEOPLE if (found := iri(row[at]))}
+    entities = cache.attrs_by_iri(others)
+    ids = {iri_: attrs["id"] for iri_, attrs in entities.items()}
+    shown: list[dict[str, Any] | None] = []
+    for at, number in enumerate(numbers):
+        sid, who_, quoted_, where_, translation, when, date, hedged = read.fields[at]
+        if sid is None:
+            shown.append(None)
+            continue
+        # who asserts it: an agent, or the document quoted when the source names no writer
+        who = iri(who_ or quoted_)
+        where = iri(where_)
+        refs = read.references.get(at, {})
+        shown.append(
+            {
+                "statement": text(sid),
+                "asserted_by": ids.get(who, local_name(who)) if who else "",
+                "expressed_in": ids.get(where, "") if where else "",
+                "translation": text(translation),
+                "when": text(when),
+                "date": text(date),  # the statement's own date, when its source gives one
+                "hedged": text(hedged) == "true",
+                "quotes": read.quotes.get(at, []),
+                "derived_from": sorted(ident for _, ident in refs.get("derived_from", [])) if cache.derived[number] else [],
+                "regarding": sorted(ident for _, ident in refs.get("regarding", [])),
+            }
+        )
+    values = {at: text(value) for at, value in read.values.items()}
+    return shown, values, {attrs["id"]: attrs for attrs in entities.values()}
+
+
+def _shown_from_cache(
+    store: pyoxigraph.Store, cache: NetworkCache, numbers: Sequence[int]
+) -> tuple[list[dict[str, Any] | None], dict[int, str], dict[str, dict[str, Any]]]:
+    """The same as :func:`_shown_from_store`, from the cache's detail lines; only literal values
+    (a handful of statements, in Oxigraph's canonical form) are read from the store."""
+    rows = cache.details(numbers)
+    people = cache.indices({ident for row in rows for ident in (row["asserted_by"], row["expressed_in"]) if ident})
+    entities = cache.attrs(list(people.values()))
+    shown: list[dict[str, Any] | None] = []
+    for row in rows:
+        shown.append(
+            {
+                "statement": row["id"],
+                "asserted_by": row["asserted_by"],
+                "expressed_in": row["expressed_in"] if row["expressed_in"] in entities else "",
+                "translation": row["translation"],
+                "when": row["when"],
+                "date": row["date"],
+                "hedged": bool(row["hedged"]),
+                "quotes": [
+                    {"exact": exact, "lang": row["lang"], "start": start, "end": end, "prefix": prefix, "suffix": suffix}
+                    for exact, start, end, prefix, suffix in row["quotes"]
+                ],
+                "derived_from": row["derived_from"],
+                "regarding": row["regarding"],
+            }
+        )
+    valued = [(at, number) for at, number in enumerate(numbers) if cache.obj[number] < 0]
+    values: dict[int, str] = {}
+    if valued:
+        iris = cache.statement_iris([number for _, number in valued])
+        pairs = [(statement, at) for statement, (at, _) in zip(iris, valued, strict=True)]
+        values = {at: text(o) for at, (o,) in _select(store, _VALUES, pairs)}
+    return shown, values, entities
+
+
 def subgraph(
     store: pyoxigraph.Store,
     cache: NetworkCache,
@@ -217,59 +297,56 @@ def subgraph(
     nodes: Collection[int] = (),
     *,
     mentioned: bool = True,
+    from_store: bool = False,
 ) -> Answer:
     """The projection restricted to ``statements`` (cache numbers) and the entities they join.
 
     ``nodes`` adds entities without their other statements (a neighbour, a path's end); with
     ``mentioned``, who asserts each statement and where it was expressed are added as nodes too,
     so that their labels can be shown. Statements with a literal value become node attributes.
+    What the cache's numbers do not say comes from the cache's detail lines when the build wrote
+    them, else (or with ``from_store``) from the store.
     """
     numbers = sorted({int(s) for s in statements})
-    iris = cache.statement_iris(numbers)
     sources = cache.sources({int(cache.source[n]) for n in numbers})
-    read = _read(store, cache, numbers, iris, sources)
+    if cache.has_details and not from_store:
+        shown, values, people = _shown_from_cache(store, cache, numbers)
+    else:
+        shown, values, people = _shown_from_store(store, cache, numbers, sources)
     ends = {int(end) for n in numbers for end in (cache.subj[n], cache.obj[n]) if end >= 0}
     by_number = dict(zip(sorted(ends), cache.ids(sorted(ends)), strict=True))
-    others = {found for row in read.fields for at in _PEOPLE if (found := iri(row[at]))}
-    entities = cache.attrs_by_iri(others)
-    by_id = {attrs["id"]: attrs for attrs in entities.values()}
+    by_id = dict(people)
     by_id.update(cache.attrs(sorted(ends)))
-    ids = {iri: attrs["id"] for iri, attrs in entities.items()}
 
     graph = Answer(labels=cache.labels)
     for ident, attrs in sorted(cache.attrs(list(nodes)).items()):
         graph.add_node(ident, **attrs)
     attributes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for at, number in enumerate(numbers):
-        sid, who_, quoted_, where_, translation, when, date, hedged = read.fields[at]
-        if sid is None:
+        found = shown[at]
+        if found is None:
             continue
         source = sources[int(cache.source[number])]
-        ordered = read.quotes.get(at, [])
-        # who asserts it: an agent, or the document quoted when the source names no writer
-        who = iri(who_ or quoted_)
-        where = iri(where_)
-        derived = bool(cache.derived[number])
-        refs = read.references.get(at, {})
+        ordered = found["quotes"]
         edge: dict[str, Any] = {
-            "statement": text(sid),
+            "statement": found["statement"],
             "relation": cache.relations[int(cache.rel[number])],
             "voice": cache.voices[int(cache.voice[number])],
-            "asserted_by": ids.get(who, local_name(who)) if who else "",
+            "asserted_by": found["asserted_by"],
             "source": source["id"],
             "source_title": source["title"],
             "source_date": source["date"],
-            "date": text(date),  # the statement's own date, when its source gives one
-            "expressed_in": ids.get(where, "") if where else "",
-            "translation": text(translation),
-            "when": text(when),
+            "date": found["date"],
+            "expressed_in": found["expressed_in"],
+            "translation": found["translation"],
+            "when": found["when"],
             "polarity": _POLARITY.get(int(cache.polarity[number]), ""),
-            "hedged": text(hedged) == "true",
-            "derived": derived,
+            "hedged": found["hedged"],
+            "derived": bool(cache.derived[number]),
             "quotes": ordered,
             "quote": " … ".join(q["exact"] for q in ordered),
-            "derived_from": sorted(ident for _, ident in refs.get("derived_from", [])) if derived else [],
-            "regarding": sorted(ident for _, ident in refs.get("regarding", [])),
+            "derived_from": found["derived_from"],
+            "regarding": found["regarding"],
         }
         u = by_number[int(cache.subj[number])]
         target = by_number.get(int(cache.obj[number]))
@@ -279,7 +356,7 @@ def subgraph(
         if target is not None:
             graph.add_edge(u, target, key=edge["statement"], **edge)
         else:
-            attributes[u].append({**edge, "value": text(read.values.get(at))})
+            attributes[u].append({**edge, "value": values.get(at, "")})
         if mentioned:
             for other in (edge["asserted_by"], edge["expressed_in"]):
                 if other and other not in graph and other in by_id:

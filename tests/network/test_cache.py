@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyoxigraph
 import pytest
 from bench.generate import generate
@@ -25,6 +26,7 @@ from graph.build import workers
 from graph.build.pipeline import Built, build
 from graph.network import cached, details
 from graph.network.arrays import NetworkCache, open_cache
+from graph.network.files import DETAIL_OFFSETS_FILENAME, DETAILS_FILENAME
 from graph.network.names import IndexedNames
 from graph.network.projection import project
 from graph.network.write import write_network_cache
@@ -223,13 +225,32 @@ def test_an_incremental_build_writes_the_cache_a_full_build_writes(tmp_path: Pat
         assert sorted(a.db.execute(f"SELECT * FROM {table}")) == sorted(b.db.execute(f"SELECT * FROM {table}")), table  # noqa: S608
 
 
-def _same_cache(a: Path, b: Path) -> None:
-    assert _cache_digest(a) == _cache_digest(b)
-    one, two = open_cache(a), open_cache(b)
+def _same_cache(built: Path, read_back: Path) -> None:
+    """The same files and rows, but for the statements' detail lines, which only a build writes."""
+    lines = {DETAILS_FILENAME, DETAIL_OFFSETS_FILENAME}
+    digest = _cache_digest(built)
+    assert lines <= set(digest), "kg build writes the statements' detail lines"
+    assert {k: v for k, v in digest.items() if k not in lines} == _cache_digest(read_back)
+    one, two = open_cache(built), open_cache(read_back)
     assert one is not None
     assert two is not None
+    assert one.has_details
+    assert not two.has_details
     for table in ("meta", "nodes", "statements", "sources", "names"):
-        assert sorted(one.db.execute(f"SELECT * FROM {table}")) == sorted(two.db.execute(f"SELECT * FROM {table}")), table  # noqa: S608
+        query = f"SELECT * FROM {table}" + (" WHERE key != 'details'" if table == "meta" else "")  # noqa: S608
+        assert sorted(one.db.execute(query)) == sorted(two.db.execute(query)), table
+
+
+def _every_statement_shown_alike(store: pyoxigraph.Store, cache: NetworkCache) -> None:
+    """Every statement, read from the cache's detail lines and from the store, makes the same graph."""
+    everything = list(range(cache.m))
+    lines = details.subgraph(store, cache, everything)
+    read = details.subgraph(store, cache, everything, from_store=True)
+    assert lines.nodes == read.nodes
+    one, two = lines.to_networkx(), read.to_networkx()
+    edges = {(u, v, k): data for u, v, k, data in one.edges(keys=True, data=True)}
+    assert edges == {(u, v, k): data for u, v, k, data in two.edges(keys=True, data=True)}
+    assert len(edges) > 0
 
 
 @pytest.mark.parametrize("where", ["in the build process", "in worker processes"])
@@ -241,13 +262,123 @@ def test_the_cache_made_from_the_loaded_rows_is_the_cache_read_back_from_the_sto
         monkeypatch.setattr(workers, "BATCH_BYTES", 20_000)
     built = build(tmp_path / "data", OutDir(tmp_path / "out"), exports=[])
     assert any("workers" in phase for phase in built.timings) == (where == "in worker processes")
-    write_network_cache(built.out.open_store(), tmp_path / "read-back")
+    store = built.out.open_store()
+    write_network_cache(store, tmp_path / "read-back")
     _same_cache(built.build_dir, tmp_path / "read-back")
+    cache = open_cache(built.build_dir)
+    assert cache is not None
+    _every_statement_shown_alike(store, cache)
+    assert not list(built.build_dir.rglob("*.spill")), "the spilled lines go once the cache is written"
 
 
 def test_the_bundled_cache_is_the_cache_read_back_from_the_store(bundled: Case, tmp_path: Path) -> None:
     write_network_cache(bundled.store, tmp_path / "read-back")
     _same_cache(bundled.out.current(), tmp_path / "read-back")
+
+
+def test_what_an_answer_shows_of_a_statement_is_the_same_from_the_cache_as_from_the_store(case: Case) -> None:
+    _every_statement_shown_alike(case.store, case.cache)
+
+
+def test_the_shown_statements_cover_every_field_the_detail_lines_hold(bundled: Case) -> None:
+    """The comparison above means something only if the bundled graph fills every field somewhere."""
+    rows = bundled.cache.details(list(range(bundled.cache.m)))
+    for field in ("expressed_in", "translation", "when", "date", "hedged", "quotes", "derived_from", "regarding", "lang"):
+        assert any(row[field] for row in rows), field
+    assert any(len(row["quotes"]) > 1 for row in rows), "a shortcut shows its parts' quotes"
+    assert any(bundled.cache.obj[n] < 0 for n in range(bundled.cache.m)), "a literal value, read from the store"
+
+
+def test_a_damaged_statement_line_is_one_line_and_exit_2(bundled: Case, tmp_path: Path) -> None:
+    copy = tmp_path / "old"
+    shutil.copytree(bundled.out.root, copy, symlinks=True)
+    lines = OutDir(copy).current() / CACHE_DIRNAME / DETAILS_FILENAME
+    lines.write_bytes(lines.read_bytes().replace(b"[", b"{"))
+    result = kg("neighbors", "sutskever", "--build", copy, "-f", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "damaged statement line" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _first_line_replaced(lines: Path, replacement: bytes) -> None:
+    """The first statement line replaced by another of the same length (the offsets still match)."""
+    data = lines.read_bytes()
+    first = data.index(b"\n")
+    assert len(replacement) <= first
+    lines.write_bytes(replacement.ljust(first) + data[first:])
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("lines missing", "cannot be read"),
+        ("lines cut short", "do not match"),
+        ("offsets of floats", "do not match"),
+        ("a line of the wrong shape", "damaged statement line"),
+        ("a quote of the wrong shape", "damaged statement line"),
+    ],
+)
+def test_damaged_statement_lines_are_one_line_and_exit_2(bundled: Case, tmp_path: Path, damage: str, said: str) -> None:
+    copy = tmp_path / "old"
+    shutil.copytree(bundled.out.root, copy, symlinks=True)
+    cache = OutDir(copy).current() / CACHE_DIRNAME
+    lines, offsets = cache / DETAILS_FILENAME, cache / DETAIL_OFFSETS_FILENAME
+    if damage == "lines missing":
+        lines.unlink()
+    elif damage == "lines cut short":
+        lines.write_bytes(lines.read_bytes()[:-10])
+    elif damage == "offsets of floats":
+        np.save(offsets, np.load(offsets).astype(np.float64))
+    elif damage == "a line of the wrong shape":
+        _first_line_replaced(lines, json.dumps(list(range(11))).encode())
+    else:
+        row = json.loads(lines.read_bytes().split(b"\n")[0])
+        row[7] = [["exact", "0", 5, "", ""]]
+        _first_line_replaced(lines, json.dumps(row, separators=(",", ":")).encode())
+    first = NetworkCache(cache).ids([int(NetworkCache(cache).subj[0])])[0] if damage.startswith("a ") else "sutskever"
+    result = kg("neighbors", first, "--build", copy, "-f", "json")
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert said in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_repeated_references_are_shown_once_as_the_store_holds_them(data_copy: Path, tmp_path: Path) -> None:
+    """A ``regarding`` that names a statement twice is one triple in the store: the line says it once too."""
+    statements = data_copy / "statements" / "000_bb9b70fb7da9f08b.yaml"
+    text = statements.read_text(encoding="utf-8")
+    once = "regarding: [openai-de-facto-subsidiary-of-microsoft]"
+    assert once in text
+    statements.write_text(
+        text.replace(once, "regarding: [openai-de-facto-subsidiary-of-microsoft, openai-de-facto-subsidiary-of-microsoft]"),
+        encoding="utf-8",
+    )
+    out = OutDir(tmp_path / "out")
+    build(data_copy, out, exports=[])
+    cache = open_cache(out.current())
+    assert cache is not None
+    assert any(row["regarding"] == ["openai-de-facto-subsidiary-of-microsoft"] for row in cache.details(list(range(cache.m))))
+    _every_statement_shown_alike(out.open_store(), cache)
+
+
+def test_a_build_after_one_whose_cache_has_no_statement_lines_is_a_full_one(data_copy: Path, tmp_path: Path) -> None:
+    """An incremental build keeps the lines of the sources it does not reload: with none to keep
+    (a build of an older version), it would write none, and every build after it too."""
+    out = OutDir(tmp_path / "out")
+    build(data_copy, out, exports=[])
+    cache = out.current() / CACHE_DIRNAME
+    (cache / DETAILS_FILENAME).unlink()
+    text = sorted((data_copy / "sources").glob("*.txt"))[0]
+    text.write_text(text.read_text(encoding="utf-8") + "\nNachtrag.\n", encoding="utf-8")
+    again = build(data_copy, out, exports=[])
+    assert again.mode == "full"
+    rebuilt = open_cache(out.current())
+    assert rebuilt is not None
+    assert rebuilt.has_details
+    after = build(data_copy, out, exports=[])
+    assert after.mode == "incremental"
 
 
 def test_a_build_without_a_cache_is_one_line_and_exit_2(bundled: Case, tmp_path: Path) -> None:
