@@ -9,6 +9,7 @@ on, worker processes (:mod:`graph.build.workers`) do the loading and the batch c
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import functools
 import io
 import sys
@@ -22,7 +23,8 @@ import pyoxigraph
 
 from graph.build import workers
 from graph.build.plan import source_fingerprint
-from graph.network.write import DetailSpill, StatementRows, entity_index, relation_names, rows_of
+from graph.network.lines import DetailSpill
+from graph.network.write import StatementRows, entity_index, relation_names, rows_of
 from graph.progress import Phases
 from graph.rdf.quads import NQuads, ontology_quads
 from graph.sources.loader import Loader, Scan, SourceFiles, Unit
@@ -260,7 +262,9 @@ class Loading:
         loader.statement_ids |= self._referenced()
 
     def _add_rows(self, rows: StatementRows) -> None:
-        self.rows.append(self.details.keep(rows) if self.details is not None else rows)
+        if self.details is not None and rows.details is not None:
+            rows = dataclasses.replace(rows, details=self.details.keep(rows.details))
+        self.rows.append(rows)
 
     def _referenced(self) -> set[str]:
         """The loaded statements that a ``regarding`` names, and for each name not found its neighbours in id order.

@@ -40,7 +40,8 @@ from graph.model.records import Corpus, Statement
 from graph.model.vocab import QG, RDF
 from graph.network.arrays import open_cache
 from graph.network.files import CACHE_DIRNAME
-from graph.network.write import DetailSpill, entity_table, previous_rows, source_rows, write_cache, write_network_cache
+from graph.network.lines import DetailSpill
+from graph.network.write import entity_table, previous_rows, source_rows, write_cache, write_network_cache
 from graph.processes import terminate_as_interrupt
 from graph.progress import Phases, Progress
 from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
@@ -57,7 +58,7 @@ PhaseCallback = Callable[[str], None]
 #: Up to this many statements kg build also writes the whole graph as the interactive view; a
 #: bigger graph is only readable as a focused view (kg view --focus/--source/--top).
 VIEW_IN_BUILD_UP_TO = 20_000
-#: in the staging folder: the loaded statements' detail lines until the cache is written (graph.network.write.DetailSpill)
+#: in the staging folder: the loaded statements' detail lines until the cache is written (graph.network.lines.DetailSpill)
 DETAIL_SPILL_NAME = ".statements.spill"
 ENGINES = SHACL_ENGINES
 

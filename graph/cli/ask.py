@@ -1,8 +1,8 @@
 """``kg lookup``, ``kg neighbors``, ``kg path``, ``kg central`` and ``kg communities``.
 
 Thin commands over :mod:`graph.network.cached`: the build's network cache is walked and only the
-statements an answer shows are read from the store, so a million statements answer as fast as a
-hundred (tests check the answers against :mod:`graph.network.analysis` on the full projection).
+statements an answer shows are read (from the build's statement lines), so a million statements
+answer about as fast as a hundred (tests check the answers against :mod:`graph.network.analysis` on the full projection).
 Every answer can be had as a table
 (for people), JSON or CSV (for scripts, on stdout); labels follow ``--lang``, quotes stay in the
 source's language with the curator's translation beside them.

@@ -184,7 +184,7 @@ def first_per_hop(links: list[Link], per_hop: int | None) -> list[Link]:
     """The first ``per_hop`` links by source, then statement id (all if None), in source order.
 
     The rule needs only what the network cache holds (a statement's source and id), so the cache
-    can choose the statements before any is read from the store.
+    can choose the statements before any is read in full.
     """
     check_per_hop(per_hop)
     if per_hop is None or len(links) <= per_hop:

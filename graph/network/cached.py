@@ -2,7 +2,7 @@
 
 The same answers as :mod:`graph.network.analysis` on the full projection (tests compare them), for graphs
 too big to project: the walk runs on the cached arrays, and only the statements an answer shows
-are read from the store (:func:`graph.network.details.subgraph`). Each function returns the answer
+are read, from the cache's statement lines or the store (:func:`graph.network.details.subgraph`). Each function returns the answer
 together with a small graph (:class:`graph.network.answer.Answer`) holding what the answer names (its entities, their
 statements, who asserts them), so that the commands can print it as they print answers from the
 projection.

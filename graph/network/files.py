@@ -36,7 +36,7 @@ from graph.query.dataset import CACHE_DIRNAME
 ARRAYS_DIRNAME = "network"
 ARRAY_NAMES = ("subj", "obj", "rel", "voice", "derived", "source", "polarity", "statements", "indptr", "nbr", "eid")
 SQLITE_FILENAME = "network.sqlite"
-#: one line per statement, made where the statement is loaded (graph.network.write.detail_line)
+#: one line per statement, made where the statement is loaded (graph.network.lines.detail_line)
 DETAILS_FILENAME = "statements.jsonl"
 #: int64, one more than there are statements: line ``i`` is ``[offsets[i], offsets[i + 1])``
 DETAIL_OFFSETS_FILENAME = "statements.offsets.npy"

@@ -19,7 +19,6 @@ sources by id), so the same graph always gives the same files.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -32,23 +31,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import orjson
 import pyoxigraph
 
-from graph.model import dates
 from graph.model.ontology import Ontology
 from graph.model.records import Entity, SourceIn, Statement
 from graph.model.vocab import PREFIXES, QG, SPARQL_PREFIXES, local_name
-from graph.network.files import (
-    ARRAY_NAMES,
-    CACHE_DIRNAME,
-    DETAIL_FIELDS,
-    DETAIL_OFFSETS_FILENAME,
-    DETAILS_FILENAME,
-    FORMAT,
-    SQLITE_FILENAME,
-    array_path,
-)
+from graph.network.files import ARRAY_NAMES, CACHE_DIRNAME, DETAIL_FIELDS, FORMAT, SQLITE_FILENAME, array_path
+from graph.network.lines import Details, JoinedLines, detail_line, previous_lines
 from graph.network.projection import entity_nodes, vocabulary_labels
 from graph.network.rows import iri, rows, text
 from graph.query.dataset import DATASET_FILENAME, Dataset
@@ -61,52 +50,6 @@ POLARITIES = {"for": 1, "against": 2}
 _POLARITY_IRIS = {str(QG.For): 1, str(QG.Against): 2}
 _VOICE_CLASSES = {str(getattr(QG, v.capitalize())): i for i, v in enumerate(VOICES)}
 IntArray = npt.NDArray[Any]
-
-
-def detail_line(stmt: Statement, language: str) -> bytes:
-    """What an answer shows of a statement beside the cache's numbers (:data:`DETAIL_FIELDS`), as one line of JSON.
-
-    The same values :mod:`graph.network.details` reads from the store, taken from the record the
-    RDF was written from: who asserts it (``asserted_by`` also for words quoted from a document),
-    its quotes (a shortcut's are its parts'), one per span, in text order.
-    """
-    quotes = {(q.start, q.end): [q.exact, q.start, q.end, q.prefix or "", q.suffix or ""] for q in reversed(stmt.quotes)}
-    fields = [
-        stmt.id,
-        stmt.asserted_by,
-        stmt.expressed_in or "",
-        stmt.translation or "",
-        stmt.when or "",
-        dates.text(stmt.date) if stmt.date else "",
-        1 if stmt.hedged else 0,
-        [quotes[key] for key in sorted(quotes)],
-        # sets, as in the store: a triple written twice is one triple
-        sorted(set(stmt.derived_from)) if stmt.is_derived else [],
-        sorted(set(stmt.regarding)),
-        language,
-    ]
-    # orjson: a line costs 10 µs where json's took 24 µs (rows_of on the bundled statements,
-    # 2026-12-03, the other core busy): some 10 s of the workers' CPU at a million statements.
-    # Compact, UTF-8, and no raw newline inside a line, as the reader expects.
-    return orjson.dumps(fields) + b"\n"
-
-
-@dataclass
-class Details:
-    """Where the detail lines of some rows are: in ``blob`` (just made) or in ``file`` (spilled, or a previous cache's).
-
-    ``start``/``end`` are each row's byte range in the one or the other. The lines of a million
-    statements are about 284 MB: the build keeps them in a file of its staging folder while it
-    loads (:class:`DetailSpill`), and only their offsets in memory.
-    """
-
-    start: IntArray
-    end: IntArray
-    blob: bytes | None = None
-    file: Path | None = None
-
-    def select(self, keep: npt.NDArray[np.bool_]) -> Details:
-        return Details(self.start[keep], self.end[keep], self.blob, self.file)
 
 
 @dataclass
@@ -139,45 +82,6 @@ class StatementRows:
         parts = {f.name: getattr(self, f.name)[keep] for f in dataclasses.fields(self) if f.name not in ("relations", "sources", "details")}
         details = self.details.select(keep) if self.details is not None else None
         return StatementRows(**parts, relations=self.relations, sources=self.sources, details=details)
-
-
-class DetailSpill:
-    """A file of the build's staging folder where the detail lines of loaded rows wait for the cache.
-
-    Rows arrive with their lines in memory (from a worker, or made here); :meth:`keep` appends the
-    lines to the file and returns the rows pointing there. The file goes with the staging folder
-    when a build fails, and is deleted once the cache is written (:meth:`close`).
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._handle: Any = None
-
-    def keep(self, rows: StatementRows) -> StatementRows:
-        details = rows.details
-        if details is None or details.blob is None:
-            return rows
-        if self._handle is None:
-            self._handle = open(self.path, "wb")  # noqa: SIM115 - open for the whole load, closed in close()
-        base = self._handle.tell()
-        self._handle.write(details.blob)
-        return dataclasses.replace(rows, details=Details(details.start + base, details.end + base, None, self.path))
-
-    def flush(self) -> None:
-        if self._handle is not None:
-            self._handle.flush()
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-        self.path.unlink(missing_ok=True)
-
-    def __enter__(self) -> DetailSpill:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 def entity_index(ids: Iterable[str]) -> dict[str, int]:
@@ -291,22 +195,7 @@ def previous_rows(cache_dir: Path, drop: set[str], statement_id: Any) -> Stateme
     }
     if not len(ids):
         ids = np.zeros(0, dtype="S1")
-    details = None
-    if meta.get("details") == list(DETAIL_FIELDS):
-        # the lines stay in the previous build's file (kept until the new build is published)
-        offsets = np.load(cache_dir / DETAIL_OFFSETS_FILENAME, allow_pickle=False)
-        lines = cache_dir / DETAILS_FILENAME
-        # checked here, where a damaged previous cache still means "read everything back" (pipeline._write_cache)
-        if not (
-            np.issubdtype(offsets.dtype, np.integer)
-            and len(offsets) == len(ids) + 1
-            and offsets[0] == 0
-            and bool((np.diff(offsets) >= 0).all())
-            and int(offsets[-1]) == lines.stat().st_size
-        ):
-            raise ValueError("the previous network cache's statement offsets do not match its statements")
-        offsets = offsets.astype(np.int64)
-        details = Details(offsets[:-1], offsets[1:], None, lines)
+    details = previous_lines(cache_dir, len(ids)) if meta.get("details") == list(DETAIL_FIELDS) else None
     previous = StatementRows(ids=ids, **parts, relations=list(meta["relations"]), sources=sources, details=details)
     dropped = np.array([s in drop for s in sources] or [False], dtype=np.bool_)
     return previous.select(~dropped[previous.source]) if len(previous) else previous
@@ -387,7 +276,7 @@ def _pairs(store: pyoxigraph.Store, query: str) -> Iterable[tuple[Any, Any]]:
         yield row[0], row[1]
 
 
-def _joined(parts: Sequence[StatementRows], sources: Sequence[str]) -> tuple[StatementRows, list[str], _JoinedDetails | None]:
+def _joined(parts: Sequence[StatementRows], sources: Sequence[str]) -> tuple[StatementRows, list[str], JoinedLines | None]:
     """One set of rows in statement-id order; relations renumbered by name, sources by their order in ``sources``;
     where each row's detail line is, if every part has them."""
     relations = sorted({name for p in parts for name in p.relations})
@@ -413,7 +302,7 @@ def _joined(parts: Sequence[StatementRows], sources: Sequence[str]) -> tuple[Sta
     details = None
     if all(p.details is not None for p in parts):
         # which part's file or blob each row's line is in, and where
-        details = _JoinedDetails(
+        details = JoinedLines(
             [p.details for p in parts if p.details is not None],
             np.concatenate([np.full(len(p), k, dtype=np.int32) for k, p in enumerate(parts)])[order],
             np.concatenate([p.details.start for p in parts if p.details is not None])[order],
@@ -432,54 +321,6 @@ def _joined(parts: Sequence[StatementRows], sources: Sequence[str]) -> tuple[Sta
         sources=list(sources),
     )
     return joined, relations, details
-
-
-@dataclass
-class _JoinedDetails:
-    """The detail lines of joined rows: row ``i``'s is ``[start[i], end[i])`` of ``parts[part[i]]``'s blob or file."""
-
-    parts: list[Details]
-    part: IntArray
-    start: IntArray
-    end: IntArray
-
-    def write(self, directory: Path) -> None:
-        """``statements.jsonl`` in row order, and its offsets; each written under a temporary name and renamed.
-
-        The spilled lines are read with ``pread``, not through a memory map: the pages of a mapped
-        file count in the process's RSS, the page cache does not. Reading the 284 MB of lines of a
-        million statements in random order through a map added 286 MB to a process's RSS, with
-        ``pread`` nothing but the index lists (2026-12-03); the build that mapped them peaked at
-        2,111 MB, 1.15× the floor's 1,838 MB, where the build before the lines peaked at 1.06×.
-        """
-        with contextlib.ExitStack() as stack:
-            readers: list[Any] = []
-            opened: dict[Path, int] = {}  # the parts share a file or two (the spill, the previous cache's lines)
-            for details in self.parts:
-                if details.blob is not None:
-                    readers.append(lambda start, end, blob=details.blob: blob[start:end])
-                    continue
-                assert details.file is not None
-                if details.file not in opened:
-                    opened[details.file] = os.open(details.file, os.O_RDONLY)
-                    stack.callback(os.close, opened[details.file])
-                readers.append(lambda start, end, fd=opened[details.file]: os.pread(fd, end - start, start))
-            lengths = self.end - self.start
-            offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-            np.cumsum(lengths, out=offsets[1:])
-
-            def lines(handle: Any) -> None:
-                # in slices: three lists of a million Python ints would be some 100 MB more
-                for at in range(0, len(lengths), 65_536):
-                    span = slice(at, at + 65_536)
-                    for k, start, end in zip(self.part[span].tolist(), self.start[span].tolist(), self.end[span].tolist(), strict=True):
-                        line = readers[k](start, end)
-                        if len(line) != end - start:
-                            raise OSError(f"{self.parts[k].file} ended before the statement line at byte {start}")
-                        handle.write(line)
-
-            write_atomically(directory / DETAILS_FILENAME, lines)
-        write_atomically(directory / DETAIL_OFFSETS_FILENAME, lambda handle: np.save(handle, offsets, allow_pickle=False))
 
 
 def _csr(n: int, subj: IntArray, obj: IntArray) -> dict[str, IntArray]:
