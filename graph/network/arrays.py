@@ -38,6 +38,7 @@ from graph.network.files import (
     FORMAT,
     SQLITE_FILENAME,
     array_path,
+    lines_match,
 )
 
 IntArray = npt.NDArray[np.int64]
@@ -86,7 +87,7 @@ class NetworkCache:
         if meta.get("details") == list(DETAIL_FIELDS):
             offsets = np.load(directory / DETAIL_OFFSETS_FILENAME, mmap_mode="r", allow_pickle=False)
             size = (directory / DETAILS_FILENAME).stat().st_size
-            if not np.issubdtype(offsets.dtype, np.integer) or len(offsets) != self.m + 1 or offsets[0] != 0 or int(offsets[-1]) != size:
+            if not lines_match(offsets, size, self.m):
                 raise ValueError("its statement offsets do not match its statement lines")
             self._detail_offsets = offsets
         per_statement = (self.subj, self.obj, self.rel, self.voice, self.derived, self.source, self.polarity)

@@ -25,6 +25,7 @@ command that finds none says so.
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -61,6 +62,18 @@ DETAIL_FIELDS = (
 FORMAT = 2
 
 
+def lines_match(offsets: Any, size: int, count: int | None = None) -> bool:
+    """Whether ``offsets`` (integers, the first 0, the last ``size``; ``count`` + 1 of them if given)
+    can index a file of statement lines of ``size`` bytes."""
+    return bool(
+        np.issubdtype(offsets.dtype, np.integer)
+        and len(offsets) > 0
+        and (count is None or len(offsets) == count + 1)
+        and offsets[0] == 0
+        and int(offsets[-1]) == size
+    )
+
+
 def has_statement_lines(cache_dir: Path) -> bool:
     """Whether the cache in ``cache_dir`` has the statements' detail lines (``kg build`` writes
     them since 2026-12-03; an incremental build can only keep lines that its previous build has)."""
@@ -75,7 +88,7 @@ def has_statement_lines(cache_dir: Path) -> bool:
             return False
         offsets = np.load(cache_dir / DETAIL_OFFSETS_FILENAME, mmap_mode="r", allow_pickle=False)
         # a truncated or replaced file of lines is no file of these lines
-        return bool(len(offsets) and int(offsets[-1]) == (cache_dir / DETAILS_FILENAME).stat().st_size)
+        return lines_match(offsets, (cache_dir / DETAILS_FILENAME).stat().st_size)
     except (sqlite3.Error, OSError, ValueError, TypeError):
         return False
 
@@ -96,4 +109,5 @@ __all__ = [
     "SQLITE_FILENAME",
     "array_path",
     "has_statement_lines",
+    "lines_match",
 ]

@@ -24,7 +24,7 @@ import orjson
 
 from graph.model import dates
 from graph.model.records import Statement
-from graph.network.files import DETAIL_OFFSETS_FILENAME, DETAILS_FILENAME
+from graph.network.files import DETAIL_OFFSETS_FILENAME, DETAILS_FILENAME, lines_match
 from graph.store.builds import write_atomically
 
 IntArray = npt.NDArray[Any]
@@ -124,13 +124,7 @@ def previous_lines(cache_dir: Path, count: int) -> Details:
     """
     offsets = np.load(cache_dir / DETAIL_OFFSETS_FILENAME, allow_pickle=False)
     lines = cache_dir / DETAILS_FILENAME
-    if not (
-        np.issubdtype(offsets.dtype, np.integer)
-        and len(offsets) == count + 1
-        and offsets[0] == 0
-        and bool((np.diff(offsets) >= 0).all())
-        and int(offsets[-1]) == lines.stat().st_size
-    ):
+    if not (lines_match(offsets, lines.stat().st_size, count) and bool((np.diff(offsets) >= 0).all())):
         raise ValueError("the previous network cache's statement offsets do not match its statements")
     offsets = offsets.astype(np.int64)
     return Details(offsets[:-1], offsets[1:], None, lines)

@@ -124,8 +124,9 @@ def rows_of(
     columns = list(zip(*numbers, strict=True)) if numbers else [()] * 7
     details = None
     if languages is not None:
-        end = np.cumsum(np.array([len(line) for line in lines], dtype=np.int64))
-        details = Details(end - np.array([len(line) for line in lines], dtype=np.int64), end, b"".join(lines))
+        lengths = np.array([len(line) for line in lines], dtype=np.int64)
+        end = np.cumsum(lengths)
+        details = Details(end - lengths, end, b"".join(lines))
     return StatementRows(
         ids=np.array(ids, dtype=np.bytes_) if ids else np.zeros(0, dtype="S1"),
         subj=np.array(columns[0], dtype=np.int32),
