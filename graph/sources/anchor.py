@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from graph.sources.sentences import sentence_spans
 from graph.sources.text import MAX_SOURCE_BYTES, line_of
 
 if TYPE_CHECKING:
@@ -170,8 +171,9 @@ class SentenceIndex:
     """Sentence boundaries of one text: paragraphs first, then spaCy's rule-based sentencizer.
 
     Paragraph breaks always end a sentence (a headline has no full stop); within a paragraph
-    spaCy decides. Boundaries are computed once per text (all paragraphs in one ``nlp.pipe``
-    batch) and shared by all its quotes; each quote then finds its sentences by bisection, so a
+    spaCy's tokenizer and the sentencizer's rule decide (:mod:`graph.sources.sentences`: the
+    same boundaries without a ``Token`` object per word). Boundaries are computed once per text
+    (all paragraphs in one ``tokenizer.pipe`` batch) and shared by all its quotes; each quote then finds its sentences by bisection, so a
     long source with thousands of quotes costs no more per quote than a short one.
     """
 
@@ -189,14 +191,14 @@ class SentenceIndex:
             if paragraph.strip():
                 paragraphs.append((offset, paragraph))
             offset = match.end() if match else len(text)
-        for (offset, _paragraph), doc in zip(paragraphs, nlp.pipe(p for _, p in paragraphs), strict=True):
-            for sent in doc.sents:
-                body = sent.text
+        for (offset, paragraph), spans in zip(paragraphs, sentence_spans(nlp, (p for _, p in paragraphs)), strict=True):
+            for start, end in spans:
+                body = paragraph[start:end]
                 lead = len(body) - len(body.lstrip())
                 trail = len(body.rstrip())
                 if trail > lead:
-                    self.starts.append(offset + sent.start_char + lead)
-                    self.ends.append(offset + sent.start_char + trail)
+                    self.starts.append(offset + start + lead)
+                    self.ends.append(offset + start + trail)
 
     def context(self, span: Span) -> tuple[str, str]:
         """(prefix, suffix): the rest of the sentences that hold the quote, each capped."""
