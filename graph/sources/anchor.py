@@ -173,8 +173,9 @@ class SentenceIndex:
     Paragraph breaks always end a sentence (a headline has no full stop); within a paragraph
     spaCy's tokenizer and the sentencizer's rule decide (:mod:`graph.sources.sentences`: the
     same boundaries without a ``Token`` object per word). Boundaries are computed once per text
-    (all paragraphs in one ``tokenizer.pipe`` batch) and shared by all its quotes; each quote then finds its sentences by bisection, so a
-    long source with thousands of quotes costs no more per quote than a short one.
+    (all paragraphs in one ``tokenizer.pipe`` batch) and shared by all its quotes; each quote
+    then finds its sentences by bisection, so a long source with thousands of quotes costs no
+    more per quote than a short one.
     """
 
     def __init__(self, text: str, language: str):

@@ -1,4 +1,4 @@
-"""Sentence boundaries from spaCy's tokenizer, with the rule of spaCy's sentencizer applied to arrays.
+"""Sentence boundaries from spaCy's tokenizer, with the rule of spaCy's sentencizer run over the token arrays.
 
 spaCy's rule-based ``sentencizer`` walks a ``Doc`` token by token in Python terms: every token
 becomes a ``Token`` object, its text a new string, and ``doc.sents`` then makes a ``Span`` and

@@ -78,8 +78,9 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
     dates, booleans, ``!!set`` …) goes to PyYAML's own constructors. In a profile of a build
     worker (2026-12-04, 100,000-statement corpus, 726 statement files) construction and tag
     resolution took 2.5 s of the 4.5 s spent reading YAML; with this loop (and a tag cache
-    keyed by the text alone) reading took 3.2 s in the same profile. ``tests/sources/test_yaml_tree.py`` checks that it reads every
-    document as PyYAML's recursive constructor does (values, types, lines, errors). Without
+    keyed by the text alone) reading took 3.2 s in the same profile.
+    ``tests/sources/test_yaml_tree.py`` checks that it reads every document as PyYAML's
+    recursive constructor does (values, types, lines, errors). Without
     recursion a deeply nested file is the parser's to refuse (libyaml stops at 1,000 levels),
     not Python's: with the recursive constructor 900 nested lists were a RecursionError.
     """
