@@ -8,6 +8,7 @@ file. A rebuild that reuses the previous build scans in the build process.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import sqlite3
@@ -174,3 +175,84 @@ def test_a_rebuild_that_reuses_the_previous_build_scans_here_and_one_after_an_en
     assert scanned == ["elsewhere", "here", "elsewhere", "elsewhere"]
     # the entity edit was a trailing newline: the rebuild scanned here made what those scanned elsewhere made
     assert made_here == (_quads(rebuilt.build_dir), _cache(rebuilt.build_dir))
+
+
+def _three_kinds_of_problem(tmp_path: Path) -> Path:
+    """A folder with problems in each part of a scan: a source's metadata, the entities, a statements file."""
+    text = "Anna Alder sagte am Montag, die Firma Beta sei verkauft.\n"
+    meta = {"id": "s1", "title": "Ein Test", "language": "de", "date": dt.date(2026, 12, 3)}
+    entities = [
+        {"id": "anna-alder", "kind": "person", "label": {"de": "Anna Alder"}},
+        {"id": "anna-alder-2", "kind": "person", "label": {"de": "Anna Alder"}},  # a warning: the same name
+        {"id": "beta", "kind": "organization", "type": "Lawsut", "label": {"de": "Beta"}},
+    ]
+    statements = [
+        {
+            "subject": "anna-alder",
+            "predicate": "describedAs",
+            "value": "verkauft",
+            "quote": "die Firma Beta sei verkauft",
+            "voice": "quotation",
+            "asserted_by": "anna-alder",
+        },
+        {
+            "subject": "beta",
+            "predicate": "describedAs",
+            "value": "verkauft",
+            "quote": "Firma Beta sei verkauft",
+            "voice": "quotation",
+            "asserted_by": "anna-alder-2",
+        },
+    ]
+    data = write_project(tmp_path, "s1", text, meta, entities, statements)
+    (data / "sources" / "s2.yaml").write_text("id: s2\ntitle: Zwei\nlanguage: de\ndate: 2026-12-03\ncolour: blau\n", encoding="utf-8")
+    (data / "statements" / "orphan.yaml").write_text("source: s9\nstatements: []\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("cap", [100, 2])
+def test_problems_from_both_halves_of_a_split_scan_come_in_the_order_of_one_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """The child reads the entities while the build process reads sources and statement heads;
+    what both found is reported as a scan in one process reports it, under the same cap."""
+    from graph.sources import located
+
+    monkeypatch.setattr(located, "MAX_PROBLEMS", cap)
+    data = _three_kinds_of_problem(tmp_path)
+    with pytest.raises(DataError) as here:
+        check(data)
+    monkeypatch.setattr(scanning, "ELSEWHERE_FROM_BYTES", 0)
+    submitted: list[str] = []
+    original = ProcessPoolExecutor.submit
+
+    def submit(self: ProcessPoolExecutor, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        submitted.append(fn.__name__)
+        return original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    with pytest.raises(DataError) as elsewhere:
+        check(data)
+    assert submitted == ["_scan_entities_here"]
+    shown = [str(p) for p in elsewhere.value.problems]
+    assert shown == [str(p) for p in here.value.problems]
+    if cap == 100:
+        assert any("colour" in p for p in shown), shown  # the sources' half, read in the build process
+        assert any("unknown type 'Lawsut'" in p for p in shown), shown  # the child's half
+        assert any("unknown source 's9'" in p for p in shown), shown  # the statement files, read here
+    else:
+        assert len(shown) == 2
+
+
+def test_warnings_from_the_scanning_process_reach_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _three_kinds_of_problem(tmp_path)
+    (data / "sources" / "s2.yaml").unlink()
+    (data / "statements" / "orphan.yaml").unlink()
+    entities = (data / "entities.yaml").read_text(encoding="utf-8").replace("  type: Lawsut\n", "")
+    (data / "entities.yaml").write_text(entities, encoding="utf-8")
+    here = check(data)
+    monkeypatch.setattr(scanning, "ELSEWHERE_FROM_BYTES", 0)
+    elsewhere = check(data)
+    assert here.warning_count == elsewhere.warning_count == 1
+    assert [str(w) for w in elsewhere.warnings] == [str(w) for w in here.warnings]
+    assert "anna-alder" in str(elsewhere.warnings[0])
