@@ -109,6 +109,7 @@ class Loading:
         check_locally: bool = False,
         fingerprint: bool = False,
         details: DetailSpill | None = None,
+        on_input_end: Callable[[Loading], None] | None = None,
     ):
         self.loader = loader
         self.scan = scan
@@ -134,6 +135,8 @@ class Loading:
         self.fingerprint = fingerprint
         self.fingerprints: dict[str, dict[str, Any]] = {}
         self._relations = relation_names(loader.onto)
+        #: called once every source has been read and handed to Oxigraph, while its loader still writes (graph.build.beside)
+        self.on_input_end = on_input_end
         if isinstance(scan.entities, StoredEntities):
             # another process scanned a big folder: no records, quads or entity table in this one
             self.keep = False
@@ -289,12 +292,18 @@ class Loading:
         if self.keep:
             self.kept_text.append(text)
 
+    def _ending(self, chunks: Iterator[str | bytes]) -> Iterator[str | bytes]:
+        """The chunks, then :attr:`on_input_end`: Oxigraph asks for more after the last one only once it has taken it whole."""
+        yield from chunks
+        if self.on_input_end is not None:
+            self.on_input_end(self)
+
     def load(self, store: pyoxigraph.Store, files: list[SourceFiles], shared: bool) -> None:
         before = dict(self.phases.timings)
         with self.phases.phase("load, anchor and store", total=len(files), unit="sources") as advance:
             if shared:
                 store.extend(ontology_quads())
-            store.bulk_load(TextStream(self.chunks(files, shared, advance)), format=pyoxigraph.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+            store.bulk_load(TextStream(self._ending(self.chunks(files, shared, advance))), format=pyoxigraph.RdfFormat.N_QUADS)  # type: ignore[arg-type]
             store.flush()
         if any("workers, cpu" in name for name in self.phases.timings):
             return  # the work overlapped in other processes: keep the wall time of the whole phase

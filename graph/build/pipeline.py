@@ -18,7 +18,6 @@ import contextlib
 import datetime as dt
 import gc
 import json
-import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -31,6 +30,8 @@ import pyoxigraph
 
 from graph import __version__
 from graph.build import scanning, workers
+from graph.build.beside import Beside
+from graph.build.cache import cache_beside_load, write_build_cache
 from graph.build.loading import Loading
 from graph.build.plan import Plan, likely_incremental, plan_build
 from graph.defaults import SHACL_ENGINES
@@ -41,13 +42,13 @@ from graph.model.vocab import QG, RDF
 from graph.network.arrays import open_cache
 from graph.network.files import CACHE_DIRNAME
 from graph.network.lines import DetailSpill
-from graph.network.write import entity_table, previous_rows, source_rows, write_cache, write_network_cache
+from graph.network.write import write_dataset
 from graph.processes import terminate_as_interrupt
 from graph.progress import Phases, Progress
 from graph.rdf.quads import DEFAULT_BASE_IRI, Iris, NQuads, ontology_quads, quads_of
 from graph.sources.loader import Loader, Scan
-from graph.sources.stored import StoredEntities, kind_counts
-from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claims_graphs
+from graph.sources.stored import kind_counts
+from graph.store.builds import EXPORT_DIRNAME, MANIFEST_NAME, STORE_DIRNAME, OutDir, claim_triple_count, claims_graphs
 from graph.store.export import FORMATS, export_all
 from graph.store.publish import new_build, scratch_dir
 from graph.validate.contract import validate_data
@@ -170,11 +171,13 @@ def _load(
     validate: bool = True,
     fingerprint: bool = False,
     details: DetailSpill | None = None,
+    on_input_end: Callable[[Loading], None] | None = None,
 ) -> tuple[pyoxigraph.Store, Loading]:
     """Fill the store at ``store_dir`` (fresh, or a copy of the previous one) and check the data.
 
     With ``fingerprint`` a full build's loading hashes the sources' files into ``plan`` (for the
-    manifest); with ``details``, the loaded rows keep their detail lines in that spill (for the cache).
+    manifest); with ``details``, the loaded rows keep their detail lines in that spill (for the cache);
+    ``on_input_end`` is called once a full build's loader has every source (:class:`Loading`).
     """
     # Every shape on every batch only for --shacl-engine sparql (an audit): the workers check
     # their batches, an incremental build only what it loads (the unchanged sources passed in the
@@ -192,6 +195,7 @@ def _load(
         check_locally=not plan.full,
         fingerprint=fingerprint,
         details=details,
+        on_input_end=on_input_end if plan.full else None,
     )
     if plan.full:
         store = pyoxigraph.Store(str(store_dir))
@@ -214,25 +218,6 @@ def _load(
     _cross_source_duplicates(store, loader, iris)
     loader.finish(scan, known_statement=_statement_in_store(store, iris))
     return store, loading
-
-
-def _write_cache(store: pyoxigraph.Store, staging: Path, scan: Scan, loading: Loading, plan: Plan, iris: Iris, onto: Ontology) -> None:
-    """The network cache from the rows the loading made, the entity and source records, and (in an
-    incremental build) the previous cache's rows of the sources not reloaded."""
-    parts = list(loading.rows)
-    if not plan.full:
-        assert plan.previous_store is not None
-        try:
-            parts.append(previous_rows(plan.previous_store.parent / CACHE_DIRNAME, plan.dirty | plan.removed, iris.statement_id))
-        except (OSError, EOFError, ValueError, KeyError, sqlite3.Error):
-            write_network_cache(store, staging)  # a previous build without a usable cache: read everything back
-            return
-    # the records of a scan made elsewhere are read here, once the loader's memory is given back
-    nodes = entity_table(scan.entities, lambda ident: iris.entity(ident).value, onto)
-    if isinstance(scan.entities, StoredEntities):
-        scan.entities.release()
-    sources = source_rows((files.meta for files in scan.sources.values()), lambda ident: iris.source(ident).value)
-    write_cache(store, staging / CACHE_DIRNAME, nodes, sources, parts, lambda ident: iris.statement(ident).value)
 
 
 def check(
@@ -357,9 +342,46 @@ def _write(
     exports: list[str] | None,
     spill: DetailSpill,
 ) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
-    """Everything a build writes into its staging folder; the store is closed when this returns or raises."""
+    """Everything a build writes into its staging folder; the store is closed when this returns or raises.
+
+    A full build writes the network cache's rows in a thread while Oxigraph finishes (:mod:`graph.build.beside`);
+    whatever fails, that thread is stopped and gone before this returns or raises.
+    """
+    beside, start = cache_beside_load(staging, scan, iris, onto, spill)
+    try:
+        return _write_in(data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports, spill, beside, start)
+    finally:
+        beside.stop()
+
+
+def _write_in(
+    data_dir: Path,
+    staging: Path,
+    iris: Iris,
+    onto: Ontology,
+    phases: Phases,
+    plan: Plan,
+    scan: Scan,
+    loader: Loader,
+    engine: str,
+    exports: list[str] | None,
+    spill: DetailSpill,
+    beside: Beside,
+    start: Callable[[Loading], None],
+) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
     store, loading = _load(
-        data_dir, staging / STORE_DIRNAME, iris, onto, phases, plan, scan, loader, engine, fingerprint=plan.full, details=spill
+        data_dir,
+        staging / STORE_DIRNAME,
+        iris,
+        onto,
+        phases,
+        plan,
+        scan,
+        loader,
+        engine,
+        fingerprint=plan.full,
+        details=spill,
+        on_input_end=start,
     )
     counts = _counts(scan, loading.units)
     chosen = "sparql" if loading.batch_checked else _engine(engine)
@@ -370,8 +392,13 @@ def _write(
         with phases.phase("export", total=len(exports) if exports is not None else len(FORMATS), unit="formats") as advance:
             written = export_all(store, staging / EXPORT_DIRNAME, iris.base, advance=advance, timings=export_timings, formats=exports)
     with phases.phase("network cache"):
-        spill.flush()
-        _write_cache(store, staging, scan, loading, plan, iris, onto)
+        if beside.started:
+            beside.result()
+            phases.add("network cache (rows, beside the load)", beside.seconds)
+            write_dataset(store, staging / CACHE_DIRNAME)
+        else:
+            spill.flush()
+            write_build_cache(store, staging, scan, loading, plan, iris, onto)
         spill.close()
         cache = open_cache(staging)
     view: Path | None = None
@@ -384,7 +411,7 @@ def _write(
         "quads": len(store),
         "named_graphs": sum(1 for _ in store.named_graphs()),
         "claims_graphs": len(claims),
-        "claim_triples": sum(1 for g in claims for _ in store.quads_for_pattern(None, None, None, g)),
+        "claim_triples": claim_triple_count(store),
     }
     manifest = {
         "quotegraph": __version__,

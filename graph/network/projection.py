@@ -89,7 +89,9 @@ def vocabulary_labels(store: pyoxigraph.Store) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {}
     for row in store.query(_VOCABULARY_LABELS):  # type: ignore[union-attr]
         labels.setdefault(local_name(row["term"].value), {})[row["label"].language] = row["label"].value
-    return labels
+    # sorted: Oxigraph answers in its index order, which differs between an on-disk store and an
+    # in-memory one holding the same quads (the cache written beside the load reads the latter)
+    return {term: dict(sorted(by_language.items())) for term, by_language in sorted(labels.items())}
 
 
 def _value(term: Any) -> Any:

@@ -24,7 +24,7 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -354,10 +354,33 @@ def write_cache(
     the statement rows (in any order), ``statement_iri`` a statement's IRI from its id. The
     default graph and the vocabulary's labels are read from ``store`` (a few queries).
     """
+    write_dataset(store, directory)
+    return write_rows(directory, nodes, sources, parts, statement_iri, vocabulary_labels(store))
+
+
+def write_dataset(store: pyoxigraph.Store, directory: Path) -> None:
+    """``dataset.json``: the default graph of the finished store (:class:`graph.query.dataset.Dataset`)."""
     directory.mkdir(parents=True, exist_ok=True)
     shapes = bundled_shapes(PREFIXES)
     dataclasses.replace(Dataset.of(store), shapes=shapes).write(directory / DATASET_FILENAME)
 
+
+def write_rows(
+    directory: Path,
+    nodes: Mapping[str, dict[str, Any]],
+    sources: Mapping[str, tuple[str, str, str]],
+    parts: Sequence[StatementRows],
+    statement_iri: Any,
+    labels: Mapping[str, Mapping[str, str]],
+    between: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """Everything of the cache but ``dataset.json``: the arrays, the detail lines and ``network.sqlite``.
+
+    Nothing here reads the store, so a full build writes it while Oxigraph still loads
+    (:mod:`graph.build.beside`); ``labels`` are the vocabulary's (:func:`vocabulary_labels`).
+    ``between`` is called between the steps, and may raise to stop the writing there.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
     source_order = sorted(sources)
     joined, relations, details = _joined(parts, source_order)
     order = sorted(nodes)
@@ -378,6 +401,7 @@ def write_cache(
 
     assert set(arrays) == set(ARRAY_NAMES), "the reader maps exactly these arrays"
     for name, values in arrays.items():
+        between()
         write_atomically(
             array_path(directory, name), lambda handle, values=values: np.save(handle, np.ascontiguousarray(values), allow_pickle=False)
         )
@@ -388,10 +412,12 @@ def write_cache(
         "edges": int(is_edge.sum()),
         "relations": relations,
         "voices": list(VOICES),
-        "labels": vocabulary_labels(store),
+        "labels": dict(labels),
     }
+    between()
     if details is not None:
         details.write(directory)
+        between()
         meta["details"] = list(DETAIL_FIELDS)
     _write_sqlite(
         directory / SQLITE_FILENAME,
