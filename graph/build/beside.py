@@ -75,7 +75,20 @@ class Beside:
             raise error
 
     def stop(self) -> None:
-        """Ask the work to stop at its next step and wait until it has (nothing if it is over)."""
+        """Ask the work to stop at its next step and wait until it has (nothing if it is over).
+
+        A second Ctrl-C (or SIGTERM, :func:`graph.processes.terminate_as_interrupt`) does not cut
+        the wait short: the staging folder is removed right after, and the thread would write into
+        it again. The interrupt is raised once the thread is gone.
+        """
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        if self._thread is None:
+            return
+        interrupted: KeyboardInterrupt | None = None
+        while self._thread.is_alive():
+            try:
+                self._thread.join()
+            except KeyboardInterrupt as exc:
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted

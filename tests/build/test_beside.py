@@ -83,12 +83,16 @@ def test_an_incremental_build_writes_its_cache_after_the_load_and_starts_no_thre
 def test_a_failure_in_the_cache_thread_fails_the_build_with_one_line_and_publishes_nothing(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    where: list[str] = []
+
     def full_disk(*_args: Any, **_kwargs: Any) -> None:
+        where.append(threading.current_thread().name)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cache, "write_rows", full_disk)
     with pytest.raises(StoreError) as failed:
         build(corpus, OutDir(tmp_path / "out"), full=True, exports=[])
+    assert where == ["quotegraph: network cache"], "it failed in the thread, not after the load"
     assert "No space left on device" in str(failed.value)
     assert "\n" not in str(failed.value)
     assert _left_in(tmp_path / "out") == []
@@ -99,9 +103,11 @@ def test_a_build_that_fails_after_the_load_stops_the_cache_thread_and_leaves_not
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stopped: list[bool] = []
+    writing = threading.Event()
 
     def slow_rows(*args: Any, between: Any = None, **_kwargs: Any) -> None:
         between = between or args[-1]
+        writing.set()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -113,6 +119,7 @@ def test_a_build_that_fails_after_the_load_stops_the_cache_thread_and_leaves_not
         stopped.append(False)  # never asked to stop: the build would have published without it
 
     def invalid(*_args: Any, **_kwargs: Any) -> None:
+        assert writing.wait(30), "the thread never began to write"
         raise GraphInvalid(["a violation found by the data checks"])
 
     monkeypatch.setattr(cache, "write_rows", slow_rows)
@@ -175,3 +182,24 @@ def test_the_claim_triples_of_a_graph_typed_twice_are_counted_once() -> None:
     for i in range(3):
         store.add(pyoxigraph.Quad(source, pyoxigraph.NamedNode(f"https://example.org/p{i}"), pyoxigraph.Literal("x"), claims))
     assert claim_triple_count(store) == 3 == sum(1 for _ in store.quads_for_pattern(None, None, None, claims))
+
+
+def test_a_second_interrupt_while_stopping_waits_for_the_thread_and_is_raised_after() -> None:
+    import _thread
+
+    release = threading.Event()
+
+    def stubborn(between: Any) -> None:
+        release.wait(5)  # a long step: it sees the request to stop only when it is done
+        between()
+
+    beside = Beside("stubborn", stubborn)
+    beside.start()
+    threading.Timer(0.2, _thread.interrupt_main).start()  # Ctrl-C while stop() waits
+    threading.Timer(0.6, release.set).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        beside.stop()
+    assert time.monotonic() - started >= 0.5, "the interrupt cut the wait short"
+    assert beside._thread is not None
+    assert not beside._thread.is_alive()
