@@ -8,8 +8,9 @@ the new rows of those it loaded.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph
@@ -62,10 +63,14 @@ def _write_rows(
     write_rows(staging / CACHE_DIRNAME, nodes, sources, parts, lambda ident: iris.statement(ident).value, labels, between)
 
 
+@contextlib.contextmanager
 def cache_beside_load(
     staging: Path, scan: Scan, iris: Iris, onto: Ontology, spill: DetailSpill
-) -> tuple[Beside, Callable[[Loading], None]]:
+) -> Iterator[tuple[Beside, Callable[[Loading], None]]]:
     """The cache's rows written in a thread from the moment a full build's loader has every source (:mod:`graph.build.beside`).
+
+    Yields the thread and what starts it (:attr:`graph.build.loading.Loading.on_input_end`);
+    whatever fails, the thread is stopped and gone when the block ends.
 
     The vocabulary's labels come from the ontology's quads in a store of their own: the very
     quads of the build's ontology graph (:func:`graph.rdf.quads.ontology_quads`), which the store
@@ -87,4 +92,7 @@ def cache_beside_load(
         spill.flush()  # every row's line is in the spill now: the thread reads it from the file
         beside.start()
 
-    return beside, start
+    try:
+        yield beside, start
+    finally:
+        beside.stop()

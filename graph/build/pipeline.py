@@ -309,9 +309,10 @@ def build(
             started = time.perf_counter()
             plan = plan_build(out, data_dir, scan, base_iri, force_full=full)
             phases.add("scan", time.perf_counter() - started)
-            with DetailSpill(staging / DETAIL_SPILL_NAME) as spill:
+            # the thread is stopped and gone before the spill it reads is closed, and before the staging folder goes
+            with DetailSpill(staging / DETAIL_SPILL_NAME) as spill, cache_beside_load(staging, scan, iris, onto, spill) as (beside, start):
                 written, view, counts, chosen, loading = _write(
-                    data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports, spill
+                    data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports, spill, beside, start
                 )
         checked = _checked(iris, counts, phases, loading, chosen)
     build_dir = out.current()
@@ -341,34 +342,14 @@ def _write(
     engine: str,
     exports: list[str] | None,
     spill: DetailSpill,
-) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
-    """Everything a build writes into its staging folder; the store is closed when this returns or raises.
-
-    A full build writes the network cache's rows in a thread while Oxigraph finishes (:mod:`graph.build.beside`);
-    whatever fails, that thread is stopped and gone before this returns or raises.
-    """
-    beside, start = cache_beside_load(staging, scan, iris, onto, spill)
-    try:
-        return _write_in(data_dir, staging, iris, onto, phases, plan, scan, loader, engine, exports, spill, beside, start)
-    finally:
-        beside.stop()
-
-
-def _write_in(
-    data_dir: Path,
-    staging: Path,
-    iris: Iris,
-    onto: Ontology,
-    phases: Phases,
-    plan: Plan,
-    scan: Scan,
-    loader: Loader,
-    engine: str,
-    exports: list[str] | None,
-    spill: DetailSpill,
     beside: Beside,
     start: Callable[[Loading], None],
 ) -> tuple[dict[str, Path], Path | None, dict[str, Any], str, Loading]:
+    """Everything a build writes into its staging folder; the store is closed when this returns or raises.
+
+    A full build writes the network cache's rows in ``beside``, which ``start`` starts once
+    Oxigraph has every source (:func:`graph.build.cache.cache_beside_load`).
+    """
     store, loading = _load(
         data_dir,
         staging / STORE_DIRNAME,
